@@ -1,0 +1,1 @@
+"""Kamaelia Workbench: compose, run and watch kamaelia_core component systems."""
