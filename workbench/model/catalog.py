@@ -1,0 +1,430 @@
+"""The component catalog: what can be placed in a graph, read from the classes' own metadata.
+
+Sits before everything else in the data flow: the palette lists it, graphs refer to its ids,
+validation and code export read its specs, and the runtime asks it (and only it) for classes.
+A spec is built from a class's ``Inboxes``/``Outboxes``, docstring, ``__init__`` signature and
+optional tool attributes (``Category``, ``SpawnsChildren``, ``IsService``, ``ContainerKind``).
+
+Classes come from entry points of the group ``kamaelia_workbench.components`` (each value is a
+module with a ``__kamaelia_components__`` tuple, or a list/tuple of classes), or from an explicit
+list (tests). The catalog holds the class objects themselves, so resolving an id never imports
+anything: a graph file cannot make the workbench load code that is not catalogued.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import logging
+import re
+import types
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "kamaelia_workbench.components"
+CORE_ENTRY = "kamaelia_core.catalog_entries:COMPONENTS"
+
+DEFAULT_INBOXES = {"inbox": "Bulk data", "control": "Shutdown and other signals"}
+DEFAULT_OUTBOXES = {"outbox": "Bulk data out", "signal": "Shutdown and other signals out"}
+
+#: Constructor parameters that a container's structure provides, hidden from the param editor.
+STRUCTURAL_PARAMS = {"pipeline": frozenset(), "graphline": frozenset({"linkages"}),
+                     "servercore": frozenset({"protocol"})}  # fmt: skip
+
+#: Used only when a chassis class does not declare ``ContainerKind`` itself.
+KNOWN_CONTAINERS = {
+    "kamaelia_core.chassis.pipeline.Pipeline": "pipeline",
+    "kamaelia_core.chassis.graphline.Graphline": "graphline",
+    "kamaelia_core.net.servers.ServerCore": "servercore",
+}
+
+_CATEGORY_BY_PACKAGE = (("chassis", "Chassis"), ("net", "Internet"), ("util", "Util"))
+_SECTION_RE = re.compile(r"^(\s*)([A-Z][A-Za-z ]*):\s*$")
+_ARG_RE = re.compile(r"^\s*\*{0,2}(\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
+
+
+class UnknownComponentError(LookupError):
+    """A catalog id that the catalog does not hold; the message names close matches."""
+
+    def __init__(self, component_id: str, suggestions: list[str]) -> None:
+        self.component_id = component_id
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown component {component_id!r}{hint}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One constructor parameter of a component.
+
+    Attributes:
+        name: Keyword name.
+        default: The default when it is a JSON value, else its ``repr`` (see ``default_is_json``);
+            None when required.
+        required: True when the constructor has no default for it.
+        annotation: The annotation as text ("int", "str | None"), "" if none.
+        doc: Its description from the Google-style "Args:" section, "" if none.
+        default_is_json: False when the default is a Python object (a class, a function).
+    """
+
+    name: str
+    default: Any
+    required: bool
+    annotation: str = ""
+    doc: str = ""
+    default_is_json: bool = True
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """Everything the workbench knows about one component class.
+
+    Attributes:
+        id: Catalog id, the dotted import path ("kamaelia_core.util.echo.Echo").
+        name: Class name.
+        category: Palette category ("Chassis", "Internet", "Util", "Other" or the class's own).
+        summary: First paragraph of the docstring, on one line.
+        doc: The full docstring (dedented).
+        inboxes: Inbox name -> description.
+        outboxes: Outbox name -> description.
+        params: Constructor parameters, in signature order (structural ones left out).
+        spawns_children: True if it creates components at run time (servers, TCPServer).
+        is_service: True for services such as the Selector.
+        container_kind: "pipeline", "graphline", "servercore" or None.
+    """
+
+    id: str
+    name: str
+    category: str
+    summary: str
+    doc: str
+    inboxes: dict[str, str] = field(default_factory=dict)
+    outboxes: dict[str, str] = field(default_factory=dict)
+    params: tuple[ParamSpec, ...] = ()
+    spawns_children: bool = False
+    is_service: bool = False
+    container_kind: str | None = None
+
+    @property
+    def is_container(self) -> bool:
+        """True for Pipeline, Graphline and ServerCore containers."""
+        return self.container_kind is not None
+
+    def param(self, name: str) -> ParamSpec | None:
+        """The parameter of that name, or None."""
+        for spec in self.params:
+            if spec.name == name:
+                return spec
+        return None
+
+
+def class_id(cls: type) -> str:
+    """Catalog id of a class: ``module.QualName``."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _boxes(value: Any, default: dict[str, str]) -> dict[str, str]:
+    if value is None:
+        return dict(default)
+    if isinstance(value, dict):
+        return {str(k): str(v or "") for k, v in value.items()}
+    return {str(name): "" for name in value}
+
+
+def _is_json(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    return False
+
+
+def _annotation_text(annotation: Any) -> str:
+    if annotation is inspect.Parameter.empty:
+        return ""
+    if isinstance(annotation, str):
+        return annotation
+    return inspect.formatannotation(annotation)
+
+
+def parse_args_section(doc: str) -> dict[str, str]:
+    """Read a Google-style "Args:" (or "Arguments:", "Parameters:") section.
+
+    Returns:
+        Parameter name -> description (continuation lines joined with spaces).
+    """
+    out: dict[str, str] = {}
+    lines = doc.splitlines()
+    in_args = False
+    section_indent = 0
+    entry_indent: int | None = None
+    current: str | None = None
+    for line in lines:
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        section = _SECTION_RE.match(line)
+        if section and (not in_args or indent <= section_indent):
+            in_args = section.group(2) in ("Args", "Arguments", "Parameters", "Keyword Args")
+            section_indent = indent
+            entry_indent = None
+            current = None
+            continue
+        if not in_args:
+            continue
+        if indent <= section_indent:
+            in_args = False
+            continue
+        if entry_indent is None:
+            entry_indent = indent
+        match = _ARG_RE.match(line)
+        if indent == entry_indent and match:
+            current = match.group(1)
+            out[current] = match.group(3).strip()
+        elif current is not None:
+            out[current] = f"{out[current]} {line.strip()}".strip()
+    return out
+
+
+def _summary(doc: str) -> str:
+    first = doc.strip().split("\n\n", 1)[0]
+    return " ".join(first.split())
+
+
+def _category(cls: type) -> str:
+    declared = getattr(cls, "Category", None)
+    if declared:
+        return str(declared)
+    parts = cls.__module__.split(".")
+    for package, category in _CATEGORY_BY_PACKAGE:
+        if package in parts[1:]:
+            return category
+    return "Other"
+
+
+def _params(cls: type, container_kind: str | None, arg_docs: dict[str, str]) -> list[ParamSpec]:
+    try:
+        signature = inspect.signature(cls.__init__)
+    except (TypeError, ValueError) as exc:  # builtins without a signature
+        logger.debug("no signature for %s: %s", class_id(cls), exc)
+        return []
+    skip = STRUCTURAL_PARAMS.get(container_kind or "", frozenset())
+    out: list[ParamSpec] = []
+    for index, param in enumerate(signature.parameters.values()):
+        if index == 0 and param.name in ("self", "cls"):
+            continue
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.name in skip:
+            continue
+        required = param.default is inspect.Parameter.empty
+        default: Any = None
+        is_json = True
+        if not required:
+            is_json = _is_json(param.default)
+            if is_json:
+                default = list(param.default) if isinstance(param.default, tuple) else param.default
+            else:
+                default = repr(param.default)
+        out.append(
+            ParamSpec(
+                name=param.name,
+                default=default,
+                required=required,
+                annotation=_annotation_text(param.annotation),
+                doc=arg_docs.get(param.name, ""),
+                default_is_json=is_json,
+            )
+        )
+    return out
+
+
+def build_spec(cls: type) -> ComponentSpec:
+    """Describe one component class.
+
+    Raises:
+        TypeError: ``cls`` is not a class.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"catalog entries are classes, not {cls!r}")
+    cid = class_id(cls)
+    doc = inspect.getdoc(cls) or ""
+    init_doc = inspect.getdoc(cls.__init__) if "__init__" in vars(cls) else None
+    arg_docs = parse_args_section(doc)
+    if init_doc:
+        arg_docs = {**parse_args_section(init_doc), **arg_docs}
+    kind = getattr(cls, "ContainerKind", None) or KNOWN_CONTAINERS.get(cid)
+    return ComponentSpec(
+        id=cid,
+        name=cls.__name__,
+        category=_category(cls),
+        summary=_summary(doc),
+        doc=doc,
+        inboxes=_boxes(getattr(cls, "Inboxes", None), DEFAULT_INBOXES),
+        outboxes=_boxes(getattr(cls, "Outboxes", None), DEFAULT_OUTBOXES),
+        params=tuple(_params(cls, kind, arg_docs)),
+        spawns_children=bool(getattr(cls, "SpawnsChildren", False)),
+        is_service=bool(getattr(cls, "IsService", False)),
+        container_kind=kind,
+    )
+
+
+def _classes_from(value: Any, origin: str) -> list[type]:
+    if isinstance(value, types.ModuleType):
+        value = getattr(value, "__kamaelia_components__", ())
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{origin}: expected a module or a list/tuple of classes, got {value!r}")
+    return [cls for cls in value if isinstance(cls, type)]
+
+
+class Catalog:
+    """The set of components a graph may use, keyed by catalog id."""
+
+    def __init__(self, classes: Iterable[type] = ()) -> None:
+        """Build a catalog from explicit classes (later duplicates of an id are ignored)."""
+        self._specs: dict[str, ComponentSpec] = {}
+        self._classes: dict[str, type] = {}
+        self.errors: list[str] = []
+        """Entry points that failed to load (each a readable message)."""
+        for cls in classes:
+            self.add(cls)
+
+    def __repr__(self) -> str:
+        return f"<Catalog components={len(self._specs)} errors={len(self.errors)}>"
+
+    @classmethod
+    def discover(cls, group: str = ENTRY_POINT_GROUP, *, include_core: bool = True) -> Catalog:
+        """Build the catalog from installed entry points.
+
+        Args:
+            group: Entry point group to read.
+            include_core: Also read ``kamaelia_core.catalog_entries:COMPONENTS`` directly when
+                no installed entry point provided it (a source checkout not pip-installed).
+
+        A broken entry point is logged and recorded in ``errors``; it never stops discovery.
+        """
+        catalog = cls()
+        seen_core = False
+        for entry in metadata.entry_points(group=group):
+            seen_core = seen_core or entry.value.replace(" ", "") == CORE_ENTRY
+            try:
+                classes = _classes_from(entry.load(), f"entry point {entry.name}={entry.value}")
+            except (ImportError, AttributeError, TypeError) as exc:
+                catalog._record_error(f"entry point {entry.name} = {entry.value}: {exc}")
+                continue
+            for component in classes:
+                catalog.add(component)
+        if include_core and not seen_core:
+            module_name, _, attr = CORE_ENTRY.partition(":")
+            try:
+                value = getattr(importlib.import_module(module_name), attr)
+                for component in _classes_from(value, CORE_ENTRY):
+                    catalog.add(component)
+            except (ImportError, AttributeError, TypeError) as exc:
+                catalog._record_error(f"{CORE_ENTRY}: {exc}")
+        return catalog
+
+    def _record_error(self, message: str) -> None:
+        logger.warning("component catalog: %s", message)
+        self.errors.append(message)
+
+    def add(self, component: type) -> ComponentSpec:
+        """Catalogue one class (idempotent) and return its spec.
+
+        Raises:
+            TypeError: ``component`` is not a class.
+        """
+        if not isinstance(component, type):
+            raise TypeError(f"catalog entries are classes, not {component!r}")
+        cid = class_id(component)
+        if cid not in self._specs:
+            self._specs[cid] = build_spec(component)
+            self._classes[cid] = component
+        return self._specs[cid]
+
+    def get(self, component_id: str) -> ComponentSpec:
+        """The spec of a catalogued component.
+
+        Raises:
+            UnknownComponentError: not catalogued; the message suggests close ids.
+        """
+        try:
+            return self._specs[component_id]
+        except KeyError:
+            raise UnknownComponentError(component_id, self.suggest(component_id)) from None
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Catalog ids close to ``text`` (by full id or by class name)."""
+        by_id = difflib.get_close_matches(text, list(self._specs), n=n, cutoff=0.6)
+        short = text.rsplit(".", 1)[-1].lower()
+        names = {spec.name.lower(): spec.id for spec in self._specs.values()}
+        by_name = [names[m] for m in difflib.get_close_matches(short, list(names), n=n)]
+        return list(dict.fromkeys(by_id + by_name))[:n]
+
+    def resolve_class(self, component_id: str) -> type:
+        """The class of a catalogued component; never imports anything.
+
+        Raises:
+            UnknownComponentError: not catalogued.
+        """
+        self.get(component_id)
+        return self._classes[component_id]
+
+    def __contains__(self, component_id: object) -> bool:
+        return component_id in self._specs
+
+    def __iter__(self) -> Iterator[ComponentSpec]:
+        return iter(sorted(self._specs.values(), key=lambda s: (s.category, s.name, s.id)))
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def ids(self) -> list[str]:
+        """All catalog ids, sorted."""
+        return sorted(self._specs)
+
+    def categories(self) -> list[str]:
+        """Category names, sorted."""
+        return sorted({spec.category for spec in self._specs.values()})
+
+    def in_category(self, category: str) -> list[ComponentSpec]:
+        """Specs of one category, sorted by name."""
+        return [spec for spec in self if spec.category == category]
+
+    def search(self, text: str) -> list[ComponentSpec]:
+        """Specs matching ``text`` (case-insensitive), best first.
+
+        Name prefix matches rank first, then name, id, category and docstring matches.
+        An empty text returns everything.
+        """
+        needle = text.strip().lower()
+        ranked: list[tuple[int, str, ComponentSpec]] = []
+        for spec in self._specs.values():
+            name = spec.name.lower()
+            if not needle or name.startswith(needle):
+                rank = 0
+            elif needle in name:
+                rank = 1
+            elif needle in spec.id.lower():
+                rank = 2
+            elif needle in spec.category.lower():
+                rank = 3
+            elif needle in spec.doc.lower() or any(needle in b.lower() for b in spec.inboxes):
+                rank = 4
+            else:
+                continue
+            ranked.append((rank, spec.name, spec))
+        return [spec for _, _, spec in sorted(ranked, key=lambda r: (r[0], r[1], r[2].id))]
+
+
+def to_json_default(spec: ParamSpec) -> Any:
+    """The default of a parameter as a JSON value, or None if it has no JSON default."""
+    return spec.default if spec.default_is_json and not spec.required else None
