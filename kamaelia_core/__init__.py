@@ -1,0 +1,44 @@
+"""kamaelia_core: a fast re-implementation of Kamaelia's Axon component model.
+
+Components with named inboxes and outboxes, a scheduler that sleeps when idle, the Coordinating
+Assistant Tracker, Pipeline and Graphline, threaded components, an instrumentation tap, and the
+TCP stack (``kamaelia_core.net``).
+"""
+
+from kamaelia_core import ipc
+from kamaelia_core.cat import CoordinatingAssistantTracker
+from kamaelia_core.component import Component, component
+from kamaelia_core.errors import (
+    AxonException,
+    BoxAlreadyLinkedToDestination,
+    noSpaceInBox,
+)
+from kamaelia_core.instrument import Event, Tap
+from kamaelia_core.ipc import (
+    newComponent,
+    producerFinished,
+    shutdown,
+    shutdownMicroprocess,
+)
+from kamaelia_core.linkage import Linkage
+from kamaelia_core.scheduler import Scheduler, WaitComplete, run_components
+
+__all__ = [
+    "AxonException",
+    "BoxAlreadyLinkedToDestination",
+    "Component",
+    "CoordinatingAssistantTracker",
+    "Event",
+    "Linkage",
+    "Scheduler",
+    "Tap",
+    "WaitComplete",
+    "component",
+    "ipc",
+    "newComponent",
+    "noSpaceInBox",
+    "producerFinished",
+    "run_components",
+    "shutdown",
+    "shutdownMicroprocess",
+]

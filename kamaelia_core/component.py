@@ -1,0 +1,336 @@
+"""Components: generator ``main()`` plus named inboxes and outboxes, run by a Scheduler.
+
+A component receives with ``recv``/``dataReady`` on its inboxes and sends with ``send`` on its
+outboxes; ``link`` decides where an outbox's messages land. It ``pause()``s when it has nothing to
+do and any delivery wakes it. Names and behaviour follow Axon's ``component``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from kamaelia_core.errors import BadComponent, invalidComponentInterface
+from kamaelia_core.linkage import Box, Linkage
+
+if TYPE_CHECKING:
+    from kamaelia_core.cat import CoordinatingAssistantTracker
+    from kamaelia_core.scheduler import Scheduler, TimerHandle
+
+_ids = itertools.count(1)
+
+BoxSpec = dict[str, str] | list[str] | tuple[str, ...]
+
+
+def box_descriptions(spec: BoxSpec) -> dict[str, str]:
+    """Normalise an ``Inboxes``/``Outboxes`` declaration to ``{name: description}``."""
+    if isinstance(spec, dict):
+        return {str(k): str(v) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return {str(name): "" for name in spec}
+    raise invalidComponentInterface(
+        f"boxes must be declared as a dict or a list of names, not {type(spec).__name__}"
+    )
+
+
+class Component:
+    """A unit of concurrent work with named inboxes and outboxes.
+
+    Subclasses override ``main()`` as a generator that yields after each slice of work, and
+    declare their boxes as class-level dicts of ``{name: one-line description}``.
+
+    Args:
+        **argd: Every keyword becomes an attribute, so class-level defaults can be overridden per
+            instance (Kamaelia's convention).
+    """
+
+    Inboxes: ClassVar[BoxSpec] = {
+        "inbox": "Data to process",
+        "control": "Shutdown and other control messages",
+    }
+    Outboxes: ClassVar[BoxSpec] = {
+        "outbox": "Processed data",
+        "signal": "Shutdown and other control messages (producerFinished...)",
+    }
+    Category: ClassVar[str | None] = None
+    SpawnsChildren: ClassVar[bool] = False
+    IsService: ClassVar[bool] = False
+    Daemon: ClassVar[bool] = False
+    """A daemon (a service) does not keep ``Scheduler.run()`` going on its own."""
+
+    def __init__(self, *args: Any, **argd: Any) -> None:
+        if args:
+            raise TypeError(
+                f"{type(self).__name__}() takes keyword arguments only in Component.__init__, "
+                f"got {len(args)} positional"
+            )
+        self.__dict__.update(argd)
+        self.cid: int = next(_ids)
+        self.name: str = f"{type(self).__name__}#{self.cid}"
+        self.inboxes: dict[str, Box] = {
+            n: Box(self, n, True) for n in box_descriptions(type(self).Inboxes)
+        }
+        self.outboxes: dict[str, Box] = {
+            n: Box(self, n, False) for n in box_descriptions(type(self).Outboxes)
+        }
+        self.children: list[Component] = []
+        self.parent: Component | None = None
+        self.linkages: list[Linkage] = []
+        self._callOnCloseDown: list[Any] = []
+        self._sched: Scheduler | None = None
+        self._gen: Generator[Any, None, Any] | None = None
+        self._asleep = False
+        self._pause_req = False
+        self._stop_req = False
+        self._state = "created"
+        self.crash: BaseException | None = None
+
+    # -- identity and state ------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.state}>"
+
+    def __str__(self) -> str:
+        return (
+            f"Component {self.name} [ inboxes : {sorted(self.inboxes)} "
+            f"outboxes : {sorted(self.outboxes)} ]"
+        )
+
+    @property
+    def state(self) -> str:
+        """created, runnable, waiting, finished or crashed."""
+        if self._state == "running":
+            return "waiting" if self._asleep else "runnable"
+        return self._state
+
+    @property
+    def scheduler(self) -> Scheduler | None:
+        """The scheduler this component runs on (None before activation)."""
+        return self._sched
+
+    @property
+    def tracker(self) -> CoordinatingAssistantTracker:
+        """The Coordinating Assistant Tracker of this component's scheduler."""
+        from kamaelia_core.scheduler import Scheduler
+
+        return (self._sched or Scheduler.current_or_default()).tracker
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def send(self, message: Any, outbox: str = "outbox") -> None:
+        """Send ``message`` on ``outbox``; it lands directly in the linked destination inbox.
+
+        Raises:
+            noSpaceInBox: The destination is size-limited and full.
+            KeyError: No such outbox.
+        """
+        self.outboxes[outbox].target.put(message, self, outbox)
+
+    def recv(self, inbox: str = "inbox") -> Any:
+        """Take the oldest message waiting in ``inbox``.
+
+        Raises:
+            IndexError: The inbox is empty.
+        """
+        try:
+            return self.inboxes[inbox].pop()
+        except IndexError:
+            raise IndexError(f"{self.name}.{inbox} is empty") from None
+
+    def dataReady(self, inbox: str = "inbox") -> int:
+        """How many messages wait in ``inbox``."""
+        return len(self.inboxes[inbox].storage)
+
+    def anyReady(self) -> str | bool:
+        """The name of the first inbox holding data, or False."""
+        for name, box in self.inboxes.items():
+            if box.storage:
+                return name
+        return False
+
+    def Inbox(self, inbox: str = "inbox") -> Iterator[Any]:
+        """Yield, and remove, every message waiting in ``inbox``."""
+        box = self.inboxes[inbox]
+        while box.storage:
+            yield box.pop()
+
+    def _deliver(self, message: Any, inbox: str = "inbox") -> None:
+        """Put ``message`` into ``inbox`` as if linked to it (for tests and hosts)."""
+        self.inboxes[inbox].target.put(message, self, inbox)
+
+    def setInboxSize(self, inbox: str, size: int | None) -> None:
+        """Limit ``inbox`` to ``size`` messages (None: no limit)."""
+        self.inboxes[inbox].size = size
+
+    # -- links and children --------------------------------------------------------------------
+
+    def link(
+        self,
+        source: tuple[Component, str],
+        sink: tuple[Component, str],
+        *args: Any,
+        passthrough: int = 0,
+        pipewidth: int | None = None,
+        synchronous: bool | None = None,
+    ) -> Linkage:
+        """Link ``(component, box)`` to ``(component, box)``; this component owns the link.
+
+        Raises:
+            BoxAlreadyLinkedToDestination: The source already has a destination.
+            BadInbox: A box name is unknown.
+        """
+        if args:
+            passthrough = args[0]
+        src, sbox = source
+        dst, dbox = sink
+        for comp in (src, dst):
+            if not isinstance(comp, Component):
+                raise BadComponent(f"link endpoints must be components, not {comp!r}")
+        linkage = Linkage(src, dst, sbox, dbox, passthrough)
+        linkage.connect()
+        if synchronous or pipewidth is not None:
+            linkage.setSynchronous(pipewidth)
+        self.linkages.append(linkage)
+        sched = self._sched or src._sched or dst._sched
+        if sched is not None and sched.tap is not None:
+            sched.tap.record("linked", src, sbox, dst, dbox, extra={"passthrough": passthrough})
+        return linkage
+
+    def unlink(
+        self, thecomponent: Component | None = None, thelinkage: Linkage | None = None
+    ) -> None:
+        """Remove one linkage, or every linkage this component made touching ``thecomponent``."""
+        if thelinkage is not None:
+            doomed = [thelinkage] if thelinkage in self.linkages else []
+        elif thecomponent is not None:
+            doomed = [lk for lk in self.linkages if thecomponent in (lk.source, lk.sink)]
+        else:
+            doomed = []
+        for linkage in doomed:
+            self._drop_linkage(linkage)
+
+    def _drop_linkage(self, linkage: Linkage) -> None:
+        linkage.disconnect()
+        self.linkages.remove(linkage)
+        sched = self._sched
+        if sched is not None and sched.tap is not None:
+            sched.tap.record(
+                "unlinked",
+                linkage.source,
+                linkage.sourcebox,
+                linkage.sink,
+                linkage.sinkbox,
+                extra={"passthrough": linkage.passthrough},
+            )
+
+    def unlink_all(self) -> None:
+        """Remove every linkage this component made."""
+        for linkage in list(self.linkages):
+            self._drop_linkage(linkage)
+
+    def addChildren(self, *children: Component) -> None:
+        """Adopt ``children``: they wake this component when they finish. Not activated here."""
+        for child in children:
+            if child not in self.children:
+                self.children.append(child)
+                child.parent = self
+                child._callOnCloseDown.append(self.unpause)
+
+    def removeChild(self, child: Component) -> None:
+        """Forget ``child`` and remove the links this component made to it."""
+        if child in self.children:
+            self.children.remove(child)
+            if child.parent is self:
+                child.parent = None
+            if self.unpause in child._callOnCloseDown:
+                child._callOnCloseDown.remove(self.unpause)
+        self.unlink(thecomponent=child)
+
+    def childComponents(self) -> list[Component]:
+        """A copy of the list of children."""
+        return list(self.children)
+
+    # -- scheduling ----------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        """Sleep after the current slice until a message arrives or ``unpause`` is called."""
+        self._pause_req = True
+
+    def unpause(self) -> None:
+        """Wake this component (no-op when awake or not running)."""
+        if self._asleep and self._sched is not None:
+            self._sched._wake(self)
+        else:
+            self._pause_req = False
+
+    def wake_after(self, seconds: float) -> TimerHandle:
+        """Wake this component after ``seconds`` (use with ``pause()``)."""
+        if self._sched is None:
+            raise RuntimeError(f"{self.name} is not activated; it has no clock to wake it")
+        return self._sched.call_later(seconds, self.unpause)
+
+    def activate(self, scheduler: Scheduler | None = None, tracker: Any = None) -> Component:
+        """Hand this component to ``scheduler`` (default: the running or thread default one)."""
+        from kamaelia_core.scheduler import Scheduler
+
+        (scheduler or Scheduler.current_or_default()).activate(self)
+        return self
+
+    def run(self) -> None:
+        """Activate (if needed) and run the scheduler until the system has finished."""
+        from kamaelia_core.scheduler import Scheduler
+
+        if self._sched is None:
+            self.activate(Scheduler.current_or_default())
+        assert self._sched is not None
+        self._sched.run()
+
+    def stop(self) -> None:
+        """End this component at its next turn; its generator is closed (``finally`` runs)."""
+        if self._state in ("finished", "crashed"):
+            return
+        self._stop_req = True
+        if self._sched is not None:
+            self._sched._wake(self)
+
+    def _isStopped(self) -> bool:
+        return self._state in ("finished", "crashed")
+
+    def _isRunnable(self) -> bool:
+        return self._state == "running" and not self._asleep
+
+    # -- the body ------------------------------------------------------------------------------
+
+    def main(self) -> Generator[Any, None, Any]:
+        """The component's behaviour. Default: Axon's initialise/mainBody/closeDown protocol."""
+        result = self.initialiseComponent()
+        yield result or 1
+        while True:
+            result = self.mainBody()
+            if not result:
+                break
+            yield result
+        self.closeDownComponent()
+
+    def initialiseComponent(self) -> Any:
+        """Legacy hook: called once before ``mainBody``."""
+        return 1
+
+    def mainBody(self) -> Any:
+        """Legacy hook: called every slice until it returns a false value."""
+        return 0
+
+    def closeDownComponent(self) -> None:
+        """Legacy hook: called once after ``mainBody`` returns false."""
+
+    def _closeDownMicroprocess(self) -> Any:
+        """Engine hook after ``main`` ends: wake the parent, drop own links."""
+        callbacks, self._callOnCloseDown = self._callOnCloseDown, []
+        for callback in callbacks:
+            callback()
+        self.unlink_all()
+        return None
+
+
+component = Component

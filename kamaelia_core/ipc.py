@@ -1,0 +1,242 @@
+"""Messages components send each other to coordinate: lifecycle, services and sockets.
+
+Each message is a small immutable object with a readable repr. Names follow Axon.Ipc and
+Kamaelia.IPC so programs written for Kamaelia read the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ipc:
+    """Base class of every coordination message."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} messages are immutable")
+
+    def _set(self, **fields: Any) -> None:
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            slot: getattr(self, slot)
+            for cls in type(self).__mro__
+            for slot in getattr(cls, "__slots__", ())
+        }
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{k}={_short(v)}" for k, v in self._fields().items() if v is not None)
+        return f"{type(self).__name__}({parts})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(id(v) for v in self._fields().values())))
+
+
+def _short(value: Any) -> str:
+    name = getattr(value, "name", None)
+    if isinstance(name, str) and hasattr(value, "cid"):
+        return name
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_short(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class producerFinished(ipc):
+    """The sender has finished producing: finish what you have and pass it on."""
+
+    __slots__ = ("caller", "message")
+
+    def __init__(self, caller: Any = None, message: Any = None) -> None:
+        self._set(caller=caller, message=message)
+
+
+class shutdownMicroprocess(ipc):
+    """Stop now. Carries the components asked to stop (may be empty: the receiver)."""
+
+    __slots__ = ("targets",)
+
+    def __init__(self, *microprocesses: Any) -> None:
+        self._set(targets=tuple(microprocesses))
+
+    def microprocesses(self) -> tuple[Any, ...]:
+        """The components this message asks to stop."""
+        return self.targets
+
+
+class shutdown(ipc):
+    """Ask a service (such as the Selector) to shut down."""
+
+    __slots__ = ("caller", "message")
+
+    def __init__(self, caller: Any = None, message: Any = None) -> None:
+        self._set(caller=caller, message=message)
+
+
+class newComponent(ipc):
+    """Ask the scheduler to activate these components."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, *components: Any) -> None:
+        self._set(children=tuple(components))
+
+    def components(self) -> tuple[Any, ...]:
+        """The components to activate."""
+        return self.children
+
+
+class notify(ipc):
+    """A message about ``object`` from ``caller``."""
+
+    __slots__ = ("caller", "object")
+
+    def __init__(self, caller: Any, payload: Any) -> None:
+        self._set(caller=caller, object=payload)
+
+
+class status(ipc):
+    """A status report."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, status: Any) -> None:
+        self._set(value=status)
+
+    def status(self) -> Any:
+        """The reported status."""
+        return self.value
+
+
+class wouldblock(ipc):
+    """The caller would block."""
+
+    __slots__ = ("caller",)
+
+    def __init__(self, caller: Any) -> None:
+        self._set(caller=caller)
+
+
+class errorInformation(ipc):
+    """Something went wrong in ``caller``."""
+
+    __slots__ = ("caller", "exception", "message")
+
+    def __init__(self, caller: Any, exception: BaseException | None = None, message: Any = None):
+        self._set(caller=caller, exception=exception, message=message)
+
+
+# --- network messages (Kamaelia.IPC) -------------------------------------------------------
+
+
+class socketShutdown(producerFinished):
+    """A connected socket has closed; ``message`` says how (``(sock, reason)``)."""
+
+    __slots__ = ()
+
+
+class serverShutdown(shutdownMicroprocess):
+    """Ask a server to stop listening and end."""
+
+    __slots__ = ()
+
+
+class newCSA(notify):
+    """A new ConnectedSocketAdapter exists. ``object`` is the CSA, or ``(CSA, sock)``."""
+
+    __slots__ = ("sock",)
+
+    def __init__(self, caller: Any, payload: Any, sock: Any = None) -> None:
+        super().__init__(caller, payload)
+        if sock is None and isinstance(payload, tuple) and len(payload) == 2:
+            sock = payload[1]
+        self._set(sock=sock)
+
+    @property
+    def csa(self) -> Any:
+        """The ConnectedSocketAdapter this message is about."""
+        return self.object[0] if isinstance(self.object, tuple) else self.object
+
+
+class shutdownCSA(notify):
+    """A ConnectedSocketAdapter has closed. ``object`` is the CSA, or ``(CSA, sock)``."""
+
+    __slots__ = ()
+
+    @property
+    def csa(self) -> Any:
+        """The ConnectedSocketAdapter this message is about."""
+        return self.object[0] if isinstance(self.object, tuple) else self.object
+
+
+class newServer(notify):
+    """A new server exists."""
+
+    __slots__ = ()
+
+
+class newReader(notify):
+    """Selector request: ``object`` = ``((component, inbox), socket)``; notify when readable."""
+
+    __slots__ = ()
+
+
+class newWriter(notify):
+    """Selector request: ``object`` = ``((component, inbox), socket)``; notify when writable."""
+
+    __slots__ = ()
+
+
+class newExceptional(notify):
+    """Selector request: ``object`` = ``((component, inbox), socket)``; notify on error."""
+
+    __slots__ = ()
+
+
+class removeReader(notify):
+    """Selector request: ``object`` = the socket; stop watching it for reading."""
+
+    __slots__ = ()
+
+
+class removeWriter(notify):
+    """Selector request: ``object`` = the socket; stop watching it for writing."""
+
+    __slots__ = ()
+
+
+class removeExceptional(notify):
+    """Selector request: ``object`` = the socket; stop watching it for errors."""
+
+    __slots__ = ()
+
+
+__all__ = [
+    "errorInformation",
+    "ipc",
+    "newCSA",
+    "newComponent",
+    "newExceptional",
+    "newReader",
+    "newServer",
+    "newWriter",
+    "notify",
+    "producerFinished",
+    "removeExceptional",
+    "removeReader",
+    "removeWriter",
+    "serverShutdown",
+    "shutdown",
+    "shutdownCSA",
+    "shutdownMicroprocess",
+    "socketShutdown",
+    "status",
+    "wouldblock",
+]

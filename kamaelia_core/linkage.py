@@ -1,0 +1,207 @@
+"""Boxes and linkages: where a sent message goes, resolved once at link time.
+
+Every inbox and outbox is a ``Box``. A box linked onward keeps ``linked_to`` (its one direct
+destination) and ``target`` (the terminal box at the end of the passthrough chain). ``send`` puts a
+message straight into ``target``, so a chain of passthroughs costs nothing per message. Linking and
+unlinking retarget the source and everything already feeding it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from kamaelia_core.errors import BadInbox, BoxAlreadyLinkedToDestination, noSpaceInBox
+
+if TYPE_CHECKING:
+    from kamaelia_core.component import Component
+
+
+class Box:
+    """One named inbox or outbox of a component.
+
+    Attributes:
+        owner: The component the box belongs to.
+        name: The box's name.
+        is_inbox: True for inboxes, False for outboxes.
+        storage: Messages waiting in an inbox (empty and unused for outboxes).
+        size: Most messages an inbox accepts, or None for no limit.
+        linked_to: The box this one forwards to, or None.
+        sources: Boxes whose ``linked_to`` is this one.
+        feeders: Boxes whose terminal target is this one (to wake them when space frees up).
+        target: The terminal box a message put here ends in.
+    """
+
+    __slots__ = (
+        "feeders",
+        "is_inbox",
+        "linked_to",
+        "name",
+        "owner",
+        "size",
+        "sources",
+        "storage",
+        "target",
+    )
+
+    def __init__(self, owner: Component, name: str, is_inbox: bool) -> None:
+        self.owner = owner
+        self.name = name
+        self.is_inbox = is_inbox
+        self.storage: deque[Any] = deque()
+        self.size: int | None = None
+        self.linked_to: Box | None = None
+        self.sources: list[Box] = []
+        self.feeders: list[Box] = []
+        self.target: Box = self
+
+    def __repr__(self) -> str:
+        kind = "inbox" if self.is_inbox else "outbox"
+        extra = f" holding {len(self.storage)}" if self.is_inbox else ""
+        return f"<{kind} {self.owner.name}.{self.name}{extra}>"
+
+    def put(self, message: Any, sender: Component, sender_box: str) -> None:
+        """Deliver ``message`` into this (terminal) box on behalf of ``sender``.
+
+        Raises:
+            noSpaceInBox: The inbox is size-limited and full.
+        """
+        owner = self.owner
+        sched = owner._sched
+        if not self.is_inbox:
+            if sched is not None and sched.tap is not None:
+                sched.tap.record("discarded", sender, sender_box, owner, self.name, message)
+            return
+        storage = self.storage
+        if self.size is not None and len(storage) >= self.size:
+            raise noSpaceInBox(len(storage), self.size, f"{owner.name}.{self.name}")
+        storage.append(message)
+        if sched is not None:
+            if sched.tap is not None:
+                sched.tap.delivered(sender, sender_box, owner, self.name, message)
+            if owner._asleep:
+                sched._wake(owner)
+            else:
+                owner._pause_req = False
+        else:
+            owner._pause_req = False
+
+    def pop(self) -> Any:
+        """Take the oldest message; wakes size-blocked feeders when the box had been full."""
+        storage = self.storage
+        if self.size is not None and len(storage) >= self.size and self.feeders:
+            message = storage.popleft()
+            for feeder in self.feeders:
+                feeder.owner.unpause()
+            return message
+        return storage.popleft()
+
+    def final(self) -> Box:
+        """The terminal box a message put here ends in."""
+        box = self
+        while box.linked_to is not None:
+            box = box.linked_to
+        return box
+
+
+def _retarget(box: Box, target: Box) -> None:
+    old = box.target
+    if old is not box and box in old.feeders:
+        old.feeders.remove(box)
+    box.target = target
+    if target is not box:
+        target.feeders.append(box)
+    for source in box.sources:
+        _retarget(source, target)
+
+
+class Linkage:
+    """A link from one box to another, made (and owned) by one component.
+
+    Args:
+        source: The component on the sending side.
+        sink: The component on the receiving side.
+        sourcebox: Box name on the source.
+        sinkbox: Box name on the sink.
+        passthrough: 0 = outbox to inbox; 1 = inbox to inbox (a parent forwarding into a child);
+            2 = outbox to outbox (a child sending out through its parent).
+    """
+
+    __slots__ = ("passthrough", "sink", "sink_box", "sinkbox", "source", "source_box", "sourcebox")
+
+    def __init__(
+        self,
+        source: Component,
+        sink: Component,
+        sourcebox: str = "outbox",
+        sinkbox: str = "inbox",
+        passthrough: int = 0,
+    ) -> None:
+        if passthrough not in (0, 1, 2):
+            raise ValueError(f"passthrough must be 0, 1 or 2, not {passthrough!r}")
+        self.source = source
+        self.sink = sink
+        self.sourcebox = sourcebox
+        self.sinkbox = sinkbox
+        self.passthrough = passthrough
+        src_boxes = source.inboxes if passthrough == 1 else source.outboxes
+        dst_boxes = sink.outboxes if passthrough == 2 else sink.inboxes
+        self.source_box = _lookup(
+            src_boxes, source, sourcebox, "inbox" if passthrough == 1 else "outbox"
+        )
+        self.sink_box = _lookup(dst_boxes, sink, sinkbox, "outbox" if passthrough == 2 else "inbox")
+
+    def sourcePair(self) -> tuple[Component, str]:
+        """``(component, box name)`` of the source."""
+        return self.source, self.sourcebox
+
+    def sinkPair(self) -> tuple[Component, str]:
+        """``(component, box name)`` of the sink."""
+        return self.sink, self.sinkbox
+
+    def getSourcebox(self) -> Box:
+        """The source Box object."""
+        return self.source_box
+
+    def getSinkbox(self) -> Box:
+        """The sink Box object."""
+        return self.sink_box
+
+    def setSynchronous(self, pipewidth: int | None = None) -> None:
+        """Limit the sink's terminal inbox to ``pipewidth`` messages (1 when None)."""
+        self.sink_box.final().size = 1 if pipewidth is None else pipewidth
+
+    def connect(self) -> None:
+        """Make the link take effect (retargets the source chain)."""
+        src, dst = self.source_box, self.sink_box
+        if src.linked_to is not None:
+            raise BoxAlreadyLinkedToDestination(
+                f"{src.owner.name}.{src.name} is already linked to "
+                f"{src.linked_to.owner.name}.{src.linked_to.name}; a box has one destination"
+            )
+        src.linked_to = dst
+        dst.sources.append(src)
+        _retarget(src, dst.final())
+
+    def disconnect(self) -> None:
+        """Undo the link; messages already delivered stay where they are."""
+        src, dst = self.source_box, self.sink_box
+        if src.linked_to is not dst:
+            return
+        src.linked_to = None
+        dst.sources.remove(src)
+        _retarget(src, src)
+
+    def __repr__(self) -> str:
+        arrow = {0: "->", 1: "=>(in)", 2: "=>(out)"}[self.passthrough]
+        return (
+            f"<Linkage {self.source.name}.{self.sourcebox} {arrow} {self.sink.name}.{self.sinkbox}>"
+        )
+
+
+def _lookup(boxes: dict[str, Box], comp: Component, name: str, kind: str) -> Box:
+    try:
+        return boxes[name]
+    except KeyError:
+        known = ", ".join(sorted(boxes)) or "none"
+        raise BadInbox(f"{comp.name} has no {kind} {name!r} (its {kind}es: {known})") from None

@@ -1,0 +1,184 @@
+"""Readiness of file descriptors, for the scheduler: one epoll set a host loop can watch.
+
+The Selector service registers sockets here; the scheduler blocks in ``poll`` when nothing is
+runnable; a host (the Qt workbench) watches ``fileno()`` with a single notifier. On Linux the set is
+an edge-triggered epoll: a callback fires once per new readiness and its consumer reads or accepts
+until EAGAIN. Elsewhere ``selectors`` gives level-triggered readiness with the same interface.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import selectors
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+READ = 1
+WRITE = 4
+Callback = Callable[[int, int], None]
+"""Called with ``(fd, events)``; events is a mask of READ, WRITE and ERROR."""
+ERROR = 8
+
+_HAS_EPOLL = hasattr(select, "epoll")
+
+
+def fd_of(fileobj: Any) -> int:
+    """The descriptor number of a socket, file or int."""
+    return fileobj if isinstance(fileobj, int) else fileobj.fileno()
+
+
+class Reactor:
+    """A set of watched descriptors with a callback each."""
+
+    def __init__(self) -> None:
+        self._callbacks: dict[int, Callback] = {}
+        if _HAS_EPOLL:
+            self._epoll: Any = select.epoll()
+            self._sel = None
+        else:
+            self._epoll = None
+            self._sel = selectors.DefaultSelector()
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+        self._wake_lock = threading.Lock()
+        self._wake_pending = False
+        self._cross_thread: list[Callable[[], None]] = []
+        self.register(self._wake_r, READ, self._drain_wakeups)
+        self.closed = False
+
+    def __len__(self) -> int:
+        """How many descriptors are watched, not counting the internal wake-up pipe."""
+        return len(self._callbacks) - 1
+
+    def fileno(self) -> int:
+        """A descriptor that is readable while any watched descriptor is ready."""
+        return self._epoll.fileno() if self._epoll is not None else self._wake_r
+
+    def _mask(self, events: int) -> int:
+        if self._epoll is None:
+            return (selectors.EVENT_READ if events & READ else 0) | (
+                selectors.EVENT_WRITE if events & WRITE else 0
+            )
+        mask = select.EPOLLET | select.EPOLLRDHUP
+        if events & READ:
+            mask |= select.EPOLLIN
+        if events & WRITE:
+            mask |= select.EPOLLOUT
+        return mask
+
+    def register(self, fileobj: Any, events: int, callback: Callback) -> None:
+        """Watch ``fileobj`` for ``events`` (READ | WRITE); ``callback`` on readiness."""
+        fd = fd_of(fileobj)
+        self._callbacks[fd] = callback
+        if self._epoll is not None:
+            self._epoll.register(fd, self._mask(events))
+        elif events:
+            self._sel.register(fd, self._mask(events))
+
+    def modify(self, fileobj: Any, events: int) -> None:
+        """Change the events watched for an already registered ``fileobj``."""
+        fd = fd_of(fileobj)
+        if self._epoll is not None:
+            self._epoll.modify(fd, self._mask(events))
+            return
+        mask = self._mask(events)
+        try:
+            if mask:
+                self._sel.modify(fd, mask)
+            else:
+                self._sel.unregister(fd)
+        except KeyError:
+            if mask:
+                self._sel.register(fd, mask)
+
+    def unregister(self, fileobj: Any) -> None:
+        """Stop watching ``fileobj``; unknown or already closed descriptors are ignored."""
+        fd = fd_of(fileobj)
+        if self._callbacks.pop(fd, None) is None or fd < 0:
+            return
+        try:
+            if self._epoll is not None:
+                self._epoll.unregister(fd)
+            else:
+                self._sel.unregister(fd)
+        except (KeyError, ValueError, OSError):
+            log.debug("fd %d was already gone from the reactor", fd)
+
+    def is_registered(self, fileobj: Any) -> bool:
+        """Whether ``fileobj`` is watched."""
+        return fd_of(fileobj) in self._callbacks
+
+    def call_soon_threadsafe(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` in the reactor's thread at the next poll; callable from any thread."""
+        with self._wake_lock:
+            self._cross_thread.append(callback)
+            if self._wake_pending:
+                return
+            self._wake_pending = True
+        try:
+            os.write(self._wake_w, b"\0")
+        except BlockingIOError:
+            pass  # the pipe is full of wake-ups already: the reader will come
+
+    def _drain_wakeups(self, fd: int, events: int) -> None:
+        try:
+            while os.read(self._wake_r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        with self._wake_lock:
+            pending, self._cross_thread = self._cross_thread, []
+            self._wake_pending = False
+        for callback in pending:
+            callback()
+
+    def poll(self, timeout: float | None = 0) -> int:
+        """Wait up to ``timeout`` seconds (None: forever) and run the ready callbacks."""
+        if self._epoll is not None:
+            ready = self._epoll.poll(-1 if timeout is None else max(timeout, 0.0), 1024)
+            events_of = _epoll_events
+        else:
+            ready = [(key.fd, ev) for key, ev in self._sel.select(timeout)]
+            events_of = _selectors_events
+        callbacks = self._callbacks
+        for fd, ev in ready:
+            callback = callbacks.get(fd)
+            if callback is not None:
+                callback(fd, events_of(ev))
+        if self._epoll is None and self._cross_thread:
+            self._drain_wakeups(self._wake_r, READ)
+        return len(ready)
+
+    def close(self) -> None:
+        """Release the epoll set and the wake-up pipe."""
+        if self.closed:
+            return
+        self.closed = True
+        if self._epoll is not None:
+            self._epoll.close()
+        else:
+            self._sel.close()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+        self._callbacks.clear()
+
+
+def _epoll_events(ev: int) -> int:
+    mask = 0
+    if ev & (select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP):
+        mask |= READ
+    if ev & select.EPOLLOUT:
+        mask |= WRITE
+    if ev & (select.EPOLLERR | select.EPOLLHUP):
+        mask |= ERROR
+    return mask
+
+
+def _selectors_events(ev: int) -> int:
+    return (READ if ev & selectors.EVENT_READ else 0) | (WRITE if ev & selectors.EVENT_WRITE else 0)

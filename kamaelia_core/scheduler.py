@@ -1,0 +1,416 @@
+"""The scheduler: runs runnable components' slices, sleeps when none is runnable.
+
+Only runnable components sit in the run queue, so the cost of a turn grows with the work to do, not
+with the number of components. A delivery wakes a paused component; timers and descriptor readiness
+(through the Reactor) wake the rest. A host loop drives it with ``step``, ``poll_io`` and
+``next_deadline``; standalone, ``run`` blocks in the reactor while idle.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from kamaelia_core import ipc
+from kamaelia_core.cat import CoordinatingAssistantTracker
+from kamaelia_core.reactor import Reactor
+
+if TYPE_CHECKING:
+    from kamaelia_core.component import Component
+    from kamaelia_core.instrument import Tap
+
+log = logging.getLogger(__name__)
+
+_local = threading.local()
+_timer_seq = itertools.count()
+CHECK_CLOCK_EVERY = 32
+"""Slices run between two looks at the clock inside ``step``."""
+
+
+class TimerHandle:
+    """A pending timer; ``cancel()`` it to drop it."""
+
+    __slots__ = ("callback", "cancelled", "when")
+
+    def __init__(self, when: float, callback: Callable[[], None]) -> None:
+        self.when = when
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Do not fire this timer."""
+        self.cancelled = True
+
+    def __lt__(self, other: TimerHandle) -> bool:
+        return self.when < other.when
+
+
+class WaitComplete(ipc.ipc):
+    """Yield ``WaitComplete(generator)`` to run it to its end before resuming the caller."""
+
+    __slots__ = ("generator",)
+
+    def __init__(self, generator: Any) -> None:
+        self._set(generator=generator)
+
+
+def _chain(first: Any, rest: Any) -> Any:
+    yield from first
+    yield from rest
+
+
+class Scheduler:
+    """Runs components. One per thread of control; each owns its CAT and its reactor."""
+
+    def __init__(self) -> None:
+        self._runq: deque[Component] = deque()
+        self._live: dict[int, Component] = {}
+        self._timers: list[TimerHandle] = []
+        self._wakeup: Callable[[], None] | None = None
+        self._crash_handlers: list[Callable[[Component, BaseException], None]] = []
+        self._stopping = False
+        self._threads = 0
+        self.tap: Tap | None = None
+        self.tracker = CoordinatingAssistantTracker()
+        self.io = Reactor()
+        self.slices = 0
+        """Slices run so far (the cycle count a UI shows)."""
+
+    # -- the default scheduler -----------------------------------------------------------------
+
+    @staticmethod
+    def current() -> Scheduler | None:
+        """The scheduler whose ``step`` is running in this thread, if any."""
+        return getattr(_local, "running", None)
+
+    @classmethod
+    def current_or_default(cls) -> Scheduler:
+        """The running scheduler of this thread, or the thread's default one (made on demand)."""
+        running = getattr(_local, "running", None)
+        if running is not None:
+            return running
+        default = getattr(_local, "default", None)
+        if default is None or default.io.closed:
+            default = _local.default = cls()
+        return default
+
+    # -- components ----------------------------------------------------------------------------
+
+    @property
+    def components(self) -> list[Component]:
+        """The live (activated, not yet finished) components."""
+        return list(self._live.values())
+
+    def activate(self, comp: Component) -> None:
+        """Start running ``comp``; a second activation is ignored."""
+        if comp._sched is not None:
+            if comp._sched is not self:
+                raise RuntimeError(f"{comp.name} is already activated on another scheduler")
+            return
+        comp._sched = self
+        comp._gen = comp.main()
+        comp._state = "running"
+        self._live[comp.cid] = comp
+        if self.tap is not None:
+            parent = comp.parent
+            self.tap.record(
+                "spawned",
+                comp,
+                extra={
+                    "cls": f"{type(comp).__module__}.{type(comp).__qualname__}",
+                    "parent": parent.cid if parent is not None else None,
+                },
+            )
+        self._enqueue(comp)
+
+    def _enqueue(self, comp: Component) -> None:
+        was_empty = not self._runq
+        self._runq.append(comp)
+        if was_empty and self._wakeup is not None:
+            self._wakeup()
+
+    def _wake(self, comp: Component) -> None:
+        comp._pause_req = False
+        if comp._asleep:
+            comp._asleep = False
+            if self.tap is not None:
+                self.tap.record("woke", comp)
+            self._enqueue(comp)
+
+    def wake_threadsafe(self, comp: Component) -> None:
+        """Wake ``comp`` from any thread."""
+        self.io.call_soon_threadsafe(comp.unpause)
+
+    def thread_started(self) -> None:
+        """A threaded component's thread began: ``run()`` must not give up while it lives."""
+        self._threads += 1
+
+    def thread_ended(self) -> None:
+        """A threaded component's thread ended."""
+        self._threads -= 1
+
+    def has_runnable(self) -> bool:
+        """Whether some component is waiting for a slice."""
+        return bool(self._runq)
+
+    def set_wakeup(self, callback: Callable[[], None] | None) -> None:
+        """Call ``callback`` (in this scheduler's thread) when the run queue turns non-empty."""
+        self._wakeup = callback
+
+    def add_crash_handler(self, callback: Callable[[Component, BaseException], None]) -> None:
+        """Call ``callback(component, exception)`` whenever a component crashes."""
+        self._crash_handlers.append(callback)
+
+    def attach_tap(self, tap: Tap) -> Tap:
+        """Start recording events into ``tap``; components already live are recorded as spawned."""
+        self.tap = tap
+        for comp in self._live.values():
+            parent = comp.parent
+            tap.record(
+                "spawned",
+                comp,
+                extra={
+                    "cls": f"{type(comp).__module__}.{type(comp).__qualname__}",
+                    "parent": parent.cid if parent is not None else None,
+                },
+            )
+        return tap
+
+    def detach_tap(self) -> None:
+        """Stop recording events."""
+        self.tap = None
+
+    # -- timers --------------------------------------------------------------------------------
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        """Call ``callback`` at ``time.monotonic()`` >= ``when``."""
+        handle = TimerHandle(when, callback)
+        heapq.heappush(self._timers, handle)
+        if len(self._timers) == 1 and self._wakeup is not None:
+            self._wakeup()
+        return handle
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
+        """Call ``callback`` after ``delay`` seconds."""
+        return self.call_at(time.monotonic() + delay, callback)
+
+    def next_deadline(self) -> float | None:
+        """``time.monotonic()`` of the earliest pending timer, or None."""
+        timers = self._timers
+        while timers and timers[0].cancelled:
+            heapq.heappop(timers)
+        return timers[0].when if timers else None
+
+    def _fire_timers(self) -> None:
+        timers = self._timers
+        if not timers:
+            return
+        now = time.monotonic()
+        while timers and timers[0].when <= now:
+            handle = heapq.heappop(timers)
+            if not handle.cancelled:
+                handle.callback()
+
+    # -- running -------------------------------------------------------------------------------
+
+    def step(self, budget: float = 0.001) -> int:
+        """Run runnable slices for up to ``budget`` seconds; return how many ran."""
+        self._fire_timers()
+        runq = self._runq
+        if not runq:
+            return 0
+        previous = getattr(_local, "running", None)
+        _local.running = self
+        clock = time.perf_counter
+        deadline = clock() + budget
+        ran = 0
+        popleft, append = runq.popleft, runq.append
+        try:
+            while runq:
+                for _ in range(min(len(runq), CHECK_CLOCK_EVERY)):
+                    comp = popleft()
+                    if comp._stop_req:
+                        self._finish(comp, stopped=True)
+                        continue
+                    try:
+                        value = comp._gen.__next__()  # type: ignore[union-attr]
+                    except StopIteration:
+                        self._finish(comp)
+                        continue
+                    except Exception as exc:
+                        self._crash(comp, exc)
+                        continue
+                    ran += 1
+                    if value.__class__ is not int and value is not None and value is not True:
+                        self._special(comp, value)
+                    if comp._pause_req:
+                        comp._pause_req = False
+                        comp._asleep = True
+                        if self.tap is not None:
+                            self.tap.record("paused", comp)
+                    elif comp._state == "running":
+                        append(comp)
+                if clock() >= deadline:
+                    break
+        finally:
+            _local.running = previous
+            self.slices += ran
+        return ran
+
+    def _special(self, comp: Component, value: Any) -> None:
+        if isinstance(value, ipc.newComponent):
+            for child in value.components():
+                self.activate(child)
+        elif isinstance(value, WaitComplete):
+            comp._gen = _chain(value.generator, comp._gen)
+
+    def run_until_idle(self, max_slices: int = 1_000_000) -> int:
+        """Run until nothing is runnable (I/O and due timers included), or ``max_slices`` ran.
+
+        Raises:
+            RuntimeError: Still busy after ``max_slices`` (a component that never pauses).
+        """
+        ran = 0
+        while True:
+            self.poll_io(0)
+            if not self._runq:
+                return ran
+            ran += self.step(0.05)
+            if ran >= max_slices:
+                busy = ", ".join(c.name for c in list(self._runq)[:5])
+                raise RuntimeError(f"still busy after {ran} slices (runnable: {busy})")
+
+    def poll_io(self, timeout: float | None = 0) -> int:
+        """Dispatch ready descriptors and cross-thread wakes, waiting up to ``timeout``."""
+        previous = getattr(_local, "running", None)
+        _local.running = self
+        try:
+            count = self.io.poll(timeout)
+        finally:
+            _local.running = previous
+        self._fire_timers()
+        return count
+
+    def fileno(self) -> int:
+        """The descriptor a host loop watches: readable when I/O or a wake-up is pending."""
+        return self.io.fileno()
+
+    def _has_non_daemons(self) -> bool:
+        return any(not c.Daemon for c in self._live.values())
+
+    def run(self) -> None:
+        """Run until every non-service component has finished (or ``stop()``); stop services."""
+        self._stopping = False
+        while not self._stopping and self._has_non_daemons():
+            if self._runq:
+                self.step(0.02)
+                self.poll_io(0)
+                continue
+            deadline = self.next_deadline()
+            if deadline is None and len(self.io) == 0 and self._threads == 0:
+                stuck = ", ".join(sorted(c.name for c in self._live.values())[:8])
+                log.warning("nothing can wake the waiting components any more: %s", stuck)
+                break
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            self.poll_io(timeout)
+        self.shutdown_all()
+
+    def shutdown_all(self, max_slices: int = 100_000) -> None:
+        """Stop every live component and let them close down."""
+        for comp in list(self._live.values()):
+            comp.stop()
+        try:
+            self.run_until_idle(max_slices)
+        except RuntimeError:
+            log.exception("components kept running while the scheduler shut down")
+
+    def stop(self) -> None:
+        """Make ``run()`` return after the current turn."""
+        self._stopping = True
+        if self._wakeup is not None:
+            self._wakeup()
+        self.io.call_soon_threadsafe(lambda: None)
+
+    def close(self) -> None:
+        """Stop everything and release the reactor's descriptors."""
+        if self.io.closed:
+            return
+        self.shutdown_all()
+        self.io.close()
+
+    # -- endings -------------------------------------------------------------------------------
+
+    def _finish(self, comp: Component, stopped: bool = False) -> None:
+        if comp._state != "running":
+            return
+        if stopped and comp._gen is not None:
+            try:
+                comp._gen.close()
+            except Exception as exc:
+                self._crash(comp, exc)
+                return
+        comp._state = "finished"
+        comp._asleep = False
+        self._close_down(comp, "stopped" if stopped else "finished")
+
+    def _close_down(self, comp: Component, kind: str, extra: dict | None = None) -> None:
+        self._live.pop(comp.cid, None)
+        if self.tap is not None:
+            self.tap.record(
+                kind, comp, message=comp.crash if kind == "crashed" else None, extra=extra
+            )
+        comp._gen = None
+        try:
+            result = comp._closeDownMicroprocess()
+        except Exception:
+            log.exception("%s failed while closing down", comp.name)
+            result = None
+        if isinstance(result, ipc.shutdownMicroprocess):
+            for target in result.microprocesses():
+                target.stop()
+        elif isinstance(result, ipc.newComponent):
+            for child in result.components():
+                self.activate(child)
+
+    def _crash(self, comp: Component, exc: BaseException) -> None:
+        if comp._state != "running":
+            return
+        comp._state = "crashed"
+        comp._asleep = False
+        comp.crash = exc
+        text = "".join(traceback.format_exception(exc))
+        log.error("component %s crashed:\n%s", comp.name, text)
+        self._close_down(comp, "crashed", {"traceback": text})
+        for child in comp.children:
+            child.stop()
+        for handler in list(self._crash_handlers):
+            try:
+                handler(comp, exc)
+            except Exception:
+                log.exception("crash handler %r failed; detaching it", handler)
+                self._crash_handlers.remove(handler)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Scheduler live={len(self._live)} runnable={len(self._runq)} "
+            f"timers={len(self._timers)} fds={len(self.io)}>"
+        )
+
+
+def run_components(components: Iterable[Component]) -> Scheduler:
+    """Activate ``components`` on a fresh scheduler and run it to completion; returns it."""
+    sched = Scheduler()
+    for comp in components:
+        sched.activate(comp)
+    try:
+        sched.run()
+    finally:
+        sched.close()
+    return sched
