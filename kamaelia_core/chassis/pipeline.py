@@ -1,0 +1,79 @@
+"""Pipeline: wires components in a chain and runs them as one component.
+
+Each child's outbox feeds the next child's inbox and its signal the next child's control, so a
+``producerFinished`` from the first stage walks down the chain and the whole pipeline ends when
+every stage has ended. The pipeline's own inbox/control lead into the first child and the last
+child's outbox/signal come out of the pipeline's own boxes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Generator
+from typing import Any, ClassVar
+
+from kamaelia_core.component import Component
+
+
+class Pipeline(Component):
+    """Run ``components`` in a chain: outbox to inbox and signal to control.
+
+    Args:
+        *components: The stages, first to last.
+    """
+
+    Inboxes: ClassVar[dict[str, str]] = {
+        "inbox": "Data for the first stage",
+        "control": "Control messages for the first stage",
+    }
+    Outboxes: ClassVar[dict[str, str]] = {
+        "outbox": "Data from the last stage",
+        "signal": "Control messages from the last stage",
+    }
+    Category: ClassVar[str | None] = "Chassis"
+    ContainerKind: ClassVar[str | None] = "pipeline"
+
+    def __init__(self, *components: Component, **argd: Any) -> None:
+        super().__init__(**argd)
+        if not components:
+            raise ValueError("a Pipeline needs at least one component")
+        for index, comp in enumerate(components):
+            if not isinstance(comp, Component):
+                raise TypeError(f"Pipeline stage {index} is not a component: {comp!r}")
+        self.components = list(components)
+
+    def __repr__(self) -> str:
+        stages = " | ".join(c.name for c in self.components)
+        return f"<{self.name} [{stages}] {self.state}>"
+
+    def _wire(self) -> None:
+        stages = self.components
+        self.link((self, "inbox"), (stages[0], "inbox"), passthrough=1)
+        self.link((self, "control"), (stages[0], "control"), passthrough=1)
+        for upstream, downstream in itertools.pairwise(stages):
+            self.link((upstream, "outbox"), (downstream, "inbox"))
+            self.link((upstream, "signal"), (downstream, "control"))
+        self.link((stages[-1], "outbox"), (self, "outbox"), passthrough=2)
+        self.link((stages[-1], "signal"), (self, "signal"), passthrough=2)
+
+    def main(self) -> Generator[Any, None, None]:
+        """Wire and start the stages, then wait for all of them to finish."""
+        self._wire()
+        self.addChildren(*self.components)
+        try:
+            for comp in self.components:
+                comp.activate(self.scheduler)
+            yield 1
+            while not all(c._isStopped() for c in self.components):
+                self.pause()
+                yield 1
+        finally:
+            for comp in self.components:
+                if not comp._isStopped():
+                    comp.stop()
+                self.removeChild(comp)
+
+
+pipeline = Pipeline
+
+__kamaelia_components__ = (Pipeline,)
