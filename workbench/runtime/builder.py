@@ -1,0 +1,192 @@
+"""Turns a graph document into live, wired kamaelia_core components (not yet activated).
+
+Containers become the chassis they name: a Pipeline of its children in order, a Graphline with the
+explicit links inside it, a ServerCore whose protocol factory builds a fresh copy of its template
+child per connection. Several top-level nodes are wrapped in one root Graphline. Every component
+made here carries ``design_id`` (the node it comes from) so the runtime can map live events back
+onto the drawing; per-connection handlers also carry ``instance_of`` (their template's node id).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kamaelia_core.chassis.graphline import Graphline
+from kamaelia_core.component import Component
+from workbench.model.catalog import Catalog
+from workbench.model.graph import Graph, Node
+
+ROOT_ID = "<root>"
+"""Design id given to the Graphline that wraps several top-level nodes."""
+
+
+class BuildError(Exception):
+    """The graph cannot be turned into components; the message names the node."""
+
+    def __init__(self, message: str, node_id: str | None = None) -> None:
+        super().__init__(message)
+        self.node_id = node_id
+
+
+@dataclass
+class Built:
+    """The result of building a graph.
+
+    Attributes:
+        root: The component to activate (the single top-level node, or a root Graphline).
+        by_node: Design node id -> the live component built for it (templates excluded).
+        templates: ServerCore protocol template node ids -> their ServerCore node id.
+    """
+
+    root: Component
+    by_node: dict[str, Component] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+
+
+def _tag(comp: Component, node_id: str, instance_of: str | None = None) -> Component:
+    comp.design_id = node_id  # type: ignore[attr-defined]
+    if instance_of is not None:
+        comp.instance_of = instance_of  # type: ignore[attr-defined]
+    return comp
+
+
+class Builder:
+    """Builds components from ``graph`` using only classes the ``catalog`` holds.
+
+    Args:
+        graph: The design document.
+        catalog: Where node component ids are resolved (never imported directly).
+    """
+
+    def __init__(self, graph: Graph, catalog: Catalog) -> None:
+        self.graph = graph
+        self.catalog = catalog
+        self.built = Built(root=Component())
+
+    def build(self) -> Built:
+        """Build the whole graph.
+
+        Raises:
+            BuildError: Empty graph, unknown component, bad parameters, or a bad container.
+        """
+        tops = self.graph.top_level()
+        if not tops:
+            raise BuildError("the graph is empty: add a component before running it")
+        if len(tops) == 1 and not self._top_links():
+            self.built.root = self._node(tops[0])
+        else:
+            children = {self._key(node): self._node(node) for node in tops}
+            linkages = {
+                (self._key_of(src[0]), src[1]): (self._key_of(dst[0]), dst[1])
+                for src, dst in self._top_links()
+            }
+            self.built.root = _tag(Graphline(linkages=linkages, **children), ROOT_ID)
+        return self.built
+
+    def _top_links(self) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+        return [
+            (link.source, link.sink)
+            for link in self.graph.links
+            if self.graph.node(link.source[0]).parent is None
+            and self.graph.node(link.sink[0]).parent is None
+        ]
+
+    @staticmethod
+    def _key(node: Node) -> str:
+        return node.name or node.id
+
+    def _key_of(self, node_id: str) -> str:
+        return self._key(self.graph.node(node_id))
+
+    def _node(self, node: Node, instance_of: str | None = None) -> Component:
+        kind = node.container_kind
+        if kind == "pipeline":
+            comp = self._pipeline(node, instance_of)
+        elif kind == "graphline":
+            comp = self._graphline(node, instance_of)
+        elif kind == "servercore":
+            comp = self._servercore(node)
+        else:
+            comp = self._instantiate(node, {})
+        if instance_of is None:
+            self.built.by_node[node.id] = comp
+        return _tag(comp, node.id, instance_of)
+
+    def _class(self, node: Node) -> type:
+        try:
+            return self.catalog.resolve_class(node.component)
+        except LookupError as exc:
+            raise BuildError(f"node {node.name!r} ({node.id}): {exc}", node.id) from exc
+
+    def _instantiate(self, node: Node, structural: dict[str, Any], *args: Any) -> Component:
+        cls = self._class(node)
+        kwargs = {**node.params, **structural}
+        try:
+            inspect.signature(cls).bind(*args, **kwargs)
+        except TypeError as exc:
+            raise BuildError(
+                f"node {node.name!r} ({node.id}): bad parameters: {exc}", node.id
+            ) from exc
+        try:
+            return cls(*args, **kwargs)
+        except (TypeError, ValueError, OSError) as exc:
+            raise BuildError(
+                f"node {node.name!r} ({node.id}): {cls.__name__} refused its parameters: {exc}",
+                node.id,
+            ) from exc
+
+    def _children(self, node: Node) -> list[Node]:
+        children = self.graph.children(node.id)
+        if not children:
+            raise BuildError(f"{node.name!r} ({node.id}) is an empty container", node.id)
+        return children
+
+    def _pipeline(self, node: Node, instance_of: str | None) -> Component:
+        stages = [
+            self._node(child, self._instance(child, instance_of)) for child in self._children(node)
+        ]
+        return self._instantiate(node, {}, *stages)
+
+    def _graphline(self, node: Node, instance_of: str | None) -> Component:
+        children = self._children(node)
+        built = {self._key(c): self._node(c, self._instance(c, instance_of)) for c in children}
+        inside = {c.id for c in children} | {node.id}
+        linkages = {}
+        for link in self.graph.links:
+            if link.source[0] in inside and link.sink[0] in inside:
+                src = "self" if link.source[0] == node.id else self._key_of(link.source[0])
+                dst = "self" if link.sink[0] == node.id else self._key_of(link.sink[0])
+                linkages[(src, link.source[1])] = (dst, link.sink[1])
+        return self._instantiate(node, {"linkages": linkages, **built})
+
+    @staticmethod
+    def _instance(child: Node, instance_of: str | None) -> str | None:
+        return child.id if instance_of is not None else None
+
+    def _servercore(self, node: Node) -> Component:
+        children = self._children(node)
+        if len(children) != 1:
+            raise BuildError(
+                f"ServerCore {node.name!r} ({node.id}) needs exactly one protocol handler inside, "
+                f"it has {len(children)}",
+                node.id,
+            )
+        template = children[0]
+        self.built.templates[template.id] = node.id
+        self._class(template)  # fail now, not at the first connection
+        return self._instantiate(node, {"protocol": self._factory(template)})
+
+    def _factory(self, template: Node) -> Callable[..., Component]:
+        def protocol(**peer: Any) -> Component:
+            return self._node(template, instance_of=template.id)
+
+        protocol.__name__ = f"make_{self._key(template)}"
+        return protocol
+
+
+def build(graph: Graph, catalog: Catalog) -> Built:
+    """Build ``graph`` into live components (see :class:`Builder`)."""
+    return Builder(graph, catalog).build()

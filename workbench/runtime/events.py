@@ -1,0 +1,189 @@
+"""The event stream: drains the core tap, keeps live statistics, and hands batches to watchers.
+
+Sits between a running scheduler's Tap and whoever watches (the Qt live view, the headless runner,
+the trace recorder). ``pump()`` drains the tap once; watchers get every event in order, in batches.
+Alongside, it keeps what a view needs without replaying history: per-link message counts and
+rates, per-component state, and how many events were lost to a full tap (never silently).
+Everything it keeps is bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kamaelia_core.instrument import Event, Tap
+
+log = logging.getLogger(__name__)
+
+LinkKey = tuple[int, str, int, str]
+"""(source cid, source box, sink cid, sink box) of a delivery path."""
+
+Watcher = Callable[[list[Event]], None]
+
+
+@dataclass
+class LinkStats:
+    """Traffic on one delivery path.
+
+    Attributes:
+        count: Messages delivered so far.
+        last_type: Class name of the last message.
+        last_value: Truncated repr of the last message.
+        rate: Messages per second, smoothed over about a second.
+    """
+
+    count: int = 0
+    last_type: str = ""
+    last_value: str = ""
+    rate: float = 0.0
+    _window_start: float = 0.0
+    _window_count: int = 0
+
+
+@dataclass
+class ComponentInfo:
+    """What the stream knows of one live (or recently ended) component."""
+
+    cid: int
+    name: str
+    cls: str = ""
+    parent: int | None = None
+    state: str = "running"
+    traceback: str = ""
+    sent: int = 0
+    received: int = 0
+    boxes_added: list[str] = field(default_factory=list)
+
+
+STATE_BY_KIND = {
+    "spawned": "running",
+    "woke": "running",
+    "paused": "waiting",
+    "finished": "finished",
+    "stopped": "finished",
+    "crashed": "crashed",
+}
+
+
+class EventStream:
+    """Drains a tap and fans its events out to watchers.
+
+    Args:
+        tap: The tap attached to the scheduler being watched.
+        max_links: Most delivery paths kept in ``links`` (oldest forgotten first).
+        max_components: Most components kept in ``components`` (ended ones forgotten first).
+    """
+
+    def __init__(self, tap: Tap, max_links: int = 20_000, max_components: int = 50_000) -> None:
+        self.tap = tap
+        self.max_links = max_links
+        self.max_components = max_components
+        self.links: OrderedDict[LinkKey, LinkStats] = OrderedDict()
+        self.components: OrderedDict[int, ComponentInfo] = OrderedDict()
+        self.total = 0
+        """Events seen by the stream."""
+        self.delivered = 0
+        """Deliveries seen."""
+        self.forgotten_links = 0
+        self._watchers: list[Watcher] = []
+        self._rate_t = time.monotonic()
+        self._rate_count = 0
+        self.rate = 0.0
+        """Deliveries per second over the last second or so."""
+
+    @property
+    def dropped(self) -> int:
+        """Events the tap overwrote before they were drained."""
+        return self.tap.dropped
+
+    def subscribe(self, watcher: Watcher) -> Callable[[], None]:
+        """Call ``watcher(batch)`` with every drained batch; returns an unsubscribe function."""
+        self._watchers.append(watcher)
+
+        def unsubscribe() -> None:
+            if watcher in self._watchers:
+                self._watchers.remove(watcher)
+
+        return unsubscribe
+
+    def pump(self, max_events: int | None = None) -> list[Event]:
+        """Drain the tap once, update the statistics, and hand the batch to every watcher."""
+        batch = self.tap.drain(max_events)
+        if batch:
+            self._account(batch)
+            for watcher in list(self._watchers):
+                try:
+                    watcher(batch)
+                except Exception:
+                    log.exception("event watcher %r failed; unsubscribing it", watcher)
+                    self._watchers.remove(watcher)
+        self._update_rates()
+        return batch
+
+    def _account(self, batch: list[Event]) -> None:
+        self.total += len(batch)
+        links, comps = self.links, self.components
+        for ev in batch:
+            kind = ev.kind
+            if kind == "delivered":
+                self.delivered += 1
+                key = (ev.cid, ev.box, ev.sink_cid, ev.sink_box)
+                stats = links.get(key)
+                if stats is None:
+                    stats = links[key] = LinkStats()
+                    if len(links) > self.max_links:
+                        links.popitem(last=False)
+                        self.forgotten_links += 1
+                stats.count += 1
+                stats._window_count += 1
+                stats.last_type = ev.msg_type
+                stats.last_value = ev.value
+                sender = comps.get(ev.cid)
+                if sender is not None:
+                    sender.sent += 1
+                sink = comps.get(ev.sink_cid)
+                if sink is not None:
+                    sink.received += 1
+            elif kind == "spawned":
+                extra = ev.extra or {}
+                comps[ev.cid] = ComponentInfo(
+                    ev.cid, ev.name, extra.get("cls", ""), extra.get("parent")
+                )
+                self._trim_components()
+            elif kind in STATE_BY_KIND:
+                info = comps.get(ev.cid)
+                if info is not None:
+                    info.state = STATE_BY_KIND[kind]
+                    if kind == "crashed":
+                        info.traceback = (ev.extra or {}).get("traceback", "") or ev.value
+            elif kind == "box_added":
+                info = comps.get(ev.cid)
+                if info is not None:
+                    info.boxes_added.append(ev.box)
+
+    def _trim_components(self) -> None:
+        comps = self.components
+        if len(comps) <= self.max_components:
+            return
+        for cid in [c for c, info in comps.items() if info.state in ("finished", "crashed")]:
+            del comps[cid]
+            if len(comps) <= self.max_components:
+                return
+        comps.popitem(last=False)
+
+    def _update_rates(self) -> None:
+        now = time.monotonic()
+        elapsed = now - self._rate_t
+        if elapsed < 0.5:
+            return
+        self.rate = (self.delivered - self._rate_count) / elapsed
+        self._rate_count = self.delivered
+        self._rate_t = now
+        for stats in self.links.values():
+            if stats._window_count or stats.rate:
+                stats.rate = stats._window_count / elapsed
+                stats._window_count = 0
