@@ -75,7 +75,7 @@ def test_unknown_component_names_the_node():
 def test_bad_parameter_names_the_node_and_parameter():
     g = Graph()
     g.add_node(cid(Numbers), name="nums", params={"cuont": 3})
-    with pytest.raises(BuildError, match="nums.*cuont"):
+    with pytest.raises(BuildError, match=r"nums.*cuont"):
         build(g, fake_catalog())
 
 

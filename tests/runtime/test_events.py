@@ -35,7 +35,7 @@ def test_watchers_get_every_event_in_order_and_links_are_counted():
 
 
 def test_full_tap_drops_are_counted_not_hidden():
-    sched, tap, src, keep = wired(500, tap_capacity=64)
+    sched, tap, _src, _keep = wired(500, tap_capacity=64)
     stream = EventStream(tap)
     sched.run_until_idle()
     batch = stream.pump()

@@ -1,5 +1,7 @@
 """Session: start, run, stop, crash reporting and the live-to-design mapping."""
 
+import itertools
+
 from kamaelia_core.component import Component
 from tests.runtime.fakes import Double, Explode, Keep, Numbers, cid, fake_catalog
 from workbench.model.graph import Graph
@@ -7,7 +9,7 @@ from workbench.runtime.session import Placement, Session
 
 
 def chain(g, *nodes):
-    for src, dst in zip(nodes, nodes[1:], strict=False):
+    for src, dst in itertools.pairwise(nodes):
         g.add_link((src.id, "outbox"), (dst.id, "inbox"))
         g.add_link((src.id, "signal"), (dst.id, "control"))
 
