@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class Source:
     """Sends each of its messages, then finishes.
@@ -26,6 +29,13 @@ class Upper:
 
     Inboxes = ["inbox", "control"]
     Outboxes = ["outbox", "signal"]
+
+
+class Transform:
+    """Applies a function to each message."""
+
+    def __init__(self, function: Callable[[Any], Any] | None = None, data: bytes = b"") -> None:
+        pass
 
 
 class Sink:
@@ -89,8 +99,9 @@ class ServerCore:
         pass
 
 
-ALL = (Source, Upper, Sink, Server, Selector, Pipeline, Graphline, ServerCore)
+ALL = (Source, Upper, Transform, Sink, Server, Selector, Pipeline, Graphline, ServerCore)
 
 M = __name__
 SOURCE, UPPER, SINK, SERVER = f"{M}.Source", f"{M}.Upper", f"{M}.Sink", f"{M}.Server"
+TRANSFORM = f"{M}.Transform"
 PIPELINE, GRAPHLINE, SERVERCORE = f"{M}.Pipeline", f"{M}.Graphline", f"{M}.ServerCore"

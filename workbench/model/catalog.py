@@ -99,6 +99,8 @@ class ComponentSpec:
         spawns_children: True if it creates components at run time (servers, TCPServer).
         is_service: True for services such as the Selector.
         container_kind: "pipeline", "graphline", "servercore" or None.
+        accepts_extra_params: True if ``__init__`` takes ``**kwargs`` (Kamaelia components
+            accept any keyword and store it as an attribute).
     """
 
     id: str
@@ -112,6 +114,7 @@ class ComponentSpec:
     spawns_children: bool = False
     is_service: bool = False
     container_kind: str | None = None
+    accepts_extra_params: bool = False
 
     @property
     def is_container(self) -> bool:
@@ -247,6 +250,14 @@ def _params(cls: type, container_kind: str | None, arg_docs: dict[str, str]) -> 
     return out
 
 
+def _takes_kwargs(cls: type) -> bool:
+    try:
+        parameters = inspect.signature(cls.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind is p.VAR_KEYWORD for p in parameters)
+
+
 def build_spec(cls: type) -> ComponentSpec:
     """Describe one component class.
 
@@ -274,6 +285,7 @@ def build_spec(cls: type) -> ComponentSpec:
         spawns_children=bool(getattr(cls, "SpawnsChildren", False)),
         is_service=bool(getattr(cls, "IsService", False)),
         container_kind=kind,
+        accepts_extra_params=_takes_kwargs(cls),
     )
 
 

@@ -1,0 +1,172 @@
+"""Parameter values: how a graph's JSON parameters become Python arguments, source text or errors.
+
+Sits between the document (JSON only) and its two consumers, the runtime builder and the code
+exporter. Plain JSON values pass through unchanged. Two tagged objects carry what JSON cannot:
+
+- ``{"$bytes": "GET / HTTP/1.0\\r\\n"}``: a ``bytes`` value (the text encoded as UTF-8).
+- ``{"$code": "lambda line: line.upper()"}``: a Python expression, for callables such as a
+  PureTransformer's function. Evaluating it runs code, so :func:`decode` refuses it unless the
+  caller passes ``allow_code=True`` after the user has chosen to trust the graph.
+
+Any other dict whose only key starts with "$" is reserved and rejected.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+from typing import Any
+
+BYTES_TAG = "$bytes"
+CODE_TAG = "$code"
+
+
+class ParamValueError(ValueError):
+    """Base for parameter value errors."""
+
+
+class BadValueError(ParamValueError):
+    """A parameter value is not valid JSON or uses a tag wrongly."""
+
+
+class UntrustedCodeError(ParamValueError):
+    """A ``$code`` value was found while code is not allowed."""
+
+
+def tag_of(value: Any) -> str | None:
+    """The tag of a tagged value ("$bytes", "$code", or another "$..."), else None."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        if isinstance(key, str) and key.startswith("$"):
+            return key
+    return None
+
+
+def code(expression: str) -> dict[str, str]:
+    """A tagged code value (for building graphs in code and tests)."""
+    return {CODE_TAG: expression}
+
+
+def bytes_value(data: bytes | str) -> dict[str, str]:
+    """A tagged bytes value; ``data`` must be UTF-8 text or bytes that decode as UTF-8."""
+    return {BYTES_TAG: data.decode("utf-8") if isinstance(data, bytes) else data}
+
+
+def contains_code(value: Any) -> bool:
+    """True if ``value`` holds a ``$code`` value anywhere."""
+    if tag_of(value) == CODE_TAG:
+        return True
+    if isinstance(value, dict):
+        return any(contains_code(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_code(v) for v in value)
+    return False
+
+
+def check(value: Any, where: str = "value") -> None:
+    """Check that ``value`` is JSON and that its tags are well formed.
+
+    Raises:
+        BadValueError: naming the offending part (``where`` is its path).
+    """
+    tag = tag_of(value)
+    if tag is not None:
+        inner = value[tag]
+        if tag not in (BYTES_TAG, CODE_TAG):
+            raise BadValueError(f"{where}: unknown tag {tag!r} (use $bytes or $code)")
+        if not isinstance(inner, str):
+            raise BadValueError(f"{where}: {tag} needs a string, got {type(inner).__name__}")
+        if tag == CODE_TAG:
+            try:
+                ast.parse(inner, mode="eval")
+            except SyntaxError as exc:
+                raise BadValueError(
+                    f"{where}: $code is not a Python expression: {exc.msg}"
+                ) from None
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise BadValueError(f"{where}: key {key!r} is not a string")
+            check(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check(item, f"{where}[{i}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise BadValueError(f"{where}: {value!r} is not a JSON number")
+    elif value is not None and not isinstance(value, (bool, int, float, str)):
+        raise BadValueError(f"{where}: {type(value).__name__} is not a JSON value")
+
+
+def decode(value: Any, *, allow_code: bool = False, where: str = "value") -> Any:
+    """The Python value a JSON parameter stands for.
+
+    Args:
+        value: The parameter as stored in the graph.
+        allow_code: Evaluate ``$code`` expressions (only for graphs the user trusts).
+        where: Name used in error messages.
+
+    Raises:
+        BadValueError: malformed value.
+        UntrustedCodeError: a ``$code`` value while ``allow_code`` is False.
+    """
+    check(value, where)
+    return _decode(value, allow_code, where)
+
+
+def _decode(value: Any, allow_code: bool, where: str) -> Any:
+    tag = tag_of(value)
+    if tag == BYTES_TAG:
+        return value[tag].encode("utf-8")
+    if tag == CODE_TAG:
+        if not allow_code:
+            raise UntrustedCodeError(
+                f"{where}: contains Python code ({value[tag]!r}); run it only if you trust "
+                "this graph"
+            )
+        namespace = {"__builtins__": builtins}
+        return eval(compile(value[tag], f"<{where}>", "eval"), namespace)
+    if isinstance(value, dict):
+        return {k: _decode(v, allow_code, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v, allow_code, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def to_source(value: Any) -> str:
+    """Python source text for a parameter value (code values are inlined as written).
+
+    Raises:
+        BadValueError: malformed value.
+    """
+    check(value)
+    return _source(value)
+
+
+def _source(value: Any) -> str:
+    tag = tag_of(value)
+    if tag == BYTES_TAG:
+        return repr(value[tag].encode("utf-8"))
+    if tag == CODE_TAG:
+        return value[tag].strip()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_source(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_source(v) for v in value) + "]"
+    return repr(value)
+
+
+def json_type(value: Any) -> str:
+    """The JSON-level type name of a value: null, bool, int, float, str, list, dict, bytes, code."""
+    tag = tag_of(value)
+    if tag == BYTES_TAG:
+        return "bytes"
+    if tag == CODE_TAG:
+        return "code"
+    for kind, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
+        if isinstance(value, kind):
+            return name
+    if value is None:
+        return "null"
+    return "list" if isinstance(value, list) else "dict"
