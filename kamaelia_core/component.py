@@ -313,6 +313,10 @@ class Component:
             yield result
         self.closeDownComponent()
 
+    def _microprocess(self) -> Generator[Any, None, Any]:
+        """The generator the scheduler runs: ``main()`` (a threaded component runs a shuttle)."""
+        return self.main()
+
     def initialiseComponent(self) -> Any:
         """Legacy hook: called once before ``mainBody``."""
         return 1

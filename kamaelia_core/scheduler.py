@@ -115,7 +115,7 @@ class Scheduler:
                 raise RuntimeError(f"{comp.name} is already activated on another scheduler")
             return
         comp._sched = self
-        comp._gen = comp.main()
+        comp._gen = comp._microprocess()
         comp._state = "running"
         self._live[comp.cid] = comp
         if self.tap is not None:
