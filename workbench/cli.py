@@ -1,18 +1,131 @@
-"""Console entry points: ``kamaelia-workbench`` (the Qt app) and ``kamaelia-run`` (headless)."""
+"""Console entry point ``kamaelia-run``: run a graph file headless, print events, write traces.
 
+The desktop app's entry point, ``kamaelia-workbench``, lives in ``workbench.ui.main`` because
+only ``workbench.ui`` may import Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from kamaelia_core.instrument import Event
+from workbench.model.catalog import Catalog, UnknownComponentError
+from workbench.model.io import GraphFileError, load
+from workbench.model.validate import validate
+from workbench.runtime.builder import BuildError
+from workbench.runtime.recorder import Recorder, read_events, write_chrome_trace
+from workbench.runtime.session import Session
+
+log = logging.getLogger("kamaelia-run")
 
 
-def workbench_main(argv: list[str] | None = None) -> int:
-    """Start the desktop workbench (not yet implemented)."""
-    print("kamaelia-workbench: not yet")
-    return 0
+def format_event(ev: Event, t0: float) -> str:
+    """One compact line for an event."""
+    when = f"{ev.t - t0:9.3f}"
+    if ev.kind == "delivered":
+        return f"{when} {ev.name}.{ev.box} -> {ev.sink_name}.{ev.sink_box} {ev.msg_type} {ev.value}"
+    if ev.kind in ("linked", "unlinked"):
+        return f"{when} {ev.kind} {ev.name}.{ev.box} -> {ev.sink_name}.{ev.sink_box}"
+    if ev.kind == "crashed":
+        tb = (ev.extra or {}).get("traceback", "").rstrip().splitlines()
+        return f"{when} CRASHED {ev.name}: {tb[-1] if tb else ev.value}"
+    return f"{when} {ev.kind} {ev.name}"
 
 
-def run_main(argv: list[str] | None = None) -> int:
-    """Run a graph headless (not yet implemented)."""
-    print("kamaelia-run: not yet")
-    return 0
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kamaelia-run", description="Run a Kamaelia workbench graph (*.kgraph.json) headless."
+    )
+    parser.add_argument("graph", type=Path, help="the graph file to run")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop after S seconds (default: when the system ends, or Ctrl-C)",
+    )
+    parser.add_argument("--events", action="store_true", help="print events as they happen")
+    parser.add_argument("--trace", type=Path, metavar="OUT.json",
+                        help="write a Chrome/Perfetto trace of the run")  # fmt: skip
+    parser.add_argument("--record", type=Path, metavar="OUT.jsonl",
+                        help="write every event as JSON lines")  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="print no summary")
+    return parser
+
+
+def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run a graph headless. Returns the process exit status.
+
+    Exit status: 0 the run ended cleanly, 1 a component crashed, 2 bad input (file, graph).
+    """
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    if args.duration is not None and args.duration <= 0:
+        print(f"kamaelia-run: --duration must be positive, not {args.duration}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    catalog = Catalog.discover()
+    try:
+        graph = load(args.graph, catalog)
+    except (GraphFileError, UnknownComponentError, OSError) as exc:
+        print(f"kamaelia-run: {exc}", file=sys.stderr)
+        return 2
+    errors = [p for p in validate(graph, catalog) if p.severity == "error"]
+    if errors:
+        for problem in errors:
+            print(f"kamaelia-run: {args.graph}: {problem.message}", file=sys.stderr)
+        return 2
+    session = Session(graph, catalog)
+    recording = args.record or (args.trace and args.trace.with_suffix(".events.jsonl"))
+    recorder = Recorder(session.events, recording) if recording else None
+    t0 = 0.0
+    if args.events:
+
+        def show(batch: list[Event]) -> None:
+            nonlocal t0
+            for ev in batch:
+                t0 = t0 or ev.t
+                print(format_event(ev, t0), file=out)
+
+        session.events.subscribe(show)
+    interrupted = False
+
+    def on_sigint(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        session.start()
+        session.run_for(args.duration, should_stop=lambda: interrupted)
+    except BuildError as exc:
+        print(f"kamaelia-run: cannot build {args.graph}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        session.stop()
+        if recorder is not None:
+            recorder.close()
+    if args.trace:
+        entries = write_chrome_trace(read_events(recording), args.trace)
+        if not args.quiet:
+            print(f"trace: {args.trace} ({entries} entries)", file=out)
+    if not args.quiet:
+        why = "interrupted" if interrupted else "finished" if session.finished else "time is up"
+        print(
+            f"{why}: {session.events.total} events, {session.events.delivered} deliveries, "
+            f"{len(session.crashes)} crashes, {session.events.dropped} dropped",
+            file=out,
+        )
+    for comp, exc in session.crashes:
+        print(f"kamaelia-run: {comp.name} crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return 1 if session.crashes else 0
 
 
 if __name__ == "__main__":
