@@ -86,3 +86,12 @@ def test_empty_graph_and_empty_container_are_refused():
     g.add_node(cid(Pipeline), name="pipe", container_kind="pipeline")
     with pytest.raises(BuildError, match="empty container"):
         build(g, fake_catalog())
+
+
+def test_tagged_values_decode_and_code_needs_trust():
+    g = Graph()
+    g.add_node(cid(Numbers), name="nums", params={"count": {"$code": "2 + 1"}})
+    with pytest.raises(BuildError, match="trust"):
+        build(g, fake_catalog())
+    built = build(g, fake_catalog(), allow_code=True)
+    assert built.root.count == 3

@@ -18,6 +18,7 @@ from kamaelia_core.chassis.graphline import Graphline
 from kamaelia_core.component import Component
 from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph, Node
+from workbench.model.values import ParamValueError, decode
 
 ROOT_ID = "<root>"
 """Design id given to the Graphline that wraps several top-level nodes."""
@@ -59,11 +60,13 @@ class Builder:
     Args:
         graph: The design document.
         catalog: Where node component ids are resolved (never imported directly).
+        allow_code: Evaluate ``$code`` parameter values (only for graphs the user trusts).
     """
 
-    def __init__(self, graph: Graph, catalog: Catalog) -> None:
+    def __init__(self, graph: Graph, catalog: Catalog, allow_code: bool = False) -> None:
         self.graph = graph
         self.catalog = catalog
+        self.allow_code = allow_code
         self.built = Built(root=Component())
 
     def build(self) -> Built:
@@ -123,7 +126,14 @@ class Builder:
 
     def _instantiate(self, node: Node, structural: dict[str, Any], *args: Any) -> Component:
         cls = self._class(node)
-        kwargs = {**node.params, **structural}
+        try:
+            params = {
+                key: decode(value, allow_code=self.allow_code, where=f"{node.name}.{key}")
+                for key, value in node.params.items()
+            }
+        except ParamValueError as exc:
+            raise BuildError(f"node {node.name!r} ({node.id}): {exc}", node.id) from exc
+        kwargs = {**params, **structural}
         try:
             inspect.signature(cls).bind(*args, **kwargs)
         except TypeError as exc:
@@ -187,6 +197,6 @@ class Builder:
         return protocol
 
 
-def build(graph: Graph, catalog: Catalog) -> Built:
+def build(graph: Graph, catalog: Catalog, allow_code: bool = False) -> Built:
     """Build ``graph`` into live components (see :class:`Builder`)."""
-    return Builder(graph, catalog).build()
+    return Builder(graph, catalog, allow_code).build()

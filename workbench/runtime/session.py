@@ -51,11 +51,19 @@ class Session:
         graph: The design to run (read at ``start``).
         catalog: Resolves component ids.
         tap_capacity: Events the tap holds between two pumps before dropping (and counting).
+        allow_code: Evaluate ``$code`` parameter values (only for graphs the user trusts).
     """
 
-    def __init__(self, graph: Graph, catalog: Catalog, tap_capacity: int = 262_144) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        catalog: Catalog,
+        tap_capacity: int = 262_144,
+        allow_code: bool = False,
+    ) -> None:
         self.graph = graph
         self.catalog = catalog
+        self.allow_code = allow_code
         self.scheduler = Scheduler()
         self.tap = self.scheduler.attach_tap(Tap(tap_capacity))
         self.events = EventStream(self.tap)
@@ -89,7 +97,7 @@ class Session:
         """
         if self.state != "idle":
             raise SessionError(f"a session runs once; this one is {self.state}")
-        self.built = build(self.graph, self.catalog)
+        self.built = build(self.graph, self.catalog, self.allow_code)
         self.built.root.activate(self.scheduler)
         self._set_state("running")
         return self.built
