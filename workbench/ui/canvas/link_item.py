@@ -110,24 +110,18 @@ class LinkItem(QGraphicsPathItem):
         self.setVisible(self._ends_visible())
 
     def _ends_visible(self) -> bool:
-        def shown(port: PortItem) -> bool:
-            return (
-                port.owner.isVisible() or getattr(port.owner, "collapsed_anchor", None) is not None
-            )
-
-        both_hidden_same = (
-            not self.source.owner.isVisible()
-            and not self.sink.owner.isVisible()
-            and getattr(self.source.owner, "group", None) is getattr(self.sink.owner, "group", None)
-        )
-        return shown(self.source) and shown(self.sink) and not both_hidden_same
+        a, b = self.source.shown_owner(), self.sink.shown_owner()
+        return a is not None and b is not None and (a is not b or a is self.source.owner)
 
     def _route(self, p1: QPointF, p2: QPointF) -> QPainterPath:
         path = QPainterPath(p1)
         dx = p2.x() - p1.x()
         end = QPointF(p2.x() - PORT_R - 1 - ARROW, p2.y())
-        if dx >= 30:
-            bend = max(30.0, dx * 0.5)
+        to_group = hasattr(self.sink.owner, "frame_rect") or hasattr(
+            self.source.owner, "frame_rect"
+        )
+        if dx >= 30 or to_group:
+            bend = max(40.0, abs(dx) * 0.5)
             path.cubicTo(QPointF(p1.x() + bend, p1.y()), QPointF(end.x() - bend, end.y()), end)
             return path
         # backwards: loop over the two cards

@@ -270,13 +270,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(color)
             painter.setFont(Fonts.get("label_italic" if box.kind == "private" else "label"))
             y = self.row_y(row) - ROW_H / 2
+            r = QRectF(12, y, self.width - 24, ROW_H)
             if box.is_inbox:
-                r = QRectF(12, y, self.width / 2 - 12, ROW_H)
                 painter.drawText(
                     r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, box.name
                 )
             else:
-                r = QRectF(self.width / 2, y, self.width / 2 - 12, ROW_H)
                 painter.drawText(
                     r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, box.name
                 )

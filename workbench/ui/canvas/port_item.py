@@ -70,12 +70,19 @@ class PortItem(QGraphicsItem):
         """Return the marker colour for the box kind."""
         return {"control": theme.control, "private": theme.private}.get(self.box.kind, theme.data)
 
+    def shown_owner(self) -> QGraphicsItem | None:
+        """The item that stands for this box on screen: its owner, or the collapsed group
+        around it (None when nothing visible contains it)."""
+        item = self.owner
+        while item is not None and not item.isVisible():
+            item = getattr(item, "group", None)
+        return item
+
     def anchor(self) -> QPointF:
         """Scene point links attach to; the collapsed group's edge when the owner is hidden."""
-        if not self.owner.isVisible():
-            fallback = getattr(self.owner, "collapsed_anchor", None)
-            if fallback is not None:
-                return fallback(self.box.is_inbox)
+        shown = self.shown_owner()
+        if shown is not None and shown is not self.owner:
+            return shown.collapsed_anchor(self.box.is_inbox)
         return self.scenePos()
 
     def set_queue_depth(self, depth: int, warn: bool = False) -> None:

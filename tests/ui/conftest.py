@@ -1,0 +1,25 @@
+"""Fixtures for the Qt tests: a catalog of echo-server-shaped classes, a graph, a scene."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.fakes import echo_graph, make_catalog
+from workbench.ui.canvas.scene import GraphScene
+
+
+@pytest.fixture
+def catalog():
+    return make_catalog()
+
+
+@pytest.fixture
+def graph():
+    return echo_graph()
+
+
+@pytest.fixture
+def scene(qtbot, graph, catalog):
+    scene = GraphScene(graph, catalog)
+    yield scene
+    scene.close()
