@@ -12,6 +12,23 @@ from workbench.model.catalog import (
     build_spec,
     class_id,
 )
+from workbench.model.commands import (
+    AddAnnotation,
+    AddLink,
+    AddNode,
+    Command,
+    CommandError,
+    EditAnnotation,
+    Macro,
+    MoveNode,
+    MoveNodes,
+    RemoveAnnotation,
+    RemoveLink,
+    RemoveNode,
+    RenameNode,
+    SetParam,
+    remove_selection,
+)
 from workbench.model.graph import (
     CONTAINER_KINDS,
     EVENTS,
@@ -22,20 +39,53 @@ from workbench.model.graph import (
     Link,
     Node,
 )
+from workbench.model.grouping import Group, Ungroup
+from workbench.model.io import GraphFileError, dumps, load, loads, save
+from workbench.model.stack import CommandStack
+from workbench.model.validate import Problem, check_link, validate
+from workbench.model.values import BadValueError, UntrustedCodeError
 
 __all__ = [
     "CONTAINER_KINDS",
     "EVENTS",
+    "AddAnnotation",
+    "AddLink",
+    "AddNode",
     "Annotation",
+    "BadValueError",
     "Catalog",
+    "Command",
+    "CommandError",
+    "CommandStack",
     "ComponentSpec",
+    "EditAnnotation",
     "Graph",
     "GraphError",
+    "GraphFileError",
+    "Group",
     "ImplicitLink",
     "Link",
+    "Macro",
+    "MoveNode",
+    "MoveNodes",
     "Node",
     "ParamSpec",
+    "Problem",
+    "RemoveAnnotation",
+    "RemoveLink",
+    "RemoveNode",
+    "RenameNode",
+    "SetParam",
+    "Ungroup",
     "UnknownComponentError",
+    "UntrustedCodeError",
     "build_spec",
+    "check_link",
     "class_id",
+    "dumps",
+    "load",
+    "loads",
+    "remove_selection",
+    "save",
+    "validate",
 ]
