@@ -18,22 +18,42 @@ from __future__ import annotations
 import copy
 import itertools
 import logging
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from workbench.model.items import (
+    CONTAINER_KINDS,
+    ID_PATTERN,
+    Annotation,
+    BoxRef,
+    ImplicitLink,
+    JSONValue,
+    Link,
+    Node,
+    as_point,
+    id_sort_key,
+    snake_case,
+)
 
 logger = logging.getLogger(__name__)
 
-JSONValue = Any
-"""A value that ``json.dumps`` accepts: None, bool, int, float, str, list or dict of those."""
-
-BoxRef = tuple[str, str]
-"""(node id, box name)."""
+__all__ = [
+    "CONTAINER_KINDS",
+    "EVENTS",
+    "Annotation",
+    "BoxRef",
+    "Graph",
+    "GraphError",
+    "ImplicitLink",
+    "JSONValue",
+    "Link",
+    "Node",
+    "Observer",
+    "id_sort_key",
+    "snake_case",
+]
 
 Observer = Callable[[str, Any], None]
-
-CONTAINER_KINDS = frozenset({"pipeline", "graphline", "servercore"})
 
 NODE_EVENTS = (
     "node_added",
@@ -47,108 +67,9 @@ LINK_EVENTS = ("link_added", "link_removed")
 ANNOTATION_EVENTS = ("annotation_added", "annotation_removed", "annotation_changed")
 EVENTS = (*NODE_EVENTS, *LINK_EVENTS, *ANNOTATION_EVENTS, "graph_reset")
 
-_ID_RE = re.compile(r"^([a-z]+)(\d+)$")
-
 
 class GraphError(Exception):
     """A graph method was asked for something structurally impossible (unknown id, cycle...)."""
-
-
-@dataclass(eq=True)
-class Node:
-    """A placed component, or a container of other nodes.
-
-    Attributes:
-        id: Stable id, unique in the graph ("n4").
-        component: Catalog id: the dotted import path of the component class.
-        name: Human name, also used as the Graphline key in exported code.
-        params: Constructor keyword arguments as JSON values.
-        position: Scene position (x, y) of the node; children are positioned in scene
-            coordinates too.
-        parent: Id of the container node holding this one, or None at top level.
-        container_kind: "pipeline", "graphline", "servercore" for containers, else None.
-        children: Ordered child ids (containers only).
-    """
-
-    id: str
-    component: str
-    name: str
-    params: dict[str, JSONValue] = field(default_factory=dict)
-    position: tuple[float, float] = (0.0, 0.0)
-    parent: str | None = None
-    container_kind: str | None = None
-    children: list[str] = field(default_factory=list)
-
-    @property
-    def is_container(self) -> bool:
-        """True when this node is a Pipeline, Graphline or ServerCore container."""
-        return self.container_kind is not None
-
-    @property
-    def short_name(self) -> str:
-        """Class name of the component ("Echo" for "kamaelia_core.util.echo.Echo")."""
-        return self.component.rsplit(".", 1)[-1]
-
-
-@dataclass(frozen=True)
-class Link:
-    """An explicit link from one box to another.
-
-    The passthrough kind is not stored: it follows from the structure (see
-    :meth:`Graph.passthrough`).
-    """
-
-    id: str
-    source: BoxRef
-    sink: BoxRef
-
-
-@dataclass(frozen=True)
-class ImplicitLink:
-    """A link a Pipeline container makes by itself; drawn, never edited or saved.
-
-    Attributes:
-        id: Deterministic id, e.g. "n3/2:outbox" (container id / child index : box).
-        source: (node id, box) the messages leave from.
-        sink: (node id, box) the messages arrive at.
-        container: Id of the Pipeline that makes this link.
-        passthrough: 0 child->child, 1 pipeline inbox->first child, 2 last child->pipeline.
-    """
-
-    id: str
-    source: BoxRef
-    sink: BoxRef
-    container: str
-    passthrough: int
-
-
-@dataclass(eq=True)
-class Annotation:
-    """A free-text note placed on the canvas."""
-
-    id: str
-    text: str
-    position: tuple[float, float] = (0.0, 0.0)
-
-
-def snake_case(name: str) -> str:
-    """Turn "DataSource" into "data_source" (used for default node names)."""
-    out = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    out = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", out)
-    return out.lower()
-
-
-def id_sort_key(item_id: str) -> tuple[str, int, str]:
-    """Sort key putting "n2" before "n10" (ids in creation order)."""
-    match = _ID_RE.match(item_id)
-    if match:
-        return (match.group(1), int(match.group(2)), "")
-    return ("", 0, item_id)
-
-
-def _point(position: tuple[float, float]) -> tuple[float, float]:
-    x, y = position
-    return (float(x), float(y))
 
 
 class Graph:
@@ -211,7 +132,7 @@ class Graph:
             raise GraphError(f"ids are non-empty strings, not {item_id!r}")
         if item_id in self._nodes or item_id in self._links or item_id in self._annotations:
             raise GraphError(f"id {item_id!r} is already used in this graph")
-        match = _ID_RE.match(item_id)
+        match = ID_PATTERN.match(item_id)
         if match and match.group(1) in self._counters:
             counter = match.group(1)
             self._counters[counter] = max(self._counters[counter], int(match.group(2)))
@@ -403,7 +324,7 @@ class Graph:
             component=component,
             name=name if name is not None else self._default_name(component),
             params=copy.deepcopy(params) if params else {},
-            position=_point(position),
+            position=as_point(position),
             parent=parent,
             container_kind=container_kind,
         )
@@ -439,7 +360,7 @@ class Graph:
     def move_node(self, node_id: str, position: tuple[float, float]) -> None:
         """Move a node and announce ``node_moved``."""
         node = self.node(node_id)
-        node.position = _point(position)
+        node.position = as_point(position)
         self._emit("node_moved", node)
 
     def rename_node(self, node_id: str, name: str) -> None:
@@ -513,7 +434,7 @@ class Graph:
     ) -> Annotation:
         """Add a note and announce ``annotation_added``."""
         annotation_id = self._claim_id("a", annotation_id, self._annotations)
-        note = Annotation(annotation_id, text, _point(position))
+        note = Annotation(annotation_id, text, as_point(position))
         self._annotations[annotation_id] = note
         self._emit("annotation_added", note)
         return note
@@ -530,7 +451,7 @@ class Graph:
         if text is not None:
             note.text = text
         if position is not None:
-            note.position = _point(position)
+            note.position = as_point(position)
         self._emit("annotation_changed", note)
 
     def remove_annotation(self, annotation_id: str) -> None:
