@@ -67,9 +67,15 @@ def _chain(first: Any, rest: Any) -> Any:
 
 
 class Scheduler:
-    """Runs components. One per thread of control; each owns its CAT and its reactor."""
+    """Runs components. One per thread of control; each owns its CAT and its reactor.
 
-    def __init__(self) -> None:
+    Args:
+        clock: The monotonic clock timers are measured on (``kamaelia_core.testing.ManualClock``
+            in tests).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._runq: deque[Component] = deque()
         self._live: dict[int, Component] = {}
         self._timers: list[TimerHandle] = []
@@ -190,7 +196,7 @@ class Scheduler:
     # -- timers --------------------------------------------------------------------------------
 
     def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
-        """Call ``callback`` at ``time.monotonic()`` >= ``when``."""
+        """Call ``callback`` once ``self.clock()`` >= ``when``."""
         handle = TimerHandle(when, callback)
         heapq.heappush(self._timers, handle)
         if len(self._timers) == 1 and self._wakeup is not None:
@@ -199,10 +205,10 @@ class Scheduler:
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         """Call ``callback`` after ``delay`` seconds."""
-        return self.call_at(time.monotonic() + delay, callback)
+        return self.call_at(self.clock() + delay, callback)
 
     def next_deadline(self) -> float | None:
-        """``time.monotonic()`` of the earliest pending timer, or None."""
+        """``self.clock()`` time of the earliest pending timer, or None."""
         timers = self._timers
         while timers and timers[0].cancelled:
             heapq.heappop(timers)
@@ -212,7 +218,7 @@ class Scheduler:
         timers = self._timers
         if not timers:
             return
-        now = time.monotonic()
+        now = self.clock()
         while timers and timers[0].when <= now:
             handle = heapq.heappop(timers)
             if not handle.cancelled:
@@ -318,7 +324,7 @@ class Scheduler:
                 stuck = ", ".join(sorted(c.name for c in self._live.values())[:8])
                 log.warning("nothing can wake the waiting components any more: %s", stuck)
                 break
-            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            timeout = None if deadline is None else max(0.0, deadline - self.clock())
             self.poll_io(timeout)
         self.shutdown_all()
 
