@@ -1,0 +1,322 @@
+"""Servers built on TCPServer: one protocol handler per connection, or one connection at a time.
+
+``ServerCore`` (Kamaelia.Chassis.ConnectedServer) listens to a TCPServer's
+``protocolHandlerSignal``. For each ``newCSA`` it builds a protocol handler from its factory, links
+CSA ``outbox`` -> handler ``inbox``, handler ``outbox`` -> CSA ``inbox``, handler ``signal`` -> CSA
+``control``, plus two private outboxes to the handler's and the CSA's ``control``, then activates
+both. On ``shutdownCSA`` it sends ``socketShutdown`` to the handler and ``shutdownMicroprocess`` to
+the CSA and forgets them. A handler that finishes closes its connection after a flush; one that
+crashes closes it at once: either way only its own connection ends.
+
+``SingleServer`` serves one client at a time through its own ``inbox``/``outbox``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import socket
+from collections import deque
+from collections.abc import Callable, Generator
+from typing import Any
+
+from kamaelia_core import ipc
+from kamaelia_core.component import Component
+from kamaelia_core.net._boxes import add_outbox, delete_outbox
+from kamaelia_core.net.csa import ConnectedSocketAdapter
+from kamaelia_core.net.tcpserver import DEFAULT_HOST, TCPServer
+
+log = logging.getLogger(__name__)
+
+PEER_KEYS = ("peer", "peerport", "localip", "localport")
+REUSEADDR = (socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+
+def accepts_peer_info(factory: Callable[..., Any]) -> bool:
+    """Whether ``factory`` takes ``peer, peerport, localip, localport`` as keyword arguments."""
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return True
+    names = {p.name for p in params if p.kind is not inspect.Parameter.POSITIONAL_ONLY}
+    return all(key in names for key in PEER_KEYS)
+
+
+def peer_info(sock: Any, port: int) -> dict[str, Any]:
+    """The four peer keywords for ``sock`` (Kamaelia's fallbacks when the socket has gone)."""
+    try:
+        peer, peerport = sock.getpeername()[:2]
+    except OSError:
+        peer, peerport = "0.0.0.0", 0
+    try:
+        localip, localport = sock.getsockname()[:2]
+    except OSError:
+        localip, localport = DEFAULT_HOST, port
+    return {"peer": peer, "peerport": peerport, "localip": localip, "localport": localport}
+
+
+class _Connection:
+    __slots__ = ("csa", "csa_box", "handler", "handler_box")
+
+    def __init__(self, csa: Component, handler: Component, handler_box: str, csa_box: str):
+        self.csa = csa
+        self.handler = handler
+        self.handler_box = handler_box
+        self.csa_box = csa_box
+
+
+class ServerCore(Component):
+    """A TCP server running one protocol handler per connection.
+
+    Args:
+        protocol: Factory making a handler component per connection; called with
+            ``peer, peerport, localip, localport`` keywords when it accepts them.
+        port: Port to listen on (0: any free one); after construction ``self.port`` is the real one.
+        host: Address to bind (default 127.0.0.1).
+        socketOptions: ``(level, option, value)`` (or a list) for the listener.
+        **argd: Attributes, e.g. ``TCPS`` (the server class).
+
+    Raises:
+        TypeError: No protocol was given.
+    """
+
+    Inboxes = {
+        "_socketactivity": "newCSA / shutdownCSA from the TCPServer",
+        "control": "producerFinished/serverShutdown: stop listening; shutdownMicroprocess: all",
+    }
+    Outboxes = {
+        "_serversignal": "Shutdown requests to the TCPServer",
+        "signal": "producerFinished(self) when the server has ended",
+    }
+    Category = "Internet"
+    SpawnsChildren = True
+
+    protocol: Callable[..., Component] | None = None
+    port = 1601
+    host = DEFAULT_HOST
+    socketOptions: Any = None
+    TCPS = TCPServer
+    pass_peer_info = True
+
+    def __init__(self, **argd: Any) -> None:
+        super().__init__(**argd)
+        if self.protocol is None:
+            raise TypeError(f"{type(self).__name__} needs a protocol factory: protocol=...")
+        self._with_peer = self.pass_peer_info and accepts_peer_info(self.protocol)
+        self.server = self.TCPS(
+            listenport=self.port, host=self.host, socketOptions=self.socketOptions
+        )
+        self.port = self.server.port
+        self.connections: dict[Component, _Connection] = {}
+        self._ended: deque[tuple[Component, bool]] = deque()
+
+    def __repr__(self) -> str:
+        kind, count = type(self).__name__, len(self.connections)
+        return f"<{kind}#{self.cid} port={self.port} connections={count}>"
+
+    def main(self) -> Generator[int, None, None]:
+        """Start the TCPServer; make and retire protocol handlers."""
+        server = self.server
+        self.link((server, "protocolHandlerSignal"), (self, "_socketactivity"))
+        self.link((self, "_serversignal"), (server, "control"))
+        self.addChildren(server)
+        server.activate(self.scheduler)
+        activity = self.inboxes["_socketactivity"].storage
+        control = self.inboxes["control"].storage
+        while True:
+            while activity:
+                message = self.recv("_socketactivity")
+                if isinstance(message, ipc.newCSA):
+                    self.handleNewConnection(message)
+                elif isinstance(message, ipc.shutdownCSA):
+                    self.handleClosedCSA(message)
+            while self._ended:
+                self._handler_ended(*self._ended.popleft())
+            while control:
+                message = self.recv("control")
+                if isinstance(message, (ipc.producerFinished, ipc.shutdownMicroprocess)):
+                    self.send(message, "_serversignal")
+            if server._isStopped() and not self.connections:
+                self.removeChild(server)
+                self.send(ipc.producerFinished(self), "signal")
+                return
+            self.pause()
+            yield 1
+
+    def mkProtocolHandler(self, **sock_info: Any) -> Component:
+        """Build one protocol handler (with peer keywords when the factory takes them)."""
+        assert self.protocol is not None
+        return self.protocol(**sock_info) if self._with_peer else self.protocol()
+
+    def handleNewConnection(self, newCSAMessage: ipc.newCSA) -> None:
+        """Wire a handler to the new CSA and start both."""
+        csa = newCSAMessage.csa
+        info = peer_info(newCSAMessage.sock, self.port) if self._with_peer else {}
+        handler = self.mkProtocolHandler(**info)
+        to_handler = add_outbox(self, "_toHandler")
+        to_csa = add_outbox(self, "_toCSA")
+        self.link((csa, "outbox"), (handler, "inbox"))
+        self.link((handler, "outbox"), (csa, "inbox"))
+        self.link((self, to_handler), (handler, "control"))
+        self.link((self, to_csa), (csa, "control"))
+        self.link((handler, "signal"), (csa, "control"))
+        if "serversignal" in handler.outboxes:
+            self.link((handler, "serversignal"), (self, "control"))
+        self.connections[csa] = _Connection(csa, handler, to_handler, to_csa)
+        self.addChildren(csa, handler)
+        handler._callOnCloseDown.append(lambda: self._note_handler_end(csa, handler))
+        csa.activate(self.scheduler)
+        handler.activate(self.scheduler)
+
+    def _note_handler_end(self, csa: Component, handler: Component) -> None:
+        self._ended.append((csa, handler.state == "crashed"))
+        self.unpause()
+
+    def _handler_ended(self, csa: Component, crashed: bool) -> None:
+        conn = self.connections.get(csa)
+        if conn is None or csa._isStopped():
+            return
+        message = ipc.shutdownMicroprocess(csa) if crashed else ipc.producerFinished(self)
+        self.send(message, conn.csa_box)
+
+    def handleClosedCSA(self, shutdownCSAMessage: ipc.shutdownCSA) -> None:
+        """Tell the handler its connection closed and forget both."""
+        conn = self.connections.pop(shutdownCSAMessage.csa, None)
+        if conn is None:
+            return
+        self.send(ipc.socketShutdown(self), conn.handler_box)
+        self.send(ipc.shutdownMicroprocess(conn.csa), conn.csa_box)
+        delete_outbox(self, conn.handler_box)
+        delete_outbox(self, conn.csa_box)
+        self.removeChild(conn.handler)
+        self.removeChild(conn.csa)
+
+
+class SimpleServer(ServerCore):
+    """ServerCore whose protocol factory is called with no arguments."""
+
+    pass_peer_info = False
+
+
+class FastRestartServer(ServerCore):
+    """ServerCore with SO_REUSEADDR on the listener (restart without waiting for TIME_WAIT)."""
+
+    socketOptions = REUSEADDR
+
+
+class MoreComplexServer(ServerCore):
+    """Kamaelia's older name for the ServerCore contract (factory gets the peer keywords)."""
+
+
+class SingleServer(Component):
+    """Serves one connection at a time through its own boxes.
+
+    Data on ``inbox`` goes to the connected client; the client's data comes out of ``outbox``;
+    ``signal`` gets ``producerFinished`` when that client disconnects. Connections arriving while
+    one is served are closed after a flush (nothing sent). It keeps listening for the next client
+    until ``control`` says to stop.
+
+    Args:
+        port: Port to listen on (0: any free one); ``self.port`` is the real one.
+        host: Address to bind.
+        socketOptions: Options for the listener.
+    """
+
+    Inboxes = {
+        "inbox": "Data to send to the connected client",
+        "control": "producerFinished/shutdownMicroprocess: close the client and stop",
+        "_oobinfo": "newCSA / shutdownCSA from the TCPServer",
+    }
+    Outboxes = {
+        "outbox": "Data received from the connected client",
+        "signal": "producerFinished when the client disconnects",
+        "_CSA_signal": "Control messages to the connected CSA",
+        "_serversignal": "Shutdown requests to the TCPServer",
+    }
+    Category = "Internet"
+    SpawnsChildren = True
+
+    port = 1601
+    host = DEFAULT_HOST
+    socketOptions: Any = None
+    TCPS = TCPServer
+
+    def __init__(self, **argd: Any) -> None:
+        super().__init__(**argd)
+        self.server = self.TCPS(
+            listenport=self.port, host=self.host, socketOptions=self.socketOptions
+        )
+        self.port = self.listenport = self.server.port
+        self.CSA: ConnectedSocketAdapter | None = None
+        self._links: list[Any] = []
+
+    def main(self) -> Generator[int, None, None]:
+        """Accept clients one at a time until told to stop."""
+        server = self.server
+        self.link((server, "protocolHandlerSignal"), (self, "_oobinfo"))
+        self.link((self, "_serversignal"), (server, "control"))
+        self.addChildren(server)
+        server.activate(self.scheduler)
+        oob = self.inboxes["_oobinfo"].storage
+        control = self.inboxes["control"].storage
+        stopping = False
+        while True:
+            while oob:
+                message = self.recv("_oobinfo")
+                if isinstance(message, ipc.newCSA):
+                    self._new_csa(message.csa)
+                elif isinstance(message, ipc.shutdownCSA):
+                    self._gone(message.csa)
+            if control and not stopping:
+                message = self.recv("control")
+                if isinstance(message, (ipc.producerFinished, ipc.shutdownMicroprocess)):
+                    stopping = True
+                    self.send(ipc.shutdownMicroprocess(self), "_serversignal")
+            if stopping and server._isStopped():
+                self.removeChild(server)
+                return
+            self.pause()
+            yield 1
+
+    def _new_csa(self, csa: ConnectedSocketAdapter) -> None:
+        self.addChildren(csa)
+        if self.CSA is None:
+            self.CSA = csa
+            pending = list(self.Inbox("inbox"))
+            self._links = [
+                self.link((csa, "outbox"), (self, "outbox"), passthrough=2),
+                self.link((self, "inbox"), (csa, "inbox"), passthrough=1),
+                self.link((self, "_CSA_signal"), (csa, "control")),
+            ]
+            for data in pending:
+                csa.inboxes["inbox"].put(data, self, "inbox")
+        else:
+            csa.inboxes["control"].put(ipc.producerFinished(self), self, "control")
+        csa.activate(self.scheduler)
+
+    def _gone(self, csa: Component) -> None:
+        if csa is self.CSA:
+            for linkage in self._links:
+                self.unlink(thelinkage=linkage)
+            self._links = []
+            self.CSA = None
+            self.send(ipc.producerFinished(self), "signal")
+        self.removeChild(csa)
+
+
+class FastRestartSingleServer(SingleServer):
+    """SingleServer with SO_REUSEADDR on the listener."""
+
+    socketOptions = REUSEADDR
+
+
+__kamaelia_components__ = (
+    ServerCore,
+    SimpleServer,
+    FastRestartServer,
+    MoreComplexServer,
+    SingleServer,
+    FastRestartSingleServer,
+)

@@ -1,0 +1,192 @@
+"""Connects to a TCP server and carries the connection's bytes through its own boxes.
+
+``TCPClient(host, port)`` connects without blocking the scheduler (a non-blocking ``connect``
+finished when the Selector reports the socket writable), then hands the socket to a
+ConnectedSocketAdapter: ``inbox`` -> socket, socket -> ``outbox``. It ends with one
+``producerFinished(self, reason)`` on ``signal``: ``reason`` is a readable sentence when the
+connection failed ("connection to 127.0.0.1:9 failed: ECONNREFUSED (Connection refused)") or the
+way the open connection ended ("peer closed", "producerFinished", "ECONNRESET", ...).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import socket
+from collections.abc import Generator
+from typing import Any
+
+from kamaelia_core import ipc
+from kamaelia_core.component import Component
+from kamaelia_core.net.csa import ConnectedSocketAdapter
+from kamaelia_core.net.selector import Selector
+
+log = logging.getLogger(__name__)
+
+
+class TCPClient(Component):
+    """A client connection as a component.
+
+    Args:
+        host: Server address or name (names are resolved with a blocking lookup; prefer
+            addresses inside a busy system).
+        port: Server port.
+        delay: Seconds to wait before connecting.
+        connect_timeout: Seconds before an unanswered connection attempt fails.
+        wait_for_serverclose: Accepted for Kamaelia compatibility; a ``producerFinished`` on
+            ``control`` always flushes, closes and then ends the client.
+        **argd: Attributes, e.g. ``CSA`` (the adapter class).
+    """
+
+    Inboxes = {
+        "inbox": "Bytes to send to the server",
+        "control": "producerFinished: flush then close; shutdownMicroprocess: close at once",
+        "_socketFeedback": "socketShutdown from the CSA when the connection closed",
+        "_connectReady": "The Selector sends the socket here when the connection attempt ends",
+    }
+    Outboxes = {
+        "outbox": "Bytes received from the server",
+        "signal": "producerFinished(self, reason) once, when the client ends",
+        "_selectorSignal": "Registrations to the Selector service",
+    }
+    Category = "Internet"
+    SpawnsChildren = True
+
+    CSA = ConnectedSocketAdapter
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        delay: float = 0,
+        connect_timeout: float = 60,
+        wait_for_serverclose: bool = False,
+        **argd: Any,
+    ) -> None:
+        super().__init__(**argd)
+        self.host = host
+        self.port = port
+        self.delay = delay
+        self.connect_timeout = connect_timeout
+        self.wait_for_serverclose = wait_for_serverclose
+        self.connectedSocket: ConnectedSocketAdapter | None = None
+        self.reason: str | None = None
+        self._timed_out = False
+
+    def __repr__(self) -> str:
+        state = "connected" if self.connectedSocket is not None else (self.reason or "connecting")
+        return f"<TCPClient#{self.cid} {self.host}:{self.port} {state}>"
+
+    def main(self) -> Generator[int, None, None]:
+        """Connect, run the CSA, report how it ended."""
+        if self.delay > 0:
+            self._wait(self.delay)
+            while not self._timed_out:
+                self.pause()
+                yield 1
+        service, new_selector = Selector.getSelectorService(self.tracker)
+        if new_selector is not None:
+            new_selector.activate(self.scheduler)
+        self.link((self, "_selectorSignal"), service)
+        sock: socket.socket | None = None
+        try:
+            sock = yield from self._connect()
+            if sock is None:
+                return
+            csa = self.CSA(sock, service)
+            self.connectedSocket = csa
+            self._wire(csa)
+            self.send(ipc.newCSA(self, (csa, sock)), "_selectorSignal")
+            csa.activate(self.scheduler)
+            sock = None  # the CSA owns it now
+            feedback = self.inboxes["_socketFeedback"].storage
+            while not feedback:
+                self.pause()
+                yield 1
+            message = self.recv("_socketFeedback")
+            self.reason = message.message[1] if isinstance(message.message, tuple) else "closed"
+            self.send(ipc.shutdownCSA(self, (csa, csa.socket)), "_selectorSignal")
+            self.removeChild(csa)
+        finally:
+            if sock is not None:
+                self.send(ipc.removeWriter(self, sock), "_selectorSignal")
+                sock.close()
+            if self.connectedSocket is not None and not self.connectedSocket._isStopped():
+                self.connectedSocket.stop()
+            self.send(ipc.producerFinished(self, self.reason or "stopped"), "signal")
+
+    def _wait(self, seconds: float) -> None:
+        self._timed_out = False
+        self.scheduler.call_later(seconds, self._time_out)  # type: ignore[union-attr]
+
+    def _time_out(self) -> None:
+        self._timed_out = True
+        self.unpause()
+
+    def _connect(self) -> Generator[int, None, socket.socket | None]:
+        where = f"{self.host}:{self.port}"
+        try:
+            family, kind, proto, _name, address = socket.getaddrinfo(
+                self.host, self.port, type=socket.SOCK_STREAM
+            )[0]
+        except (socket.gaierror, UnicodeError) as exc:
+            return self._fail(f"cannot resolve {self.host!r}: {exc}")
+        sock = socket.socket(family, kind, proto)
+        sock.setblocking(False)
+        code = sock.connect_ex(address)
+        if code == errno.EINPROGRESS:
+            self.send(ipc.newWriter(self, ((self, "_connectReady"), sock)), "_selectorSignal")
+            self._wait(self.connect_timeout)
+            ready = self.inboxes["_connectReady"].storage
+            control = self.inboxes["control"].storage
+            try:
+                while not ready and not self._timed_out and not _cancelled(control):
+                    self.pause()
+                    yield 1
+            except GeneratorExit:
+                sock.close()
+                raise
+            self.send(ipc.removeWriter(self, sock), "_selectorSignal")
+            if _cancelled(control) and not ready:
+                sock.close()
+                return self._fail(f"connection to {where} cancelled by shutdownMicroprocess")
+            if not ready:
+                sock.close()
+                return self._fail(f"connection to {where} timed out after {self.connect_timeout}s")
+            ready.clear()
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code != 0:
+            sock.close()
+            name = errno.errorcode.get(code, str(code))
+            return self._fail(f"connection to {where} failed: {name} ({os.strerror(code)})")
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError as exc:
+            log.debug("TCP_NODELAY not set: %s", exc)
+        return sock
+
+    def _fail(self, reason: str) -> None:
+        self.reason = reason
+        log.info("%s", reason)
+        return None
+
+    def _wire(self, csa: ConnectedSocketAdapter) -> None:
+        pending_data = list(self.Inbox("inbox"))
+        pending_control = list(self.Inbox("control"))
+        self.addChildren(csa)
+        self.link((self, "inbox"), (csa, "inbox"), passthrough=1)
+        self.link((self, "control"), (csa, "control"), passthrough=1)
+        self.link((csa, "outbox"), (self, "outbox"), passthrough=2)
+        self.link((csa, "CreatorFeedback"), (self, "_socketFeedback"))
+        for data in pending_data:
+            csa.inboxes["inbox"].put(data, self, "inbox")
+        for message in pending_control:
+            csa.inboxes["control"].put(message, self, "control")
+
+
+def _cancelled(control: Any) -> bool:
+    return any(isinstance(m, ipc.shutdownMicroprocess) for m in control)
+
+
+__kamaelia_components__ = (TCPClient,)
