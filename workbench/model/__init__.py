@@ -12,6 +12,7 @@ from workbench.model.catalog import (
     build_spec,
     class_id,
 )
+from workbench.model.codegen import ExportError, export_python
 from workbench.model.commands import (
     AddAnnotation,
     AddLink,
@@ -59,6 +60,7 @@ __all__ = [
     "CommandStack",
     "ComponentSpec",
     "EditAnnotation",
+    "ExportError",
     "Graph",
     "GraphError",
     "GraphFileError",
@@ -83,6 +85,7 @@ __all__ = [
     "check_link",
     "class_id",
     "dumps",
+    "export_python",
     "load",
     "loads",
     "remove_selection",

@@ -43,6 +43,9 @@ KNOWN_CONTAINERS = {
     "kamaelia_core.net.servers.ServerCore": "servercore",
 }
 
+_TOOL_ATTRS = frozenset(
+    {"Inboxes", "Outboxes", "Category", "SpawnsChildren", "IsService", "ContainerKind", "Daemon"}
+)
 _CATEGORY_BY_PACKAGE = (("chassis", "Chassis"), ("net", "Internet"), ("util", "Util"))
 _SECTION_RE = re.compile(r"^(\s*)([A-Z][A-Za-z ]*):\s*$")
 _ARG_RE = re.compile(r"^\s*\*{0,2}(\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
@@ -250,6 +253,47 @@ def _params(cls: type, container_kind: str | None, arg_docs: dict[str, str]) -> 
     return out
 
 
+def _attribute_params(
+    cls: type, container_kind: str | None, arg_docs: dict[str, str]
+) -> list[ParamSpec]:
+    """Kamaelia-style parameters: documented in "Args:" and defaulted by a class attribute.
+
+    Such classes take ``**argd`` and let each keyword override the class attribute of that
+    name (``ServerCore(port=8080)``), so the signature alone does not show them.
+    """
+    if not _takes_kwargs(cls):
+        return []
+    try:
+        listed = set(inspect.signature(cls.__init__).parameters)
+    except (TypeError, ValueError):
+        listed = set()
+    skip = listed | STRUCTURAL_PARAMS.get(container_kind or "", frozenset()) | _TOOL_ATTRS
+    annotations: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        annotations.update(getattr(klass, "__annotations__", {}))
+    out: list[ParamSpec] = []
+    for name, doc in arg_docs.items():
+        if name in skip or name.startswith("_") or not hasattr(cls, name):
+            continue
+        value = getattr(cls, name)
+        if callable(value) and not isinstance(value, type):
+            continue
+        is_json = _is_json(value)
+        if is_json and isinstance(value, tuple):
+            value = list(value)
+        out.append(
+            ParamSpec(
+                name=name,
+                default=value if is_json else repr(value),
+                required=False,
+                annotation=_annotation_text(annotations.get(name, inspect.Parameter.empty)),
+                doc=doc,
+                default_is_json=is_json,
+            )
+        )
+    return out
+
+
 def _takes_kwargs(cls: type) -> bool:
     try:
         parameters = inspect.signature(cls.__init__).parameters.values()
@@ -272,7 +316,10 @@ def build_spec(cls: type) -> ComponentSpec:
     arg_docs = parse_args_section(doc)
     if init_doc:
         arg_docs = {**parse_args_section(init_doc), **arg_docs}
-    kind = getattr(cls, "ContainerKind", None) or KNOWN_CONTAINERS.get(cid)
+    kind = getattr(cls, "ContainerKind", None) or next(
+        (KNOWN_CONTAINERS[class_id(k)] for k in cls.__mro__ if class_id(k) in KNOWN_CONTAINERS),
+        None,
+    )
     return ComponentSpec(
         id=cid,
         name=cls.__name__,
@@ -281,7 +328,7 @@ def build_spec(cls: type) -> ComponentSpec:
         doc=doc,
         inboxes=_boxes(getattr(cls, "Inboxes", None), DEFAULT_INBOXES),
         outboxes=_boxes(getattr(cls, "Outboxes", None), DEFAULT_OUTBOXES),
-        params=tuple(_params(cls, kind, arg_docs)),
+        params=tuple(_params(cls, kind, arg_docs) + _attribute_params(cls, kind, arg_docs)),
         spawns_children=bool(getattr(cls, "SpawnsChildren", False)),
         is_service=bool(getattr(cls, "IsService", False)),
         container_kind=kind,
