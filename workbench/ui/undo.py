@@ -1,86 +1,98 @@
-"""Turns the window's edits into undoable steps on a QUndoStack; each step changes the model only.
+"""Puts the model's undoable commands on a QUndoStack: the window's edits, undo and redo.
 
-Every step is a pair of functions over the Graph (do, undo) wrapped in a QUndoCommand; the scene
-observes the graph and redraws, so the undo stack never touches items. Removing nodes snapshots
-them (ids, params, positions, children, links) so that undo restores the very same ids.
+Each ``workbench.model.commands.Command`` is wrapped in a :class:`ModelCommand`; redo calls its
+``do(graph)``, undo its ``undo(graph)``, and consecutive moves of one drag merge through the
+command's own ``merge_with``. The scene observes the graph and redraws, so nothing here touches
+items. Copy/paste of a fragment is one more Command (``PasteFragment``) built the same way.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from workbench.model import Catalog, Graph, Node
+from workbench.model import (
+    AddLink,
+    AddNode,
+    Catalog,
+    Command,
+    Graph,
+    MoveNodes,
+    RenameNode,
+    SetParam,
+    remove_selection,
+)
 
 BoxRef = tuple[str, str]
 CLIP_FORMAT = "kamaelia-workbench/fragment-1"
+MERGE_ID = 0x4B57  # QUndoCommand.id() for mergeable model commands
 
 
-class GraphCommand(QUndoCommand):
-    """One undoable step: ``do()`` on redo, ``undo()`` on undo."""
+class ModelCommand(QUndoCommand):
+    """A model Command on the Qt undo stack."""
 
-    def __init__(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
-        """Keep the two functions; the stack calls redo() when pushed."""
-        super().__init__(text)
-        self._do = do
-        self._undo = undo
+    def __init__(self, graph: Graph, command: Command) -> None:
+        """Wrap ``command`` for ``graph``; the stack calls redo() when pushed."""
+        super().__init__(command.text)
+        self.graph = graph
+        self.command = command
 
     def redo(self) -> None:
-        self._do()
+        """Apply the model command."""
+        self.command.do(self.graph)
+        self.setText(self.command.text)
 
     def undo(self) -> None:
-        self._undo()
+        """Revert the model command."""
+        self.command.undo(self.graph)
+
+    def id(self) -> int:
+        """Moves of one drag share an id so Qt asks them to merge."""
+        return MERGE_ID if getattr(self.command, "drag_id", None) is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """Merge when the model command agrees (same drag)."""
+        return isinstance(other, ModelCommand) and self.command.merge_with(other.command)
 
 
-def _snapshot(graph: Graph, node_ids: list[str]) -> tuple[list[dict], list[dict]]:
-    """Nodes (with descendants, parents first) and every link touching them."""
-    seen: dict[str, Node] = {}
-    for node_id in node_ids:
-        if not graph.has_node(node_id) or any(a in node_ids for a in graph.ancestors(node_id)):
-            continue
-        for node in [graph.node(node_id), *graph.descendants(node_id)]:
-            seen[node.id] = node
-    nodes = []
-    for node in seen.values():
-        index = graph.node(node.parent).children.index(node.id) if node.parent else None
-        nodes.append(
-            {
-                "id": node.id,
-                "component": node.component,
-                "name": node.name,
-                "params": copy.deepcopy(node.params),
-                "position": node.position,
-                "parent": node.parent,
-                "container_kind": node.container_kind,
-                "index": index,
-            }
-        )
-    links = [
-        {"id": ln.id, "source": ln.source, "sink": ln.sink}
-        for ln in graph.links
-        if ln.source[0] in seen or ln.sink[0] in seen
-    ]
-    return nodes, links
+class PasteFragment(Command):
+    """Add a copied fragment with fresh ids (the same ids again on redo)."""
 
+    def __init__(self, fragment: dict[str, Any], offset: tuple[float, float]) -> None:
+        """Keep a copy of ``fragment``; nodes are shifted by ``offset``."""
+        self.fragment = copy.deepcopy(fragment)
+        self.offset = offset
+        self.mapping: dict[str, str] = {}
+        self.created: list[str] = []
+        self.text = f"Paste {len(fragment['nodes'])} node(s)"
 
-def _restore(graph: Graph, nodes: list[dict], links: list[dict]) -> None:
-    for data in nodes:
-        graph.add_node(
-            data["component"],
-            name=data["name"],
-            params=data["params"],
-            position=data["position"],
-            parent=data["parent"],
-            container_kind=data["container_kind"],
-            node_id=data["id"],
-            index=data["index"],
-        )
-    for data in links:
-        if graph.has_node(data["source"][0]) and graph.has_node(data["sink"][0]):
-            graph.add_link(data["source"], data["sink"], link_id=data["id"])
+    def do(self, graph: Graph) -> None:
+        self.created = []
+        dx, dy = self.offset
+        for data in self.fragment["nodes"]:
+            x, y = data["position"]
+            node = graph.add_node(
+                data["component"],
+                params=data["params"],
+                position=(x + dx, y + dy),
+                parent=self.mapping.get(data["parent"]) if data["parent"] else None,
+                container_kind=data["container_kind"],
+                node_id=self.mapping.get(data["id"]),
+            )
+            self.mapping[data["id"]] = node.id
+            self.created.append(node.id)
+        for data in self.fragment["links"]:
+            graph.add_link(
+                (self.mapping[data["source"][0]], data["source"][1]),
+                (self.mapping[data["sink"][0]], data["sink"][1]),
+            )
+
+    def undo(self, graph: Graph) -> None:
+        for node_id in reversed(self.created):
+            if graph.has_node(node_id):
+                graph.remove_node(node_id)
 
 
 class GraphEditor:
@@ -88,8 +100,8 @@ class GraphEditor:
 
     Attributes:
         graph: the document.
-        catalog: used for container kinds of new nodes.
-        stack: the QUndoStack (its cleanIndex tells whether the file is saved).
+        catalog: container kinds of new nodes come from here.
+        stack: the QUndoStack (its clean state says whether the file is saved).
     """
 
     def __init__(self, graph: Graph, catalog: Catalog, stack: QUndoStack | None = None) -> None:
@@ -97,6 +109,11 @@ class GraphEditor:
         self.graph = graph
         self.catalog = catalog
         self.stack = stack if stack is not None else QUndoStack()
+
+    def push(self, command: Command) -> Command:
+        """Do ``command`` on the graph and put it on the stack; returns it."""
+        self.stack.push(ModelCommand(self.graph, command))
+        return command
 
     def add_node(
         self,
@@ -107,169 +124,76 @@ class GraphEditor:
     ) -> str:
         """Place a component; returns the new node id."""
         spec = self.catalog.get(component)
-        created: dict[str, str] = {}
-
-        def do() -> None:
-            node = self.graph.add_node(
-                component,
-                position=position,
-                parent=parent,
-                params=params,
-                container_kind=spec.container_kind,
-                node_id=created.get("id"),
-                name=created.get("name"),
-            )
-            created.update(id=node.id, name=node.name)
-
-        def undo() -> None:
-            self.graph.remove_node(created["id"])
-
-        self.stack.push(GraphCommand(f"Add {spec.name}", do, undo))
-        return created["id"]
+        command = AddNode(
+            component,
+            position=position,
+            parent=parent,
+            params=params,
+            container_kind=spec.container_kind,
+        )
+        self.push(command)
+        return command.node_id
 
     def remove(self, node_ids: list[str], link_ids: list[str] = ()) -> None:
-        """Delete nodes (with their children and links) and links, as one step."""
-        node_ids = [n for n in node_ids if self.graph.has_node(n)]
-        nodes, links = _snapshot(self.graph, node_ids)
-        extra = [
-            {"id": ln.id, "source": ln.source, "sink": ln.sink}
-            for ln in (self.graph.link(i) for i in link_ids if self.graph.has_link(i))
-            if all(ln.id != d["id"] for d in links)
-        ]
-        if not nodes and not extra:
-            return
-        roots = [d["id"] for d in nodes if d["parent"] not in {n["id"] for n in nodes}]
-
-        def do() -> None:
-            for data in extra:
-                self.graph.remove_link(data["id"])
-            for node_id in roots:
-                self.graph.remove_node(node_id)
-
-        def undo() -> None:
-            _restore(self.graph, nodes, links + extra)
-
-        count = len(nodes) + len(extra)
-        self.stack.push(GraphCommand(f"Delete {count} item{'s' * (count != 1)}", do, undo))
+        """Delete nodes (with children and links) and links, as one step."""
+        if node_ids or link_ids:
+            self.push(remove_selection(self.graph, node_ids, link_ids))
 
     def add_link(self, source: BoxRef, sink: BoxRef) -> str:
         """Link ``source`` to ``sink``; returns the link id."""
-        made: dict[str, str] = {}
+        command = AddLink(source, sink)
+        self.push(command)
+        return command.link_id
 
-        def do() -> None:
-            made["id"] = self.graph.add_link(source, sink, link_id=made.get("id")).id
-
-        def undo() -> None:
-            self.graph.remove_link(made["id"])
-
-        self.stack.push(GraphCommand(f"Link {source[1]} → {sink[1]}", do, undo))
-        return made["id"]
-
-    def move_nodes(self, positions: dict[str, tuple[float, float]]) -> None:
-        """Move nodes to new positions as one step."""
-        before = {n: self.graph.node(n).position for n in positions if self.graph.has_node(n)}
-        after = {n: p for n, p in positions.items() if n in before}
-        if not after:
-            return
-
-        def apply(where: dict[str, tuple[float, float]]) -> Callable[[], None]:
-            def run() -> None:
-                for node_id, pos in where.items():
-                    if self.graph.has_node(node_id):
-                        self.graph.move_node(node_id, pos)
-
-            return run
-
-        self.stack.push(GraphCommand(f"Move {len(after)} node(s)", apply(after), apply(before)))
+    def move_nodes(self, positions: dict[str, tuple[float, float]], drag_id: Any = None) -> None:
+        """Move nodes as one step (moves with the same ``drag_id`` merge)."""
+        moves = {n: p for n, p in positions.items() if self.graph.has_node(n)}
+        if moves:
+            self.push(MoveNodes(moves, drag_id=drag_id))
 
     def set_param(self, node_id: str, name: str, value: Any) -> None:
-        """Set a constructor argument (``value`` None with ``unset`` semantics is :meth:`unset`)."""
-        node = self.graph.node(node_id)
-        had, old = name in node.params, copy.deepcopy(node.params.get(name))
-
-        def undo() -> None:
-            if had:
-                self.graph.set_param(node_id, name, old)
-            else:
-                self.graph.unset_param(node_id, name)
-
-        self.stack.push(
-            GraphCommand(
-                f"Set {node.name}.{name}", lambda: self.graph.set_param(node_id, name, value), undo
-            )
-        )
+        """Set a constructor argument."""
+        self.push(SetParam(node_id, name, value))
 
     def unset_param(self, node_id: str, name: str) -> None:
         """Reset a constructor argument to the component's default."""
-        node = self.graph.node(node_id)
-        if name not in node.params:
-            return
-        old = copy.deepcopy(node.params[name])
-        self.stack.push(
-            GraphCommand(
-                f"Reset {node.name}.{name}",
-                lambda: self.graph.unset_param(node_id, name),
-                lambda: self.graph.set_param(node_id, name, old),
-            )
-        )
+        if name in self.graph.node(node_id).params:
+            self.push(SetParam(node_id, name, unset=True))
 
     def rename(self, node_id: str, name: str) -> None:
         """Rename a node."""
-        old = self.graph.node(node_id).name
-        if old == name:
-            return
-        self.stack.push(
-            GraphCommand(
-                f"Rename {old} → {name}",
-                lambda: self.graph.rename_node(node_id, name),
-                lambda: self.graph.rename_node(node_id, old),
-            )
-        )
+        if self.graph.node(node_id).name != name:
+            self.push(RenameNode(node_id, name))
 
-    # -- clipboard -----------------------------------------------------------------------
     def copy_fragment(self, node_ids: list[str]) -> dict[str, Any]:
-        """A JSON-able fragment of the selected nodes, their children and inner links."""
-        nodes, links = _snapshot(self.graph, node_ids)
+        """A JSON-able fragment of the nodes, their descendants and the links among them."""
+        chosen = [n for n in node_ids if self.graph.has_node(n)]
+        tops = [n for n in chosen if not set(chosen) & set(self.graph.ancestors(n))]
+        nodes: list[dict[str, Any]] = []
+        for top in tops:
+            for node in [self.graph.node(top), *self.graph.descendants(top)]:
+                nodes.append(
+                    {
+                        "id": node.id,
+                        "component": node.component,
+                        "params": copy.deepcopy(node.params),
+                        "position": list(node.position),
+                        "parent": node.parent if node.id != top else None,
+                        "container_kind": node.container_kind,
+                    }
+                )
         inside = {d["id"] for d in nodes}
-        for data in nodes:
-            if data["parent"] not in inside:
-                data["parent"] = None
-                data["index"] = None
-        inner = [d for d in links if d["source"][0] in inside and d["sink"][0] in inside]
-        return {"format": CLIP_FORMAT, "nodes": nodes, "links": inner}
+        links = [
+            {"source": list(ln.source), "sink": list(ln.sink)}
+            for ln in self.graph.links
+            if ln.source[0] in inside and ln.sink[0] in inside
+        ]
+        return {"format": CLIP_FORMAT, "nodes": nodes, "links": links}
 
     def paste_fragment(self, fragment: dict[str, Any], offset: tuple[float, float]) -> list[str]:
-        """Add a copied fragment with fresh ids, shifted by ``offset``; returns the new ids."""
-        if fragment.get("format") != CLIP_FORMAT:
+        """Add a copied fragment shifted by ``offset``; returns the new node ids."""
+        if fragment.get("format") != CLIP_FORMAT or not fragment.get("nodes"):
             return []
-        mapping: dict[str, str] = {}
-        created: list[str] = []
-        dx, dy = offset
-
-        def do() -> None:
-            created.clear()
-            for data in fragment["nodes"]:
-                x, y = data["position"]
-                node = self.graph.add_node(
-                    data["component"],
-                    params=data["params"],
-                    position=(x + dx, y + dy),
-                    parent=mapping.get(data["parent"]) if data["parent"] else None,
-                    container_kind=data["container_kind"],
-                    node_id=mapping.get(data["id"]),
-                )
-                mapping[data["id"]] = node.id
-                created.append(node.id)
-            for data in fragment["links"]:
-                self.graph.add_link(
-                    (mapping[data["source"][0]], data["source"][1]),
-                    (mapping[data["sink"][0]], data["sink"][1]),
-                )
-
-        def undo() -> None:
-            for node_id in reversed(created):
-                if self.graph.has_node(node_id):
-                    self.graph.remove_node(node_id)
-
-        self.stack.push(GraphCommand(f"Paste {len(fragment['nodes'])} node(s)", do, undo))
-        return list(created)
+        command = PasteFragment(fragment, offset)
+        self.push(command)
+        return list(command.created)

@@ -1,0 +1,230 @@
+"""Tests for workbench.ui.main_window: the whole window composing, saving and running a graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, QSettings
+
+from kamaelia_core import Component
+from kamaelia_core.util import Collector, DataSource
+from tests.ui.fakes import Echo, TCPServer, cid, echo_graph, make_catalog
+from workbench.model import Catalog, dumps, save
+from workbench.ui.canvas.node_item import NodeItem
+from workbench.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    windows = []
+
+    def make(catalog=None, **kw) -> MainWindow:
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(
+            catalog or make_catalog(), settings=settings, autosave_dir=tmp_path / "auto", **kw
+        )
+        qtbot.addWidget(window)
+        window.ask_save_changes = lambda: "discard"
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+@pytest.fixture
+def echo_file(tmp_path) -> Path:
+    path = tmp_path / "echo_server.kgraph.json"
+    save(echo_graph(), path)
+    return path
+
+
+def test_open_example_draws_it(make_window, echo_file):
+    window = make_window()
+    assert window.open_file(str(echo_file))
+    assert len(window.scene.node_items()) == 7
+    assert window.file_label.text() == "echo_server.kgraph.json"
+    assert not window.docs.dirty
+    assert str(echo_file.resolve()) in window.docs.recent()
+
+
+def test_add_node_from_palette_and_undo_redo(make_window):
+    window = make_window()
+    assert cid(Echo) in window.palette.entries()
+    node_id = window.add_component(cid(Echo), QPointF(103, 58))
+    item = window.scene.node_item(node_id)
+    assert isinstance(item, NodeItem) and item.isSelected()
+    assert window.graph.node(node_id).position == (100.0, 60.0)
+    assert window.docs.dirty and window.file_label.text().endswith("\u2022")
+    window.stack.undo()
+    assert window.scene.node_item(node_id) is None
+    window.stack.redo()
+    assert window.scene.node_item(node_id) is not None
+
+
+def test_wire_two_nodes_and_reject_an_illegal_link(make_window, echo_file):
+    window = make_window()
+    window.open_file(str(echo_file))
+    a = window.add_component(cid(Echo), QPointF(0, 700))
+    b = window.add_component(cid(Echo), QPointF(400, 700))
+    out, inbox = window.scene.port_item(a, "outbox"), window.scene.port_item(b, "inbox")
+    window.scene.begin_wire(out, out.scenePos())
+    window.scene.end_wire(inbox.scenePos())
+    assert [(ln.source, ln.sink) for ln in window.graph.links_to((b, "inbox"))] == [
+        ((a, "outbox"), (b, "inbox"))
+    ]
+    assert out.is_linked and window.scene.link_between((a, "outbox"), (b, "inbox"))
+    tcp = next(n for n in window.graph.nodes if n.component == cid(TCPServer))
+    target = window.scene.port_item(tcp.id, "newconnection")
+    links_before = len(window.graph.links)
+    window.scene.begin_wire(window.scene.port_item(b, "outbox"), inbox.scenePos())
+    window.scene.end_wire(target.scenePos())
+    assert len(window.graph.links) == links_before
+    assert window.status_label.text().startswith("Cannot link:")
+    window.stack.undo()  # the link
+    assert not window.graph.links_to((b, "inbox"))
+
+
+def test_edit_a_parameter_with_validation(make_window, echo_file):
+    window = make_window()
+    window.open_file(str(echo_file))
+    tcp = next(n for n in window.graph.nodes if n.component == cid(TCPServer))
+    window.scene.node_item(tcp.id).setSelected(True)
+    field = window.properties.fields["listenport"]
+    assert field.kind == "int"
+    field.editor.setValue(9090)
+    field.editor.editingFinished.emit()
+    assert window.graph.node(tcp.id).params["listenport"] == 9090
+    host = window.properties.fields["host"]
+    host.editor.setText("0.0.0.0")
+    host.editor.editingFinished.emit()
+    assert window.graph.node(tcp.id).params["host"] == "0.0.0.0"
+    window.stack.undo()
+    assert "host" not in window.graph.node(tcp.id).params
+    assert window.properties.fields["host"].editor.text() == ""
+    field._commit("not a port")
+    assert field.message.isVisibleTo(window.properties)
+    assert "expected" in field.message.text()
+    assert window.graph.node(tcp.id).params["listenport"] == 9090
+
+
+def test_save_and_reload_identical(make_window, echo_file, tmp_path):
+    window = make_window()
+    window.open_file(str(echo_file))
+    window.add_component(cid(Echo), QPointF(500, 700))
+    target = tmp_path / "copy.kgraph.json"
+    assert window.save_file_as(str(target))
+    assert not window.docs.dirty
+    text = dumps(window.graph)
+    other = make_window()
+    assert other.open_file(str(target))
+    assert dumps(other.graph) == text == target.read_text()
+
+
+def test_delete_copy_paste(make_window, echo_file):
+    window = make_window()
+    window.open_file(str(echo_file))
+    echo = next(n for n in window.graph.nodes if n.name == "Echo")
+    window.scene.node_item(echo.id).setSelected(True)
+    before = len(window.graph.nodes)
+    window.copy()
+    window.paste()
+    assert len(window.graph.nodes) == before + 1
+    window.delete_selection()
+    assert len(window.graph.nodes) == before
+    window.scene.clearSelection()
+    window.scene.node_item(echo.id).setSelected(True)
+    links = len(window.graph.links)
+    window.delete_selection()
+    assert not window.graph.has_node(echo.id) and len(window.graph.links) < links
+    window.stack.undo()
+    assert window.graph.has_node(echo.id) and len(window.graph.links) == links
+
+
+def test_unsaved_changes_prompt_and_autosave_recover(make_window, tmp_path):
+    window = make_window()
+    window.add_component(cid(Echo), QPointF(0, 0))
+    asked = []
+    window.ask_save_changes = lambda: asked.append(1) or "cancel"
+    window.new_file()
+    assert asked and len(window.graph.nodes) == 1
+    copy = window.docs.autosave()
+    assert copy is not None and copy.exists()
+    crashed = tmp_path / "auto" / "untitled-1.kgraph.json"
+    copy.rename(crashed)
+    other = make_window()
+    assert other.docs.pending_recoveries() == [crashed]
+    assert other.docs.recover(crashed)
+    assert len(other.graph.nodes) == 1 and other.docs.dirty and not crashed.exists()
+
+
+def test_theme_switch_and_settings(make_window):
+    window = make_window()
+    window.set_theme("light")
+    assert window.scene.theme.name == "light"
+    assert window.settings.value("ui/theme") == "light"
+    window.set_theme("dark")
+
+
+def test_auto_layout_is_one_undo_step(make_window, echo_file):
+    window = make_window()
+    window.open_file(str(echo_file))
+    before = {n.id: n.position for n in window.graph.nodes}
+    window.auto_layout()
+    assert {n.id: n.position for n in window.graph.nodes} != before
+    window.stack.undo()
+    assert {n.id: n.position for n in window.graph.nodes} == before
+
+
+class Crasher(Component):
+    """Raises on its first message."""
+
+    def main(self):
+        while not self.dataReady("inbox"):
+            self.pause()
+            yield 1
+        raise RuntimeError("boom from the test")
+
+
+def test_run_shows_states_and_crash_then_stops(make_window, qtbot):
+    catalog = Catalog([DataSource, Collector, Crasher])
+    window = make_window(catalog)
+    src = window.editor.add_node(
+        f"{DataSource.__module__}.DataSource", (0, 0), params={"messages": [1, 2, 3]}
+    )
+    sink = window.editor.add_node(f"{Collector.__module__}.Collector", (300, 0))
+    src2 = window.editor.add_node(
+        f"{DataSource.__module__}.DataSource", (0, 200), params={"messages": ["x"]}
+    )
+    bad = window.editor.add_node(f"{Crasher.__module__}.Crasher", (300, 200))
+    window.editor.add_link((src, "outbox"), (sink, "inbox"))
+    window.editor.add_link((src2, "outbox"), (bad, "inbox"))
+    with qtbot.waitSignal(window.run.crashed, timeout=5000) as blocker:
+        window.run_graph()
+    assert blocker.args[0] == bad
+    assert "boom from the test" in blocker.args[2]
+    assert window.run_state_label.text().endswith(("RUNNING", "FINISHED"))
+    item = window.scene.node_item(bad)
+    qtbot.waitUntil(lambda: item.state == "crashed", timeout=3000)
+    assert "boom from the test" in item.detail
+    assert "boom from the test" in window.log.text()
+    qtbot.waitUntil(lambda: window.scene.node_item(src).state == "finished", timeout=3000)
+    assert window.properties.read_only
+    window.stop_graph()
+    assert window.run.session is None and not window.run._frame_timer.isActive()
+    assert window.run_state_label.text().endswith("EDITING")
+    assert not window.properties.read_only
+
+
+def test_run_failure_is_reported(make_window):
+    window = make_window()
+
+    def broken(graph, catalog):
+        raise ValueError("cannot build this")
+
+    window.run.session_factory = broken
+    window.run_graph()
+    assert "cannot build this" in window.log.text()
+    assert window.run.session is None

@@ -1,0 +1,1 @@
+"""The docks around the canvas: palette (catalog), properties (parameters), log (crashes)."""
