@@ -297,7 +297,9 @@ class Selector(Component):
     def _close(self) -> None:
         for sock in list(self._by_sock):
             self._drop(sock)
-        tracker = self.tracker
+        if self.scheduler is None:
+            return
+        tracker = self.scheduler.tracker
         for service in (SERVICE, SHUTDOWN_SERVICE):
             try:
                 if tracker.retrieveService(service)[0] is self:

@@ -1,0 +1,246 @@
+"""ConnectedSocketAdapter: reading, writing, back-pressure and its single close path."""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+import pytest
+
+from kamaelia_core import ipc
+from kamaelia_core.component import Component
+from kamaelia_core.errors import noSpaceInBox
+from kamaelia_core.net import Selector
+from kamaelia_core.net.csa import ConnectedSocketAdapter
+from kamaelia_core.util.collector import Collector
+from tests.net.conftest import drive, recv_some
+
+pytestmark = pytest.mark.timeout(30)
+
+
+class Feedback(Component):
+    """Collects what the CSA says about its end, on two inboxes."""
+
+    Inboxes = {"inbox": "socketShutdown", "control": "unused", "sig": "shutdownCSA"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.feedback: list = []
+        self.signals: list = []
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                self.feedback.append(self.recv("inbox"))
+            while self.dataReady("sig"):
+                self.signals.append(self.recv("sig"))
+            self.pause()
+            yield 1
+
+
+@pytest.fixture
+def pair(sched):
+    """A CSA on one end of a loopback TCP connection, registered as TCPServer would."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    client = socket.socket()
+    # A small receive buffer (set before connecting: shrinking it later can stall the window)
+    # makes the slow-reader tests quick and deterministic.
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    client.settimeout(5)
+    client.connect(listener.getsockname())
+    client.setblocking(False)
+    server_side, _ = listener.accept()
+    listener.close()
+    service, selector = Selector.getSelectorService(sched.tracker)
+    selector.activate(sched)
+    csa = ConnectedSocketAdapter(server_side, service)
+    sink = Collector()
+    watcher = Feedback()
+    csa.link((csa, "outbox"), (sink, "inbox"))
+    csa.link((csa, "CreatorFeedback"), (watcher, "inbox"))
+    csa.link((csa, "signal"), (watcher, "sig"))
+    selector._deliver(ipc.newCSA(None, (csa, server_side)), "notify")
+    for comp in (csa, sink, watcher):
+        sched.activate(comp)
+    sched.run_until_idle()
+    yield csa, client, sink, watcher
+    client.close()
+    server_side.close()
+
+
+def read_all(sched, client, until_eof=True, limit=4000):
+    data = bytearray()
+    done = [False]
+
+    def pump():
+        while True:
+            chunk = recv_some(client)
+            if chunk == b"":
+                done[0] = True
+            if not chunk:
+                return
+            data.extend(chunk)
+
+    drive(sched, lambda: done[0], rounds=limit, poll=0.001, client=pump)
+    return bytes(data)
+
+
+def test_repr_shows_peer_buffer_and_activity(pair):
+    csa, client, _sink, _w = pair
+    host, port = client.getsockname()
+    assert repr(csa) == f"<CSA#{csa.cid} peer={host}:{port} buffered=0B reading>"
+    assert csa.peer == (host, port)
+
+
+def test_received_bytes_go_out_of_outbox(sched, pair):
+    _csa, client, sink, _w = pair
+    client.sendall(b"abc")
+    drive(sched, lambda: b"".join(sink.collected) == b"abc")
+    client.sendall(b"def")  # registration is persistent: no re-registering between events
+    drive(sched, lambda: b"".join(sink.collected) == b"abcdef")
+
+
+def test_inbox_bytes_and_str_are_written(sched, pair):
+    csa, client, _sink, _w = pair
+    csa._deliver(b"hello ", "inbox")
+    csa._deliver("wörld", "inbox")
+    got = bytearray()
+    want = "hello wörld".encode()
+    drive(sched, lambda: got == want, client=lambda: got.extend(recv_some(client) or b""))
+
+
+def test_peer_close_gives_exactly_one_socketShutdown_and_close(sched, tap, pair):
+    csa, client, _sink, watcher = pair
+    client.close()
+    drive(sched, lambda: csa.state == "finished")
+    sched.run_until_idle()
+    assert len(watcher.feedback) == 1 and len(watcher.signals) == 1
+    fb = watcher.feedback[0]
+    assert isinstance(fb, ipc.socketShutdown) and fb.caller is csa
+    assert fb.message[1] == "peer closed"
+    assert isinstance(watcher.signals[0], ipc.shutdownCSA)
+    assert csa.socket.fileno() == -1 and csa.closed
+    assert repr(csa).endswith("closed>")
+
+
+def test_reset_by_peer_closes_once(sched, pair):
+    csa, client, _sink, watcher = pair
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()  # RST
+    drive(sched, lambda: csa.state == "finished")
+    assert len(watcher.feedback) == 1
+    assert watcher.feedback[0].message[1] in ("ECONNRESET", "peer closed")
+
+
+def test_write_after_reset_is_epipe_or_reset_and_closes_once(sched, pair):
+    csa, client, _sink, watcher = pair
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()
+    for _ in range(50):
+        csa._deliver(b"x" * 65536, "inbox")
+    drive(sched, lambda: csa.state == "finished")
+    sched.run_until_idle()
+    assert len(watcher.feedback) == 1 and len(watcher.signals) == 1
+    assert watcher.feedback[0].message[1] in ("ECONNRESET", "EPIPE", "peer closed")
+
+
+def test_producerFinished_flushes_then_closes(sched, tap, pair):
+    csa, client, _sink, watcher = pair
+    csa.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    payload = bytes(range(256)) * 1024  # 256 KiB: more than the socket takes at once
+    csa._deliver(payload, "inbox")
+    csa._deliver(ipc.producerFinished(), "control")
+    sched.run_until_idle()
+    assert csa.state != "finished" and csa.buffer  # still flushing
+    assert repr(csa).endswith("finishing>")
+    assert read_all(sched, client) == payload
+    assert watcher.feedback[0].message[1] == "producerFinished"
+    kinds = [e.msg_type for e in tap.drain() if e.kind == "delivered" and e.cid == csa.cid]
+    assert "newWriter" in kinds and kinds.index("newWriter") < kinds.index("socketShutdown")
+
+
+def test_shutdownMicroprocess_closes_at_once(sched, pair):
+    csa, _client, _sink, watcher = pair
+    csa.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    csa._deliver(b"y" * 1_000_000, "inbox")
+    csa._deliver(ipc.shutdownMicroprocess(), "control")
+    sched.run_until_idle()
+    assert csa.state == "finished"
+    assert watcher.feedback[0].message[1] == "shutdownMicroprocess"
+
+
+class Upper(Component):
+    """A protocol handler answering each chunk in upper case."""
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                self.send(self.recv("inbox").upper(), "outbox")
+            self.pause()
+            yield 1
+
+
+def test_half_close_flushes_the_answer_then_closes(sched, pair):
+    csa, client, sink, _w = pair
+    csa.unlink(thecomponent=sink)
+    upper = Upper()
+    upper.link((csa, "outbox"), (upper, "inbox"))
+    upper.link((upper, "outbox"), (csa, "inbox"))
+    sched.activate(upper)
+    client.sendall(b"question")
+    client.shutdown(socket.SHUT_WR)
+    assert read_all(sched, client) == b"QUESTION"
+    assert csa.reason == "peer closed"
+    upper.stop()
+
+
+class Producer(Component):
+    """Writes ``total`` bytes in chunks, honouring noSpaceInBox (Axon flow control)."""
+
+    def __init__(self, total: int, chunk: int = 65536) -> None:
+        super().__init__()
+        self.total, self.chunk, self.blocked = total, chunk, 0
+
+    def main(self):
+        sent = 0
+        block = b"z" * self.chunk
+        while sent < self.total:
+            try:
+                self.send(block, "outbox")
+            except noSpaceInBox:
+                self.blocked += 1
+                self.pause()
+                yield 1
+                continue
+            sent += len(block)
+            yield 1
+        self.send(ipc.producerFinished(self), "signal")
+
+
+def test_4mb_to_a_slow_reader_completes_with_bounded_buffering(sched, pair):
+    csa, client, _sink, _w = pair
+    csa.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    total = 4 * 1024 * 1024
+    producer = Producer(total)
+    producer.link((producer, "outbox"), (csa, "inbox"))
+    producer.link((producer, "signal"), (csa, "control"))
+    sched.activate(producer)
+    received = [0]
+    peak_inbox = [0]
+    eof = [False]
+
+    def slow_reader():
+        peak_inbox[0] = max(peak_inbox[0], csa.dataReady("inbox"))
+        chunk = recv_some(client, 8192)  # a slow reader: one small read per round
+        if chunk == b"":
+            eof[0] = True
+        elif chunk:
+            received[0] += len(chunk)
+
+    drive(sched, lambda: eof[0], rounds=20000, poll=0.001, client=slow_reader)
+    assert received[0] == total
+    assert producer.blocked > 0  # back-pressure reached the producer
+    assert csa.max_buffered <= csa.high_water + producer.chunk
+    assert peak_inbox[0] <= csa.paused_inbox_limit
