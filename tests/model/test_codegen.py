@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.model.fakes import GRAPHLINE, PIPELINE, SERVERCORE, SINK, SOURCE, TRANSFORM, UPPER
+from tests.model.helpers import assert_ruff_clean
 from workbench.model import values
 from workbench.model.catalog import Catalog
 from workbench.model.codegen import (
@@ -21,25 +19,6 @@ from workbench.model.codegen import (
     py_str,
 )
 from workbench.model.graph import Graph
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def ruff_command() -> list[str]:
-    exe = shutil.which("ruff")
-    return [exe] if exe else [sys.executable, "-m", "ruff"]
-
-
-def assert_ruff_clean(text: str, tmp_path: Path) -> None:
-    """The text passes ruff check and ruff format --check, with defaults and with our config."""
-    path = tmp_path / "exported.py"
-    path.write_text(text, encoding="utf-8")
-    compile(text, str(path), "exec")
-    for config in (["--isolated"], ["--config", str(ROOT / "pyproject.toml")]):
-        for args in (["check", "--no-cache"], ["format", "--check", "--diff", "--no-cache"]):
-            cmd = [*ruff_command(), *args, *config, str(path)]
-            result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}{result.stderr}"
 
 
 def mixed_graph() -> Graph:

@@ -1,0 +1,118 @@
+"""The example graphs against the real core: discovered catalog, validation, export, runs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.model.helpers import EXAMPLES, ROOT, assert_ruff_clean, real_catalog
+from workbench.model import io
+from workbench.model.catalog import Catalog
+from workbench.model.codegen import export_python
+from workbench.model.validate import ERROR, validate
+
+NAMES = (
+    "echo_server",
+    "chat_server",
+    "transformer_pipeline",
+    "per_connection_pipeline",
+    "client_server",
+)
+
+
+@pytest.fixture(scope="module")
+def core_catalog() -> Catalog:
+    return real_catalog()
+
+
+def example(name: str) -> Path:
+    return EXAMPLES / f"{name}.kgraph.json"
+
+
+def test_real_catalog_describes_the_core(core_catalog: Catalog) -> None:
+    kinds = {
+        spec.name: spec.container_kind for spec in core_catalog if spec.container_kind is not None
+    }
+    assert kinds["Pipeline"] == "pipeline" and kinds["Graphline"] == "graphline"
+    assert kinds["ServerCore"] == "servercore"
+    server = core_catalog.get("kamaelia_core.net.servers.ServerCore")
+    assert server.spawns_children and server.param("port") is not None
+    assert server.param("protocol") is None
+    assert core_catalog.get("kamaelia_core.net.selector.Selector").is_service
+    client = core_catalog.get("kamaelia_core.net.tcpclient.TCPClient")
+    assert [p.name for p in client.params if p.required] == ["host", "port"]
+    assert {"Chassis", "Internet", "Util"} <= set(core_catalog.categories())
+    assert core_catalog.errors == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_example_loads_validates_and_is_canonical(name: str, core_catalog: Catalog) -> None:
+    path = example(name)
+    graph = io.load(path, core_catalog)
+    assert [p for p in validate(graph, core_catalog) if p.severity == ERROR] == []
+    assert io.dumps(graph) == path.read_text(encoding="utf-8")
+    for link in graph.links:  # drawn left to right: data flows towards larger x
+        if graph.passthrough(link) == 0:
+            source, sink = graph.node(link.source[0]), graph.node(link.sink[0])
+            assert source.position[0] < sink.position[0], link
+    assert graph.annotations, "each example explains itself in a note"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_example_exports_ruff_clean(name: str, core_catalog: Catalog, tmp_path: Path) -> None:
+    text = export_python(io.load(example(name), core_catalog), core_catalog, title=name)
+    assert_ruff_clean(text, tmp_path)
+
+
+@pytest.mark.xfail(
+    reason="kamaelia_core: a Pipeline inside a Graphline/Pipeline wires its passthroughs in "
+    "main(), so messages delivered before its first slice stay in its own inbox (lost)",
+    strict=True,
+)
+def test_exported_transformer_pipeline_runs(core_catalog: Catalog, tmp_path: Path) -> None:
+    graph = io.load(example("transformer_pipeline"), core_catalog)
+    program = tmp_path / "transformer_pipeline.py"
+    program.write_text(export_python(graph, core_catalog), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, str(program)], capture_output=True, text=True, timeout=30, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["> HELLO!", "> KAMAELIA!", "> WORKBENCH!"]
+
+
+def test_exported_echo_server_echoes_on_loopback(core_catalog: Catalog) -> None:
+    from kamaelia_core.scheduler import Scheduler
+
+    text = export_python(io.load(example("echo_server"), core_catalog), core_catalog)
+    namespace: dict[str, object] = {"__name__": "exported_echo_server"}
+    scheduler = Scheduler()
+    try:
+        exec(compile(text, "exported_echo_server.py", "exec"), namespace)
+        system = namespace["system"]
+        system.activate(scheduler)  # type: ignore[attr-defined]
+        scheduler.run_until_idle()
+        port = system.port  # type: ignore[attr-defined]
+        assert port > 0
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(b"hello kamaelia")
+            client.setblocking(False)
+            received = b""
+            deadline = time.monotonic() + 10
+            while received != b"hello kamaelia" and time.monotonic() < deadline:
+                scheduler.poll_io(0.05)
+                scheduler.run_until_idle()
+                try:
+                    received += client.recv(4096)
+                except BlockingIOError:
+                    continue
+        assert received == b"hello kamaelia"
+    finally:
+        scheduler.shutdown_all()
+        scheduler.close()
