@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import subprocess
 import sys
@@ -13,34 +12,11 @@ from workbench.model.catalog import Catalog
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "assets" / "examples"
 
-#: Modules of the core that declare ``__kamaelia_components__`` (used until the core's
-#: ``catalog_entries`` module exists; then discovery finds everything by itself).
-CORE_MODULES = (
-    "kamaelia_core.chassis.pipeline",
-    "kamaelia_core.chassis.graphline",
-    "kamaelia_core.net.servers",
-    "kamaelia_core.net.tcpclient",
-    "kamaelia_core.net.tcpserver",
-    "kamaelia_core.net.selector",
-    "kamaelia_core.util.echo",
-    "kamaelia_core.util.chat",
-    "kamaelia_core.util.console",
-    "kamaelia_core.util.sources",
-    "kamaelia_core.util.collector",
-    "kamaelia_core.util.transformers",
-)
-
 
 def real_catalog() -> Catalog:
-    """The core's catalog through entry-point discovery (or its modules, before it has one)."""
+    """The catalog a user gets: entry points plus kamaelia_core's own components."""
     catalog = Catalog.discover()
-    if len(catalog) == 0:
-        classes = [
-            cls
-            for name in CORE_MODULES
-            for cls in importlib.import_module(name).__kamaelia_components__
-        ]
-        catalog = Catalog(classes)
+    assert len(catalog) > 0, catalog.errors
     return catalog
 
 

@@ -142,3 +142,15 @@ def test_discover_reads_modules_lists_and_records_broken_entries(monkeypatch) ->
     assert catalog.ids() == sorted([SOURCE, SINK, UPPER])
     assert len(catalog.errors) == 2
     assert "missing" in catalog.errors[0] and "42" in catalog.errors[1]
+
+
+def test_discover_falls_back_to_the_core_modules(monkeypatch) -> None:
+    core = _FakeEntryPoint(
+        "core", catalog_module.CORE_ENTRY, ImportError("No module named 'catalog_entries'")
+    )
+    monkeypatch.setattr(catalog_module.metadata, "entry_points", lambda group: [core])
+    catalog = Catalog.discover()
+    assert catalog.errors == []
+    assert "kamaelia_core.util.echo.Echo" in catalog
+    assert catalog.get("kamaelia_core.chassis.pipeline.Pipeline").container_kind == "pipeline"
+    assert Catalog.discover(include_core=False).errors != []

@@ -17,6 +17,7 @@ import difflib
 import importlib
 import inspect
 import logging
+import pkgutil
 import re
 import types
 from collections.abc import Iterable, Iterator
@@ -361,35 +362,62 @@ class Catalog:
 
     @classmethod
     def discover(cls, group: str = ENTRY_POINT_GROUP, *, include_core: bool = True) -> Catalog:
-        """Build the catalog from installed entry points.
+        """Build the catalog from installed entry points and the core library.
 
         Args:
             group: Entry point group to read.
-            include_core: Also read ``kamaelia_core.catalog_entries:COMPONENTS`` directly when
-                no installed entry point provided it (a source checkout not pip-installed).
+            include_core: Make sure kamaelia_core's own components are there: read
+                ``kamaelia_core.catalog_entries:COMPONENTS`` when no entry point provided it
+                (a source checkout that is not pip-installed), and if that module is missing,
+                collect the ``__kamaelia_components__`` tuples of kamaelia_core's modules.
 
         A broken entry point is logged and recorded in ``errors``; it never stops discovery.
         """
         catalog = cls()
-        seen_core = False
+        core_loaded = False
         for entry in metadata.entry_points(group=group):
-            seen_core = seen_core or entry.value.replace(" ", "") == CORE_ENTRY
+            is_core = entry.value.replace(" ", "") == CORE_ENTRY
             try:
                 classes = _classes_from(entry.load(), f"entry point {entry.name}={entry.value}")
             except (ImportError, AttributeError, TypeError) as exc:
-                catalog._record_error(f"entry point {entry.name} = {entry.value}: {exc}")
+                if not (is_core and include_core):  # the core gets a second chance below
+                    catalog._record_error(f"entry point {entry.name} = {entry.value}: {exc}")
                 continue
+            core_loaded = core_loaded or is_core
             for component in classes:
                 catalog.add(component)
-        if include_core and not seen_core:
-            module_name, _, attr = CORE_ENTRY.partition(":")
-            try:
-                value = getattr(importlib.import_module(module_name), attr)
-                for component in _classes_from(value, CORE_ENTRY):
-                    catalog.add(component)
-            except (ImportError, AttributeError, TypeError) as exc:
-                catalog._record_error(f"{CORE_ENTRY}: {exc}")
+        if include_core and not core_loaded:
+            catalog._add_core()
         return catalog
+
+    def _add_core(self) -> None:
+        module_name, _, attr = CORE_ENTRY.partition(":")
+        try:
+            value = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            logger.debug("%s not available (%s); scanning kamaelia_core modules", CORE_ENTRY, exc)
+            value = None
+        if value is not None:
+            try:
+                for component in _classes_from(value, CORE_ENTRY):
+                    self.add(component)
+            except TypeError as exc:
+                self._record_error(f"{CORE_ENTRY}: {exc}")
+            return
+        try:
+            package = importlib.import_module("kamaelia_core")
+        except ImportError as exc:
+            self._record_error(f"kamaelia_core cannot be imported: {exc}")
+            return
+        for info in pkgutil.walk_packages(package.__path__, "kamaelia_core."):
+            try:
+                module = importlib.import_module(info.name)
+            except ImportError as exc:
+                self._record_error(f"{info.name}: {exc}")
+                continue
+            if hasattr(module, "__kamaelia_components__"):
+                for component in _classes_from(module, info.name):
+                    self.add(component)
 
     def _record_error(self, message: str) -> None:
         logger.warning("component catalog: %s", message)
