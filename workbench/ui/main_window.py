@@ -346,9 +346,9 @@ class MainWindow(QMainWindow):
                 "Export to Python needs workbench.model.codegen (not there yet)", "warning"
             )
             return False
-        generate = getattr(codegen, "to_python", None) or getattr(codegen, "generate", None)
+        generate = getattr(codegen, "export_python", None)
         if generate is None:
-            self._report("workbench.model.codegen has no to_python()", "warning")
+            self._report("workbench.model.codegen has no export_python()", "warning")
             return False
         if path is None:
             path, _ = QFileDialog.getSaveFileName(

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.model import Catalog, Graph
+from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.driver import SchedulerDriver
@@ -130,8 +131,7 @@ class RunController(QObject):
     def reset_badges(self) -> None:
         """Back to the edit look: every node idle."""
         for item in self.scene.node_items():
-            if isinstance(item, NodeItem):
-                item.set_state("idle")
+            item.set_state("idle")
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -147,7 +147,9 @@ class RunController(QObject):
         for node_id, comp in (built.by_node if built else {}).items():
             item = self.scene.node_item(node_id)
             state = CORE_TO_NODE_STATE.get(comp.state, "idle")
-            if isinstance(item, NodeItem) and (item.state != state or state == "crashed"):
+            if isinstance(item, NodeItem | GroupItem) and (
+                item.state != state or state == "crashed"
+            ):
                 detail = None
                 if state == "crashed" and comp.crash is not None:
                     detail = "".join(traceback.format_exception(comp.crash)).rstrip()
@@ -155,7 +157,7 @@ class RunController(QObject):
                     item.set_state(state, detail)
             if state == "crashed" and comp.cid not in self._reported:
                 self._reported.add(comp.cid)
-                text = item.detail if isinstance(item, NodeItem) and item.detail else ""
+                text = getattr(item, "detail", None) or ""
                 self.crashed.emit(node_id, comp.name, text)
         for comp, exc in list(getattr(session, "crashes", [])):
             if comp.cid not in self._reported:

@@ -56,6 +56,8 @@ class GroupItem(QGraphicsItem):
         self.category = "Chassis"
         self.members: list[QGraphicsItem] = []
         self.collapsed = False
+        self.state = "idle"
+        self.detail: str | None = None
         self.group: GroupItem | None = None
         self.origin = QPointF(origin) if origin is not None else QPointF(0, 0)
         self._rect = QRectF(self.origin, self.origin + QPointF(260, 140))
@@ -118,6 +120,12 @@ class GroupItem(QGraphicsItem):
         """LinkItems attached to the group's own sockets."""
         return [link for port in self.ports.values() for link in port.links]
 
+    def set_state(self, state: str, detail: str | None = None) -> None:
+        """Show the chassis' own run state as a dot in the header (like a NodeItem's)."""
+        self.state, self.detail = state, detail
+        self.setToolTip(detail or "")
+        self.update()
+
     # -- geometry -------------------------------------------------------------------------
     def frame_rect(self) -> QRectF:
         """The frame in scene coordinates (the item sits at the scene origin)."""
@@ -143,11 +151,17 @@ class GroupItem(QGraphicsItem):
         if self.group is not None:
             self.group.member_moved()
 
+    def _info_text(self) -> str:
+        count = len(self.members)
+        return f"{self.class_name}  \u00b7  {count} child{'ren' if count != 1 else ''}"
+
     def _header_width(self) -> float:
-        metrics = QFontMetricsF(Fonts.get("header"))
+        header = QFontMetricsF(Fonts.get("header"))
         label = QFontMetricsF(Fonts.get("label"))
-        sockets = sum(label.horizontalAdvance(p.name) + 34 for p in self.ports.values())
-        return metrics.horizontalAdvance(self.title) + sockets + 200
+        sub = QFontMetricsF(Fonts.get("sub"))
+        sockets = sum(label.horizontalAdvance(p.name) + 36 for p in self.ports.values())
+        info = sub.horizontalAdvance(self._info_text())
+        return 76 + header.horizontalAdvance(self.title) + sockets + info + 80
 
     def _socket_rects(self) -> list[tuple[PortItem, QRectF]]:
         label = QFontMetricsF(Fonts.get("label"))
@@ -225,12 +239,16 @@ class GroupItem(QGraphicsItem):
             Qt.AlignmentFlag.AlignVCenter,
             self.title,
         )
+        dot = QPointF(rect.right() - 14, rect.top() + HEADER / 2)
+        color = theme.state_color(self.state)
+        painter.setPen(QPen(color, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush if self.state in ("idle", "closing") else color)
+        painter.drawEllipse(dot, 4.5, 4.5)
         painter.setFont(Fonts.get("sub"))
         painter.setPen(theme.muted)
-        count = len(self.members)
-        info = f"{self.class_name}  ·  {count} child{'ren' if count != 1 else ''}"
+        info = self._info_text()
         painter.drawText(
-            QRectF(rect.left(), rect.top(), rect.width() - 12, HEADER),
+            QRectF(rect.left(), rect.top(), rect.width() - 28, HEADER),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
             info,
         )

@@ -120,7 +120,7 @@ class LinkItem(QGraphicsPathItem):
         to_group = hasattr(self.sink.owner, "frame_rect") or hasattr(
             self.source.owner, "frame_rect"
         )
-        if dx >= 30 or to_group:
+        if dx >= -10 or to_group:
             bend = max(40.0, abs(dx) * 0.5)
             path.cubicTo(QPointF(p1.x() + bend, p1.y()), QPointF(end.x() - bend, end.y()), end)
             return path
