@@ -154,3 +154,9 @@ def test_discover_falls_back_to_the_core_modules(monkeypatch) -> None:
     assert "kamaelia_core.util.echo.Echo" in catalog
     assert catalog.get("kamaelia_core.chassis.pipeline.Pipeline").container_kind == "pipeline"
     assert Catalog.discover(include_core=False).errors != []
+
+
+def test_specs_are_hashable(catalog: Catalog) -> None:
+    specs = set(catalog)
+    assert len(specs) == len(catalog)
+    assert len({p for s in catalog for p in s.params}) > 0

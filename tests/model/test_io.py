@@ -206,3 +206,16 @@ def test_missing_migration_is_an_error(monkeypatch) -> None:
     monkeypatch.setattr(io, "VERSION", 2)
     with pytest.raises(GraphFileError, match="no migration from format version 1"):
         io.loads('{"format": "kamaelia-graph", "version": 1, "nodes": [], "links": []}')
+
+
+def test_id_clash_between_kinds_is_a_file_error() -> None:
+    data = json.loads(io.dumps(sample_graph()))
+    data["annotations"][0]["id"] = "l1"
+    with pytest.raises(GraphFileError, match="already used"):
+        io.loads(json.dumps(data))
+    data = json.loads(io.dumps(sample_graph()))
+    data["nodes"][5]["id"] = ""
+    data["nodes"][0]["children"][-1] = ""
+    data["links"][1]["sink"][0] = ""
+    with pytest.raises(GraphFileError, match="non-empty"):
+        io.loads(json.dumps(data))

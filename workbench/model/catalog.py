@@ -86,6 +86,9 @@ class ParamSpec:
     doc: str = ""
     default_is_json: bool = True
 
+    def __hash__(self) -> int:
+        return hash((self.name, self.required, self.annotation))
+
 
 @dataclass(frozen=True)
 class ComponentSpec:
@@ -119,6 +122,9 @@ class ComponentSpec:
     is_service: bool = False
     container_kind: str | None = None
     accepts_extra_params: bool = False
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
     @property
     def is_container(self) -> bool:

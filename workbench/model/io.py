@@ -373,6 +373,8 @@ def loads(text: str, catalog: Catalog | None = None, *, path: str | None = None)
         return data_to_graph(data, catalog)
     except GraphFileError as exc:
         raise GraphFileError(exc.reason, path=path, where=exc.where) from None
+    except GraphError as exc:  # e.g. an id used by two kinds of item
+        raise GraphFileError(str(exc), path=path) from None
 
 
 def load(path: str | os.PathLike[str], catalog: Catalog | None = None) -> Graph:
