@@ -1,0 +1,69 @@
+"""Tests for workbench.ui.panels.properties: editors by type, defaults, required, validation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QSpinBox
+
+from tests.ui.fakes import DataSource, TCPServer, cid
+from workbench.model import Graph
+from workbench.ui.panels.properties import PropertiesDock, literal_text, parse_literal
+
+
+@pytest.fixture
+def dock(qtbot, catalog):
+    dock = PropertiesDock(catalog)
+    qtbot.addWidget(dock)
+    return dock
+
+
+def test_editors_follow_the_parameter_types(dock):
+    g = Graph()
+    node = g.add_node(cid(DataSource))
+    dock.set_node(node)
+    kinds = {name: type(f.editor) for name, f in dock.fields.items()}
+    assert kinds == {
+        "messages": QLineEdit,
+        "delay": QDoubleSpinBox,
+        "name_hint": QLineEdit,
+        "verbose": QCheckBox,
+    }
+    assert dock.fields["messages"].message.text().startswith("required")
+    assert dock.fields["name_hint"].editor.placeholderText() == "default: src"
+
+
+def test_valid_edit_is_emitted_invalid_is_shown(dock, qtbot):
+    g = Graph()
+    node = g.add_node(cid(TCPServer))
+    dock.set_node(node)
+    assert isinstance(dock.fields["listenport"].editor, QSpinBox)
+    with qtbot.waitSignal(dock.param_edited) as blocker:
+        dock.fields["host"].editor.setText("10.0.0.1")
+        dock.fields["host"].editor.editingFinished.emit()
+    assert blocker.args == [node.id, "host", "10.0.0.1"]
+    with qtbot.assertNotEmitted(dock.param_edited):
+        dock.fields["listenport"]._commit("eighty")
+    assert "expected" in dock.fields["listenport"].message.text()
+
+
+def test_literals_round_trip():
+    assert parse_literal("[1, 2]") == [1, 2]
+    assert parse_literal("(1, 2)") == [1, 2]
+    assert parse_literal("b'hi\\r\\n'") == {"$bytes": "hi\r\n"}
+    assert parse_literal("lambda x: x.upper()") == {"$code": "lambda x: x.upper()"}
+    assert literal_text({"$bytes": "hi"}) == "b'hi'"
+    with pytest.raises(ValueError):
+        parse_literal("[1, 2")
+
+
+def test_read_only_and_refresh(dock):
+    g = Graph()
+    node = g.add_node(cid(TCPServer))
+    dock.set_node(node)
+    dock.set_read_only(True)
+    assert not dock.fields["host"].isEnabled()
+    g.set_param(node.id, "host", "h")
+    dock.refresh(node.id)
+    assert dock.fields["host"].editor.text() == "h"
+    dock.set_node(None)
+    assert dock.fields == {}

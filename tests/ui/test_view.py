@@ -1,0 +1,79 @@
+"""Tests for workbench.ui.canvas.view: zoom limits, fit, update mode, clicks and drops."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QGraphicsView
+
+from workbench.ui.canvas.view import MIME_COMPONENT, GraphView
+
+
+def _view(qtbot, scene) -> GraphView:
+    view = GraphView(scene)
+    view.resize(900, 600)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_zoom_clamped_and_update_mode(qtbot, scene):
+    view = _view(qtbot, scene)
+    with qtbot.waitSignal(view.zoom_changed):
+        view.set_zoom(10)
+    assert view.zoom() == 3.0
+    view.set_zoom(0.01)
+    assert view.zoom() == 0.1
+    assert view.viewportUpdateMode() == QGraphicsView.ViewportUpdateMode.FullViewportUpdate
+    view.zoom_reset()
+    assert view.zoom() == 1.0
+    assert view.viewportUpdateMode() == QGraphicsView.ViewportUpdateMode.SmartViewportUpdate
+
+
+def test_fit_shows_everything(qtbot, scene):
+    view = _view(qtbot, scene)
+    view.set_zoom(3)
+    view.fit_all()
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.contains(scene.itemsBoundingRect())
+    assert view.zoom() <= 1.0
+
+
+def test_click_selects_a_node_through_the_viewport(qtbot, scene):
+    view = _view(qtbot, scene)
+    view.fit_all()
+    node = next(i for i in scene.node_items() if i.title == "Selector")
+    point = view.mapFromScene(node.mapToScene(QPointF(node.width / 2, 12)))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert scene.selected_node_ids() == [node.node_id]
+
+
+def test_double_click_on_empty_canvas_asks_for_quick_add(qtbot, scene):
+    view = _view(qtbot, scene)
+    view.fit_all()
+    with qtbot.waitSignal(view.quick_add_requested):
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+
+def test_drop_from_palette(qtbot, scene):
+    view = _view(qtbot, scene)
+    data = QMimeData()
+    data.setData(MIME_COMPONENT, b"pkg.Echo")
+    event = QDropEvent(
+        QPointF(100, 100),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(view.component_dropped) as blocker:
+        view.dropEvent(event)
+    assert blocker.args[0] == "pkg.Echo"
+
+
+def test_minimap_blocks_follow_the_scene(qtbot, scene):
+    view = _view(qtbot, scene)
+    view.minimap.render_scene()
+    assert len(view.minimap._blocks) == len(scene.node_items())
+    qtbot.waitUntil(lambda: not view.minimap._refresh.isActive(), timeout=2000)
