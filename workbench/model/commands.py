@@ -182,10 +182,12 @@ class MoveNodes(Command):
         old: dict[str, tuple[float, float]] | None = None,
         drag_id: object = None,
     ) -> None:
-        """Args:
-        moves: Node id -> new position.
-        old: Node id -> position before the move (default: read when first done).
-        drag_id: Moves with the same non-None ``drag_id`` merge (one drag = one undo step).
+        """Prepare the move.
+
+        Args:
+            moves: Node id -> new position.
+            old: Node id -> position before the move (default: read when first done).
+            drag_id: Moves with the same non-None ``drag_id`` merge (one drag = one undo step).
         """
         self.moves = {k: (float(x), float(y)) for k, (x, y) in moves.items()}
         self.old = dict(old) if old else None

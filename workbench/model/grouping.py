@@ -54,12 +54,14 @@ class Group(Command):
         name: str | None = None,
         position: tuple[float, float] | None = None,
     ) -> None:
-        """Args:
-        node_ids: The nodes to wrap; they must share one parent.
-        component: Catalog id of the container component.
-        container_kind: "pipeline", "graphline" or "servercore".
-        name: Name of the new container (default: generated).
-        position: Position of the container (default: just above-left of the nodes).
+        """Prepare the grouping.
+
+        Args:
+            node_ids: The nodes to wrap; they must share one parent.
+            component: Catalog id of the container component.
+            container_kind: "pipeline", "graphline" or "servercore".
+            name: Name of the new container (default: generated).
+            position: Position of the container (default: just above-left of the nodes).
         """
         self.node_ids = list(dict.fromkeys(node_ids))
         self.component, self.kind = component, container_kind

@@ -3,6 +3,12 @@
 Sits between the document and everything that acts on it: the UI shows the problems on the
 nodes and boxes they name, the runtime and the exporter refuse a graph with errors.
 :func:`validate` checks a whole graph; :func:`check_link` checks one link the user is drawing.
+
+Link cycles are allowed (a ring of components is a valid Kamaelia system); containment cycles
+are not. Problem codes: unknown-component, container-kind-mismatch, missing-param, bad-param,
+unknown-param, code-param (warning), not-a-container, servercore-protocol, empty-container,
+containment-cycle, duplicate-name, reserved-name, unknown-node, unknown-box, direction,
+crosses-boundary, servercore-link, outbox-linked-twice.
 """
 
 from __future__ import annotations
