@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QGraphicsView
@@ -77,3 +80,39 @@ def test_minimap_blocks_follow_the_scene(qtbot, scene):
     view.minimap.render_scene()
     assert len(view.minimap._blocks) == len(scene.node_items())
     qtbot.waitUntil(lambda: not view.minimap._refresh.isActive(), timeout=2000)
+
+
+def test_far_zoom_hides_ports_and_restores_them(qtbot, scene):
+    view = _view(qtbot, scene)
+    port = scene.link_items()[0].source
+    view.set_zoom(0.15)
+    assert scene.low_detail and not port.isVisible()
+    view.set_zoom(1.0)
+    assert not scene.low_detail and port.isVisible()
+
+
+@pytest.mark.slow
+def test_two_thousand_nodes_paint_within_budget(qtbot, catalog):
+    from tests.ui.fakes import ConnectedSocketAdapter, Echo, cid
+    from workbench.model import Graph
+    from workbench.ui.canvas.scene import GraphScene
+
+    graph = Graph()
+    for i in range(1000):
+        a = graph.add_node(cid(ConnectedSocketAdapter), position=((i % 40) * 520, (i // 40) * 160))
+        b = graph.add_node(cid(Echo), position=((i % 40) * 520 + 260, (i // 40) * 160))
+        graph.add_link((a.id, "outbox"), (b.id, "inbox"))
+    big = GraphScene(graph, catalog)
+    try:
+        view = _view(qtbot, big)
+        timings = {}
+        for label, zoom in (("fit", None), ("100%", 1.0)):
+            view.fit_all() if zoom is None else view.set_zoom(zoom)
+            view.viewport().repaint()
+            start = time.perf_counter()
+            view.viewport().repaint()
+            timings[label] = time.perf_counter() - start
+        assert timings["100%"] < 0.05, timings
+        assert timings["fit"] < 0.15, timings
+    finally:
+        big.close()

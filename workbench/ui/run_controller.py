@@ -67,6 +67,8 @@ class RunController(QObject):
         self.session: Any = None
         self.driver: SchedulerDriver | None = None
         self.state = "idle"
+        self.badges = True
+        """Set design nodes' run states each frame; the live view may turn this off."""
         self._reported: set[int] = set()
         self._frame_timer = QTimer(self, interval=FRAME_MS)
         self._frame_timer.timeout.connect(self._on_frame)
@@ -144,7 +146,8 @@ class RunController(QObject):
         if not final:
             session.events.pump()
         built = session.built
-        for node_id, comp in (built.by_node if built else {}).items():
+        by_node = built.by_node if built is not None and self.badges else {}
+        for node_id, comp in by_node.items():
             item = self.scene.node_item(node_id)
             state = CORE_TO_NODE_STATE.get(comp.state, "idle")
             if isinstance(item, NodeItem | GroupItem) and (

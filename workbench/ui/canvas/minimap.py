@@ -7,7 +7,7 @@ the frame of the visible area is painted over it on every scroll. Clicking centr
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 SIZE = (180, 110)
@@ -23,6 +23,7 @@ class MiniMap(QWidget):
         self.setFixedSize(*SIZE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._blocks: list[tuple[QRectF, bool, bool]] = []
+        self._pixmap: QPixmap | None = None
         self._source = QRectF()
         self._scene = None
         self._refresh = QTimer(self, singleShot=True, interval=500)
@@ -67,7 +68,30 @@ class MiniMap(QWidget):
             self._blocks.append((r, is_group, item.isSelected()))
             rect = rect.united(r)
         self._source = rect.adjusted(-40, -40, 40, 40) if not rect.isEmpty() else QRectF()
+        self._paint_blocks()
         self.update()
+
+    def _paint_blocks(self) -> None:
+        """Draw the outlines once into a pixmap; paintEvent only blits it."""
+        theme = getattr(self._scene, "theme", None)
+        dpr = self.devicePixelRatioF()
+        pix = QPixmap(int(SIZE[0] * dpr), int(SIZE[1] * dpr))
+        pix.setDevicePixelRatio(dpr)
+        pix.fill(Qt.GlobalColor.transparent)
+        if theme is not None:
+            painter = QPainter(pix)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for rect, is_group, selected in self._blocks:
+                r = QRectF(self._to_map(rect.topLeft()), self._to_map(rect.bottomRight()))
+                if is_group:
+                    painter.setPen(QPen(theme.group_border, 1))
+                    painter.setBrush(theme.group_fill)
+                else:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(theme.accent if selected else theme.card_border)
+                painter.drawRoundedRect(r, 1.5, 1.5)
+            painter.end()
+        self._pixmap = pix
 
     def _target(self) -> QRectF:
         """Where the source rect lands inside the widget (aspect kept)."""
@@ -96,16 +120,8 @@ class MiniMap(QWidget):
         painter.setPen(QPen(theme.card_border if theme else QColor("#3b404b"), 1))
         painter.setBrush(back)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        if theme is not None:
-            for rect, is_group, selected in self._blocks:
-                r = QRectF(self._to_map(rect.topLeft()), self._to_map(rect.bottomRight()))
-                if is_group:
-                    painter.setPen(QPen(theme.group_border, 1))
-                    painter.setBrush(theme.group_fill)
-                else:
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    painter.setBrush(theme.accent if selected else theme.card_border)
-                painter.drawRoundedRect(r, 1.5, 1.5)
+        if self._pixmap is not None:
+            painter.drawPixmap(0, 0, self._pixmap)
         if not self._source.isEmpty():
             visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
             frame = QRectF(self._to_map(visible.topLeft()), self._to_map(visible.bottomRight()))

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from workbench.ui.theme import Theme
 
 
+_MARKER_RECT = QRectF(-PORT_R - 3, -PORT_R - 3, 2 * PORT_R + 6, 2 * PORT_R + 6)
+
+
 class PortItem(QGraphicsItem):
     """A box marker; its position (0, 0) is the point links attach to.
 
@@ -110,11 +113,9 @@ class PortItem(QGraphicsItem):
         return QRectF(x, -7, width, 14)
 
     def boundingRect(self) -> QRectF:
-        r = PORT_R + 3
-        rect = QRectF(-r, -r, 2 * r, 2 * r)
         if self.queue_depth:
-            rect = rect.united(self._badge_rect().adjusted(-1, -1, 1, 1))
-        return rect
+            return _MARKER_RECT.united(self._badge_rect().adjusted(-1, -1, 1, 1))
+        return _MARKER_RECT
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

@@ -58,13 +58,14 @@ class GraphScene(QGraphicsScene):
         self.catalog = catalog
         self.theme: Theme = DARK
         self.snap = True
+        self.low_detail = False
         self.grid_size = 10.0
         self.link_validator: LinkValidator = self._check_link
         self._nodes: dict[str, NodeItem | GroupItem] = {}
         self._links: dict[str, LinkItem] = {}
         self._wire: WireItem | None = None
         self._wire_from: PortItem | None = None
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(QRectF(-2000, -2000, 4000, 4000))
         self._unsubscribe: Callable[[], None] | None = graph.subscribe(self._on_event)
         self.rebuild()
@@ -125,6 +126,16 @@ class GraphScene(QGraphicsScene):
         for item in self.items():
             item.update()
         self.theme_changed.emit()
+
+    def set_low_detail(self, low: bool) -> None:
+        """Hide (or show) every port marker: far zoomed out they are sub-pixel noise and cost
+        a paint call each; links keep their anchors."""
+        if low == self.low_detail:
+            return
+        self.low_detail = low
+        for item in self._nodes.values():
+            for port in item.ports.values():
+                port.setVisible(not low)
 
     def close(self) -> None:
         """Unsubscribe from the graph and remove every item (teardown)."""
@@ -187,6 +198,9 @@ class GraphScene(QGraphicsScene):
             )
             item.setPos(pos)
         self._nodes[node.id] = item
+        if self.low_detail:
+            for port in item.ports.values():
+                port.setVisible(False)
         self.addItem(item)
 
     def _join_group(self, node: Node) -> None:

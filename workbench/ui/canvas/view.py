@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from workbench.ui.canvas.minimap import MiniMap
+from workbench.ui.canvas.style import DETAIL_LOD
 
 MIME_COMPONENT = "application/x-kamaelia-component"
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
@@ -85,6 +86,8 @@ class GraphView(QGraphicsView):
             else QGraphicsView.ViewportUpdateMode.SmartViewportUpdate
         )
         self.setViewportUpdateMode(mode)
+        if hasattr(self.scene(), "set_low_detail"):
+            self.scene().set_low_detail(target < DETAIL_LOD)
         self.resetCachedContent()
         self.minimap.update()
         self.zoom_changed.emit(target)
