@@ -20,6 +20,27 @@ def real_catalog() -> Catalog:
     return catalog
 
 
+def nested_pipeline_drops_early_messages() -> bool:
+    """Probe for a known core bug: does a Pipeline inside a Pipeline lose early messages?
+
+    The exported-program tests xfail while it is there and become real tests once it is fixed.
+    """
+    from kamaelia_core.chassis import Pipeline
+    from kamaelia_core.scheduler import Scheduler
+    from kamaelia_core.util import Collector, DataSource, PureTransformer
+
+    sink = Collector()
+    system = Pipeline(DataSource(messages=[1]), Pipeline(PureTransformer(function=str)), sink)
+    scheduler = Scheduler()
+    try:
+        system.activate(scheduler)
+        scheduler.run_until_idle()
+    finally:
+        scheduler.shutdown_all()
+        scheduler.close()
+    return sink.collected != ["1"]
+
+
 def ruff_command() -> list[str]:
     exe = shutil.which("ruff")
     return [exe] if exe else [sys.executable, "-m", "ruff"]

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.model.helpers import EXAMPLES, ROOT, assert_ruff_clean, real_catalog
+from tests.model.helpers import (
+    EXAMPLES,
+    ROOT,
+    assert_ruff_clean,
+    nested_pipeline_drops_early_messages,
+    real_catalog,
+)
 from workbench.model import io
 from workbench.model.catalog import Catalog
 from workbench.model.codegen import export_python
@@ -70,12 +76,12 @@ def test_example_exports_ruff_clean(name: str, core_catalog: Catalog, tmp_path: 
     assert_ruff_clean(text, tmp_path)
 
 
-@pytest.mark.xfail(
-    reason="kamaelia_core: a Pipeline inside a Graphline/Pipeline wires its passthroughs in "
-    "main(), so messages delivered before its first slice stay in its own inbox (lost)",
-    strict=True,
-)
 def test_exported_transformer_pipeline_runs(core_catalog: Catalog, tmp_path: Path) -> None:
+    if nested_pipeline_drops_early_messages():
+        pytest.xfail(
+            "kamaelia_core: a Pipeline inside a Graphline/Pipeline wires its passthroughs in "
+            "main(), so messages delivered before its first slice stay in its own inbox"
+        )
     graph = io.load(example("transformer_pipeline"), core_catalog)
     program = tmp_path / "transformer_pipeline.py"
     program.write_text(export_python(graph, core_catalog), encoding="utf-8")
@@ -118,28 +124,23 @@ def test_exported_echo_server_echoes_on_loopback(core_catalog: Catalog) -> None:
         scheduler.close()
 
 
-@pytest.mark.xfail(
-    reason="kamaelia_core.net: TCPClient links inbox/control through to its CSA only once "
-    "connected; data and producerFinished that arrived before stay behind, so nothing is sent",
-    strict=True,
-)
 def test_exported_client_server_gets_replies(core_catalog: Catalog, capsys) -> None:
     from kamaelia_core.scheduler import Scheduler
 
     text = export_python(io.load(example("client_server"), core_catalog), core_catalog)
     namespace: dict[str, object] = {"__name__": "exported_client_server"}
     scheduler = Scheduler()
+    out = ""
     try:
         exec(compile(text, "exported_client_server.py", "exec"), namespace)
         system = namespace["system"]
         system.activate(scheduler)  # type: ignore[attr-defined]
-        replies = system.components["replies"]  # type: ignore[attr-defined]
         deadline = time.monotonic() + 10
-        while replies.state != "finished" and time.monotonic() < deadline:
+        while "kamaelia" not in out and time.monotonic() < deadline:
             scheduler.run_until_idle()
             scheduler.poll_io(0.05)
+            out += capsys.readouterr().out
     finally:
         scheduler.shutdown_all()
         scheduler.close()
-    out = capsys.readouterr().out
-    assert "reply: hello" in out and "kamaelia" in out
+    assert out.startswith("reply: hello\n") and "kamaelia\n" in out
