@@ -1,0 +1,243 @@
+"""ServerCore, SimpleServer, SingleServer: handlers per connection, isolation, scale and leaks."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from kamaelia_core import ipc
+from kamaelia_core.component import Component
+from kamaelia_core.net import (
+    FastRestartServer,
+    MoreComplexServer,
+    ServerCore,
+    SimpleServer,
+    SingleServer,
+)
+from kamaelia_core.util.echo import Echo
+from tests.net.conftest import Clients, connect, drive, fd_count, recv_some
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def echo_round(sched, port: int, count: int, payload_of=lambda i: b"hello %d\n" % i) -> None:
+    clients = Clients(port, count)
+    try:
+        for i, sock in enumerate(clients.socks):
+            pending = payload_of(i)
+            while pending:  # non-blocking connect may still be in progress
+                try:
+                    pending = pending[sock.send(pending) :]
+                except (BlockingIOError, OSError):
+                    sched.poll_io(0.001)
+                    sched.run_until_idle()
+        want = [payload_of(i) for i in range(count)]
+        drive(
+            sched,
+            lambda: all(bytes(r) == w for r, w in zip(clients.received, want, strict=True)),
+            rounds=5000,
+            poll=0.002,
+            client=clients.pump,
+        )
+        assert not any(clients.errors)
+    finally:
+        clients.close()
+
+
+def test_servercore_needs_a_protocol():
+    with pytest.raises(TypeError):
+        ServerCore(port=0)
+
+
+def test_200_concurrent_clients_echo_correctly(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    echo_round(sched, server.port, 200)
+    assert len(server.connections) == 200
+    server._deliver(ipc.shutdownMicroprocess(), "control")
+    drive(sched, lambda: server.state == "finished")
+
+
+def test_factory_gets_peer_keywords_when_it_accepts_them(sched):
+    seen = []
+
+    def factory(peer, peerport, localip, localport):
+        seen.append((peer, peerport, localip, localport))
+        return Echo()
+
+    server = MoreComplexServer(protocol=factory, port=0)
+    sched.activate(server)
+    client = connect(server.port)
+    try:
+        drive(sched, lambda: seen)
+        assert seen[0] == (*client.getsockname(), "127.0.0.1", server.port)
+    finally:
+        client.close()
+
+
+def test_simpleserver_calls_factory_without_arguments(sched):
+    calls = []
+
+    def factory(*args, **kwargs):
+        calls.append((args, kwargs))
+        return Echo()
+
+    server = SimpleServer(protocol=factory, port=0)
+    sched.activate(server)
+    client = connect(server.port)
+    try:
+        drive(sched, lambda: calls)
+        assert calls == [((), {})]
+    finally:
+        client.close()
+
+
+def test_fastrestart_sets_reuseaddr():
+    server = FastRestartServer(protocol=Echo, port=0)
+    try:
+        opt = server.server.listener.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+        assert opt != 0
+    finally:
+        server.server.stop()
+
+
+class Exploder(Component):
+    """Raises as soon as it receives a byte."""
+
+    def main(self):
+        while not self.dataReady("inbox"):
+            self.pause()
+            yield 1
+        raise ValueError("protocol handler bug")
+
+
+def test_a_raising_handler_ends_only_its_own_connection(sched):
+    made = []
+
+    def factory(**_peer):
+        handler = Exploder() if not made else Echo()
+        made.append(handler)
+        return handler
+
+    server = ServerCore(protocol=factory, port=0)
+    sched.activate(server)
+    bad = connect(server.port)
+    drive(sched, lambda: made)
+    good = connect(server.port)
+    try:
+        drive(sched, lambda: len(made) == 2)
+        bad.sendall(b"boom")
+        drive(sched, lambda: recv_some(bad) == b"")  # its connection closes
+        assert made[0].state == "crashed"
+        good.sendall(b"still fine")
+        got = bytearray()
+        drive(
+            sched, lambda: got == b"still fine", client=lambda: got.extend(recv_some(good) or b"")
+        )
+        assert server.state not in ("finished", "crashed") and len(server.connections) == 1
+    finally:
+        bad.close()
+        good.close()
+
+
+def test_handler_finishing_closes_its_connection_after_flush(sched):
+    class Greeter(Component):
+        def main(self):
+            self.send(b"bye now", "outbox")
+            self.send(ipc.producerFinished(self), "signal")
+            yield 1
+
+    server = ServerCore(protocol=Greeter, port=0)
+    sched.activate(server)
+    client = connect(server.port)
+    try:
+        got = bytearray()
+        eof = []
+
+        def pump():
+            chunk = recv_some(client)
+            if chunk == b"":
+                eof.append(True)
+            elif chunk:
+                got.extend(chunk)
+
+        drive(sched, lambda: eof, client=pump)
+        assert got == b"bye now"
+        drive(sched, lambda: not server.connections)
+    finally:
+        client.close()
+
+
+def test_singleserver_carries_one_client_on_its_own_boxes(sched):
+    class Probe(Component):
+        Inboxes = {"inbox": "from client", "control": "signal of the server"}
+
+        def __init__(self):
+            super().__init__()
+            self.got, self.ends = bytearray(), []
+
+        def main(self):
+            while True:
+                while self.dataReady("inbox"):
+                    self.got += self.recv("inbox")
+                while self.dataReady("control"):
+                    self.ends.append(self.recv("control"))
+                self.pause()
+                yield 1
+
+    server = SingleServer(port=0)
+    probe = Probe()
+    probe.link((server, "outbox"), (probe, "inbox"))
+    probe.link((server, "signal"), (probe, "control"))
+    server._deliver(b"welcome", "inbox")  # queued before anyone connects
+    sched.activate(server)
+    sched.activate(probe)
+    first = connect(server.port)
+    try:
+        got = bytearray()
+        drive(sched, lambda: got == b"welcome", client=lambda: got.extend(recv_some(first) or b""))
+        first.sendall(b"from client")
+        drive(sched, lambda: probe.got == b"from client")
+        second = connect(server.port)  # refused politely: closed while the first is served
+        try:
+            drive(sched, lambda: recv_some(second) == b"")
+        finally:
+            second.close()
+        first.close()
+        drive(sched, lambda: probe.ends)
+        assert isinstance(probe.ends[0], ipc.producerFinished)
+    finally:
+        first.close()
+    server._deliver(ipc.shutdownMicroprocess(), "control")
+    drive(sched, lambda: server.state == "finished")
+
+
+def test_1000_concurrent_clients_none_stalled(sched, many_fds):
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    echo_round(sched, server.port, 1000, payload_of=lambda i: b"%06d" % i * 8)
+
+
+def test_2000_connect_close_cycles_leak_no_fd_and_no_component(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    baseline_fds = fd_count()
+    baseline_components = len(sched.components)
+    for _batch in range(40):
+        clients = [connect(server.port) for _ in range(50)]
+        drive(sched, lambda: len(server.connections) == 50)
+        for c in clients:
+            c.close()
+        drive(sched, lambda: not server.connections)
+    sched.run_until_idle()
+    assert server.server.accepted == 2000
+    assert fd_count() == baseline_fds
+    assert len(sched.components) == baseline_components
+    assert len(server.linkages) == 2 and len(server.children) == 1
+    selector = server.server.selectorService[0]
+    assert len(selector.fds()) == 1 and len(selector.linkages) == 1
+    assert len(server.server.linkages) == 2
