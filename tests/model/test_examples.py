@@ -93,35 +93,85 @@ def test_exported_transformer_pipeline_runs(core_catalog: Catalog, tmp_path: Pat
     assert result.stdout.splitlines() == ["> HELLO!", "> KAMAELIA!", "> WORKBENCH!"]
 
 
-def test_exported_echo_server_echoes_on_loopback(core_catalog: Catalog) -> None:
-    from kamaelia_core.scheduler import Scheduler
+class _Served:
+    """An exported server program running on a scheduler, with loopback clients."""
 
-    text = export_python(io.load(example("echo_server"), core_catalog), core_catalog)
-    namespace: dict[str, object] = {"__name__": "exported_echo_server"}
-    scheduler = Scheduler()
+    def __init__(self, text: str) -> None:
+        from kamaelia_core.scheduler import Scheduler
+
+        self.scheduler = Scheduler()
+        namespace: dict[str, object] = {"__name__": "exported_server"}
+        exec(compile(text, "exported_server.py", "exec"), namespace)
+        self.system = namespace["system"]
+        self.system.activate(self.scheduler)  # type: ignore[attr-defined]
+        self.scheduler.run_until_idle()
+        self.port: int = self.system.port  # type: ignore[attr-defined]
+        self.clients: list[socket.socket] = []
+
+    def connect(self) -> socket.socket:
+        client = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        client.setblocking(False)
+        self.clients.append(client)
+        return client
+
+    def read_until(self, client: socket.socket, wanted: bytes) -> bytes:
+        received = b""
+        deadline = time.monotonic() + 10
+        while wanted not in received and time.monotonic() < deadline:
+            self.scheduler.poll_io(0.05)
+            self.scheduler.run_until_idle()
+            try:
+                received += client.recv(4096)
+            except BlockingIOError:
+                continue
+        return received
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.scheduler.shutdown_all()
+        self.scheduler.close()
+
+
+def serve(name: str, catalog: Catalog) -> _Served:
+    return _Served(export_python(io.load(example(name), catalog), catalog))
+
+
+def test_exported_echo_server_echoes_on_loopback(core_catalog: Catalog) -> None:
+    served = serve("echo_server", core_catalog)
     try:
-        exec(compile(text, "exported_echo_server.py", "exec"), namespace)
-        system = namespace["system"]
-        system.activate(scheduler)  # type: ignore[attr-defined]
-        scheduler.run_until_idle()
-        port = system.port  # type: ignore[attr-defined]
-        assert port > 0
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
-            client.sendall(b"hello kamaelia")
-            client.setblocking(False)
-            received = b""
-            deadline = time.monotonic() + 10
-            while received != b"hello kamaelia" and time.monotonic() < deadline:
-                scheduler.poll_io(0.05)
-                scheduler.run_until_idle()
-                try:
-                    received += client.recv(4096)
-                except BlockingIOError:
-                    continue
-        assert received == b"hello kamaelia"
+        assert served.port > 0
+        client = served.connect()
+        client.sendall(b"hello kamaelia")
+        assert served.read_until(client, b"hello kamaelia") == b"hello kamaelia"
     finally:
-        scheduler.shutdown_all()
-        scheduler.close()
+        served.close()
+
+
+def test_exported_per_connection_pipeline_shouts(core_catalog: Catalog, capsys) -> None:
+    served = serve("per_connection_pipeline", core_catalog)
+    try:
+        first, second = served.connect(), served.connect()
+        first.sendall(b"hello")
+        second.sendall(b"there")
+        assert served.read_until(first, b"HELLO") == b"HELLO"
+        assert served.read_until(second, b"THERE") == b"THERE"
+    finally:
+        served.close()
+    assert "sending: b'HELLO'" in capsys.readouterr().out
+
+
+def test_exported_chat_server_relays_lines(core_catalog: Catalog) -> None:
+    served = serve("chat_server", core_catalog)
+    try:
+        alice = served.connect()
+        assert b"welcome" in served.read_until(alice, b"\n")
+        bob = served.connect()
+        assert b"welcome" in served.read_until(bob, b"\n")
+        alice.sendall(b"hello bob\n")
+        assert b"hello bob" in served.read_until(bob, b"hello bob")
+    finally:
+        served.close()
 
 
 def test_exported_client_server_gets_replies(core_catalog: Catalog, capsys) -> None:
