@@ -123,3 +123,16 @@ def test_pause_holds_and_step_once_runs_a_slice(qtbot, driven):
     assert ran > 0
     driver.pause(False)
     qtbot.waitUntil(lambda: sink.state == "finished", timeout=3000)
+
+
+def test_stop_removes_the_wakeup_and_leaves_nothing_running(qtbot, driven):
+    scheduler, driver = driven
+    source, sink = Counter(n=100), Sink(n=100)
+    source.link((source, "outbox"), (sink, "inbox"))
+    sink.activate(scheduler)
+    source.activate(scheduler)
+    driver.start()
+    qtbot.waitUntil(lambda: sink.state == "finished", timeout=3000)
+    driver.stop()
+    assert scheduler._wakeup is None
+    assert not driver.is_busy() and not driver._deadline_timer.isActive()

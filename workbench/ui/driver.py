@@ -42,6 +42,7 @@ class SchedulerDriver(QObject):
         self.budget = budget
         self.slices = 0
         self._paused = False
+        self._hosting = False
         self._notifier = QSocketNotifier(scheduler.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.setEnabled(False)
         self._notifier.activated.connect(self._on_io)
@@ -53,12 +54,14 @@ class SchedulerDriver(QObject):
     def start(self) -> None:
         """Begin hosting: watch the fd, take wake-ups, run whatever is runnable."""
         self._paused = False
+        self._hosting = True
         self.scheduler.set_wakeup(self._kick)
         self._notifier.setEnabled(True)
         self._kick()
 
     def stop(self) -> None:
         """Stop hosting: timers stopped, notifier off, wake-up callback removed."""
+        self._hosting = False
         self._slice_timer.stop()
         self._deadline_timer.stop()
         self._notifier.setEnabled(False)
@@ -107,8 +110,14 @@ class SchedulerDriver(QObject):
             self._arm_deadline()
 
     def _run_slice(self) -> None:
-        self.slices += self.scheduler.step(self.budget)
-        if not self.scheduler.has_runnable():
+        scheduler = self.scheduler
+        scheduler.set_wakeup(None)  # deliveries inside the slice need no wake-up call each
+        try:
+            self.slices += scheduler.step(self.budget)
+        finally:
+            if self._hosting:
+                scheduler.set_wakeup(self._kick)
+        if not scheduler.has_runnable():
             self._slice_timer.stop()
             self._arm_deadline()
 
