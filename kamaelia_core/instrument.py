@@ -20,6 +20,9 @@ VALUE_LIMIT = 80
 """Longest value text kept for a message (characters)."""
 
 _CHEAP = (bytes, str, int, float, bool, type(None))
+_BY_REFERENCE = frozenset({int, float, bool, type(None), complex})
+"""Exact types kept by reference with no check at all (immutable and small)."""
+_now = time.monotonic
 
 
 class Event(NamedTuple):
@@ -89,6 +92,11 @@ def _capture(message: Any) -> Any:
 class Tap:
     """A bounded ring of engine events, attached to one scheduler.
 
+    Events are kept as plain tuples in a ring that drops its oldest entries when full. Sequence
+    numbers are contiguous, so ``emitted`` and ``dropped`` follow from the newest sequence
+    number, the ring's length and how many events were drained: recording does no bookkeeping
+    beyond taking the next number.
+
     Args:
         capacity: How many undrained events the ring holds before it drops the oldest.
     """
@@ -98,19 +106,22 @@ class Tap:
             raise ValueError(f"a tap needs room for at least one event, not {capacity}")
         self.capacity = capacity
         self._ring: deque[tuple] = deque(maxlen=capacity)
-        self._seq = itertools.count(1)
-        self.dropped = 0
-        """Events overwritten before anyone drained them."""
+        self._append = self._ring.append
+        self._next_seq = itertools.count(1).__next__
+        self._drained = 0
+        self._last_drained_seq = 0
+        self.delivered = _delivery_recorder(self._append, self._next_seq)
 
     @property
     def emitted(self) -> int:
         """How many events have been recorded so far."""
-        return self._peek_seq() - 1
+        ring = self._ring
+        return ring[-1][0] if ring else self._last_drained_seq
 
-    def _peek_seq(self) -> int:
-        value = next(self._seq)
-        self._seq = itertools.count(value)
-        return value
+    @property
+    def dropped(self) -> int:
+        """Events overwritten before anyone drained them."""
+        return self.emitted - self._drained - len(self._ring)
 
     def __len__(self) -> int:
         return len(self._ring)
@@ -126,54 +137,67 @@ class Tap:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """Record one event (called by the engine)."""
-        ring = self._ring
-        if len(ring) == self.capacity:
-            self.dropped += 1
-        ring.append(
+        self._append(
             (
-                next(self._seq),
-                time.monotonic(),
+                self._next_seq(),
+                _now(),
                 kind,
                 comp,
                 box,
                 sink,
                 sink_box,
-                "" if message is None else type(message).__name__,
+                None if message is None else message.__class__,
                 _capture(message),
                 extra,
             )
         )
 
     def delivered(self, comp: Any, box: str, sink: Any, sink_box: str, message: Any) -> None:
-        """Record a delivery: the hot path, kept as small as the ring allows."""
-        ring = self._ring
-        if len(ring) == self.capacity:
-            self.dropped += 1
-        ring.append(
-            (
-                next(self._seq),
-                time.monotonic(),
-                "delivered",
-                comp,
-                box,
-                sink,
-                sink_box,
-                type(message).__name__,
-                _capture(message),
-                None,
-            )
-        )
+        """Record a delivery (the hot path; replaced per instance by a closure over the ring)."""
+        self.record("delivered", comp, box, sink, sink_box, message)
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""
         ring = self._ring
         count = len(ring) if max_events is None else min(max_events, len(ring))
+        if not count:
+            return []
         popleft = ring.popleft
-        return [_to_event(popleft()) for _ in range(count)]
+        events = [_to_event(popleft()) for _ in range(count)]
+        self._drained += count
+        self._last_drained_seq = events[-1].seq
+        return events
+
+
+def _delivery_recorder(append: Any, next_seq: Any) -> Any:
+    """A ``delivered(comp, box, sink, sink_box, message)`` bound to one ring, with no lookups."""
+    now = _now
+    by_reference = _BY_REFERENCE
+    capture = _capture
+
+    def delivered(comp: Any, box: str, sink: Any, sink_box: str, message: Any) -> None:
+        cls = message.__class__
+        append(
+            (
+                next_seq(),
+                now(),
+                "delivered",
+                comp,
+                box,
+                sink,
+                sink_box,
+                cls,
+                message if cls in by_reference else capture(message),
+                None,
+            )
+        )
+
+    return delivered
 
 
 def _to_event(raw: tuple) -> Event:
-    seq, t, kind, comp, box, sink, sink_box, msg_type, value, extra = raw
+    seq, t, kind, comp, box, sink, sink_box, cls, value, extra = raw
+    msg_type = "" if cls is None else cls.__name__
     if value is None:
         text = ""
     elif type(value) is _Rendered or (kind == "crashed" and isinstance(value, str)):

@@ -77,8 +77,9 @@ class Box:
             raise noSpaceInBox(len(storage), self.size, f"{owner.name}.{self.name}")
         storage.append(message)
         if sched is not None:
-            if sched.tap is not None:
-                sched.tap.delivered(sender, sender_box, owner, self.name, message)
+            tap = sched.tap
+            if tap is not None:
+                tap.delivered(sender, sender_box, owner, self.name, message)
             if owner._asleep:
                 sched._wake(owner)
             else:
