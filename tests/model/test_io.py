@@ -219,3 +219,10 @@ def test_id_clash_between_kinds_is_a_file_error() -> None:
     data["links"][1]["sink"][0] = ""
     with pytest.raises(GraphFileError, match="non-empty"):
         io.loads(json.dumps(data))
+
+
+def test_new_file_gets_default_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "new.kgraph.json"
+    io.save(sample_graph(), path)
+    umask = io._umask()
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

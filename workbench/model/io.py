@@ -14,6 +14,7 @@ target and moved over it with ``os.replace``, so the previous file survives any 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import tempfile
@@ -25,6 +26,8 @@ from workbench.model.graph import CONTAINER_KINDS, Graph, GraphError, id_sort_ke
 
 if TYPE_CHECKING:
     from workbench.model.catalog import Catalog
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "kamaelia-graph"
 VERSION = 1
@@ -146,6 +149,18 @@ def dumps(graph: Graph) -> str:
     return _render(graph_to_data(graph), 0, "") + "\n"
 
 
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        logger.debug("umask unknown; assuming 022")
+    return 0o022
+
+
 def save(graph: Graph, path: str | os.PathLike[str]) -> None:
     """Write a graph atomically; on any error the previous file is left untouched.
 
@@ -161,9 +176,7 @@ def save(graph: Graph, path: str | os.PathLike[str]) -> None:
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = 0o666 & ~_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
