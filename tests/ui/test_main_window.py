@@ -228,3 +228,12 @@ def test_run_failure_is_reported(make_window):
     window.run_graph()
     assert "cannot build this" in window.log.text()
     assert window.run.session is None
+
+
+def test_palette_activation_places_the_component(make_window):
+    window = make_window()
+    window.palette.search.setText("Echo")
+    window.palette.search.returnPressed.emit()
+    assert [n.component for n in window.graph.nodes] == [cid(Echo)]
+    window.quick_add.chosen.emit(cid(TCPServer))
+    assert len(window.graph.nodes) == 2

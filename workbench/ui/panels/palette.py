@@ -59,7 +59,7 @@ def spec_tooltip(spec: ComponentSpec) -> str:
     tags = " · service" if spec.is_service else ""
     return (
         f"<b>{html.escape(spec.name)}</b> <small>{html.escape(spec.category)}{tags}</small>"
-        f"<p>{html.escape(spec.summary)}</p>"
+        f"<p>{html.escape(spec.summary.replace('``', ''))}</p>"
         f"<p><b>Inboxes</b></p><table>{rows(spec.inboxes)}</table>"
         f"<p><b>Outboxes</b></p><table>{rows(spec.outboxes)}</table>"
         f"<p><small>{html.escape(spec.id)}</small></p>"

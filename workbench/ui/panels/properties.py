@@ -257,7 +257,7 @@ class PropertiesDock(QDockWidget):
         cls = QLabel(spec.id, objectName="mutedLabel", wordWrap=True)
         self.layout_.addWidget(cls)
         if spec.summary:
-            self.layout_.addWidget(QLabel(spec.summary, wordWrap=True))
+            self.layout_.addWidget(QLabel(spec.summary.replace("``", ""), wordWrap=True))
         self.layout_.addWidget(QLabel("PARAMETERS", objectName="sectionLabel"))
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
