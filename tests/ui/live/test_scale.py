@@ -1,0 +1,78 @@
+"""Live view at scale: 500 connections collapse into stacks; a flood keeps the Qt loop alive."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+
+from tests.ui.live.conftest import close_live, make_live
+
+
+def test_500_clients_collapse_into_stacks_and_expand(qtbot, catalog):
+    live = make_live(qtbot, catalog)
+    try:
+        gen = live.traffic(clients=500, lines=0, connect_rate=0, hold=None, duration=60)
+        qtbot.waitUntil(lambda: len(live.connections()) == 500, timeout=15000)
+        ctl = live.controller
+        cluster = ctl.layout.clusters["n1"]
+        assert cluster.collapsed
+        stack = cluster.stacks["connection"]
+        handlers = cluster.stacks["handler"]
+        qtbot.waitUntil(lambda: stack.stack_count == 500 and handlers.stack_count == 500)
+        assert stack.title == "ConnectedSocketAdapter" and "500 running" in stack.footer
+        assert all(e.item is None for e in live.connections())  # no per-connection items
+        lk = next(d for d in ctl.links.display.values()
+                  if d.item.source.owner is stack and d.item.sink.owner is handlers)  # fmt: skip
+        assert len(lk.members) == 500
+        stack_pos = stack.scenePos()
+        stack.on_expand(stack)
+        assert not cluster.collapsed and cluster.expanded
+        assert all(e.item is not None and e.item.scene() is live.scene for e in live.connections())
+        ys = sorted(e.item.pos().y() for e in live.connections())
+        assert len(set(ys)) == 500  # one row each
+        ctl.set_cluster_expanded("n1", False)
+        assert cluster.collapsed and cluster.stacks["connection"].scenePos() == stack_pos
+        gen.stop()
+        ctl.set_speed(20.0)
+        qtbot.waitUntil(lambda: not live.connections(), timeout=15000)
+        qtbot.waitUntil(lambda: not cluster.collapsed, timeout=3000)
+    finally:
+        close_live(live)
+
+
+def test_flood_degrades_to_rates_and_keeps_the_loop_responsive(qtbot, catalog):
+    live = make_live(qtbot, catalog, high_rate=200)
+    try:
+        gen = live.traffic(clients=8, lines=100_000, rate=0, hold=None, duration=30)
+        late: list[float] = []
+        expected = [time.monotonic() + 0.016]
+        probe = QTimer()
+        probe.setInterval(16)
+
+        def tick() -> None:
+            now = time.monotonic()
+            late.append(max(0.0, now - expected[0]))
+            expected[0] = now + 0.016
+
+        probe.timeout.connect(tick)
+        probe.start()
+        qtbot.waitUntil(lambda: live.controller.mode == "high-rate", timeout=5000)
+        qtbot.wait(1500)
+        probe.stop()
+        ctl = live.controller
+        assert live.session.events.rate > 1000
+        assert not ctl.tokens.tokens  # tokens off, pulses on
+        assert ctl.tokens.pulses
+        assert live.controller.banner.isVisible()
+        late.sort()
+        p99 = late[int(len(late) * 0.99) - 1]
+        assert p99 < 0.05, f"16 ms timer lateness p99 {p99 * 1000:.1f} ms"
+        model = live.log.model
+        assert model.sample > 1  # the log samples what it displays ...
+        live.session.events.pump()
+        assert ctl.delivered == live.session.events.delivered  # ... every delivery is counted
+        assert live.session.tap.dropped == 0
+        gen.stop()
+    finally:
+        close_live(live)

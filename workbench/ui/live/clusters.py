@@ -1,0 +1,387 @@
+"""Places live components on the canvas: next to the design node that owns them, in stable rows.
+
+Between the controller (which learns of components from events) and the scene items. A cluster
+gathers what one design node spawned: its singletons (the TCPServer inside a ServerCore), one row
+per connection (the CSA and its protocol handler side by side) and nothing else moves when a row
+comes or goes. Beyond ``collapse_at`` connections a cluster shows two stacked cards instead
+("ConnectedSocketAdapter x 137", "Echo x 137") that expand on demand. Services (the Selector made
+through the CAT) get a column of their own outside any group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF
+
+from workbench.ui.canvas.boxes import BoxSpec, boxes_from
+from workbench.ui.canvas.group_item import GroupItem
+from workbench.ui.canvas.node_item import NodeItem
+from workbench.ui.live.layout import SlotLayout
+from workbench.ui.live.live_node_item import LiveNodeItem
+
+GAP = 170.0
+"""Horizontal room between two columns of cards (for the link and its counter pill)."""
+ROW_PITCH = 150.0
+COLLAPSE_AT = 24
+
+
+@dataclass
+class Entity:
+    """What the live view knows of one live component.
+
+    Attributes:
+        kind: "design" (drawn by its model node), "singleton", "connection", "handler" or
+            "service".
+        item: the item drawing it (None while collapsed into a stack, or not drawn).
+    """
+
+    cid: int
+    name: str
+    cls: str
+    kind: str
+    design_id: str | None
+    inboxes: list[BoxSpec] = field(default_factory=list)
+    outboxes: list[BoxSpec] = field(default_factory=list)
+    item: NodeItem | GroupItem | None = None
+    cluster: Cluster | None = None
+    slot: int | None = None
+    partner: int | None = None
+    state: str = "running"
+    closing: bool = False
+    ended_at: float | None = None
+    peer: str = ""
+    traffic: bool = False
+    traceback: str = ""
+    declared_out: int = 0
+
+
+@dataclass
+class Cluster:
+    """The live components one design node spawned, and how they are drawn."""
+
+    owner_id: str
+    anchor: QPointF
+    group: GroupItem | None
+    template: NodeItem | None
+    slots: SlotLayout = field(default_factory=SlotLayout)
+    singletons: list[Entity] = field(default_factory=list)
+    rows: dict[int, list[Entity]] = field(default_factory=dict)
+    collapsed: bool = False
+    expanded: bool = False
+    stacks: dict[str, LiveNodeItem] = field(default_factory=dict)
+    columns: dict[str, float] = field(default_factory=dict)
+    """Column kind -> card width seen first ("singleton", "connection")."""
+
+    def column_x(self, kind: str) -> float:
+        """Left x of the column of ``kind``: singletons, then connections, then handlers."""
+        x = self.anchor.x()
+        for previous in ("singleton", "connection", "handler"):
+            if previous == kind:
+                return x
+            x += self.columns.get(previous, 220.0) + GAP
+        return x
+
+    def members(self, kind: str) -> list[Entity]:
+        """Entities of ``kind`` ("connection" or "handler") in row order."""
+        return [e for slot in sorted(self.rows) for e in self.rows[slot] if e.kind == kind]
+
+    def live_rows(self) -> int:
+        """Rows whose connection has not ended."""
+        return sum(1 for row in self.rows.values() if any(e.ended_at is None for e in row))
+
+
+class ClusterLayout:
+    """Creates, places, collapses and removes live items in one GraphScene.
+
+    Args:
+        scene: the GraphScene (items are added to it).
+        on_expand: called with a stack item whose chip was clicked.
+        collapse_at: rows beyond which a cluster collapses into stacks.
+    """
+
+    def __init__(self, scene, on_expand: Callable[[LiveNodeItem], None], collapse_at: int) -> None:
+        self.scene = scene
+        self.on_expand = on_expand
+        self.collapse_at = collapse_at
+        self.clusters: dict[str, Cluster] = {}
+        self.services: list[Entity] = []
+        self.hidden_templates: list[NodeItem] = []
+        self.templates: dict[str, str] = {}
+        """Template node id -> the ServerCore node id that builds it."""
+        self.on_item_removed: Callable[[object], None] = lambda item: None
+        """Called with an item just before it leaves the scene (its links go first)."""
+
+    # -- clusters ---------------------------------------------------------------------------
+    def cluster_for(self, owner_id: str) -> Cluster | None:
+        """The cluster of design node ``owner_id`` (made on first use)."""
+        cluster = self.clusters.get(owner_id)
+        if cluster is not None:
+            return cluster
+        owner = self.scene.node_item(owner_id)
+        if owner is None:
+            return None
+        template = None
+        if isinstance(owner, GroupItem):
+            inner = [m for m in owner.members if isinstance(m, NodeItem)]
+            template = next((m for m in inner if m.node_id in self.templates), None)
+            if template is not None:
+                anchor = QPointF(template.pos())
+            else:
+                rect = owner.frame_rect()
+                anchor = QPointF(rect.left() + 24, rect.top() + 56)
+            group = owner
+        else:
+            anchor = owner.pos() + QPointF(owner.width + 80, 0)
+            group = owner.group
+        cluster = Cluster(
+            owner_id, anchor, group if isinstance(group, GroupItem) else None, template
+        )
+        self.clusters[owner_id] = cluster
+        return cluster
+
+    def place(self, ent: Entity) -> None:
+        """Give a new non-design entity its place (and its item unless collapsed)."""
+        if ent.kind == "service":
+            self.services.append(ent)
+            self._make_item(ent, None)
+            return
+        cluster = ent.cluster
+        if cluster is None:
+            return
+        self._hide_template(cluster)
+        if ent.kind == "singleton":
+            cluster.singletons.append(ent)
+            self._make_item(ent, cluster)
+            return
+        if ent.slot is None:
+            ent.slot = cluster.slots.take(ent.cid)
+        cluster.rows.setdefault(ent.slot, []).append(ent)
+        if (
+            not cluster.collapsed
+            and cluster.live_rows() > self.collapse_at
+            and not cluster.expanded
+        ):
+            self.set_collapsed(cluster, True)
+        if cluster.collapsed:
+            self._refresh_stacks(cluster)
+        else:
+            self._make_item(ent, cluster)
+
+    def _hide_template(self, cluster: Cluster) -> None:
+        template = cluster.template
+        if template is not None and template.isVisible():
+            template.setVisible(False)
+            self.hidden_templates.append(template)
+
+    def position(self, ent: Entity) -> QPointF:
+        """Where ``ent``'s card goes (stable for its lifetime)."""
+        if ent.kind == "service":
+            return self._service_position(self.services.index(ent))
+        cluster = ent.cluster
+        assert cluster is not None
+        a = cluster.anchor
+        x = cluster.column_x(ent.kind)
+        if ent.kind == "singleton":
+            return QPointF(x, a.y() + cluster.singletons.index(ent) * ROW_PITCH)
+        return QPointF(x, a.y() + (ent.slot or 0) * ROW_PITCH)
+
+    def _service_position(self, index: int) -> QPointF:
+        right, top = None, None
+        for cluster in self.clusters.values():
+            x = cluster.column_x("end") + 20
+            right = x if right is None else max(right, x)
+            top = cluster.anchor.y() + 40 if top is None else min(top, cluster.anchor.y() + 40)
+        if right is None:
+            rect = self.scene.itemsBoundingRect()
+            right, top = rect.right() + 80, rect.top()
+        return QPointF(right, top + index * ROW_PITCH)
+
+    # -- items ------------------------------------------------------------------------------
+    def _make_item(self, ent: Entity, cluster: Cluster | None) -> LiveNodeItem:
+        item = LiveNodeItem(
+            ent.cid,
+            self._title(ent),
+            self._subtitle(ent),
+            "Internet" if ent.kind in ("connection", "singleton", "service") else "Util",
+            ent.inboxes,
+            ent.outboxes,
+            service=ent.kind == "service",
+        )
+        if ent.kind == "handler" and cluster is not None and cluster.template is not None:
+            item.category = cluster.template.category
+        if cluster is not None:
+            cluster.columns.setdefault(ent.kind, item.width)
+        item.set_state("closing" if ent.closing else ent.state)
+        self.scene.addItem(item)
+        item.setPos(self.position(ent))
+        if cluster is not None and cluster.group is not None and ent.kind != "service":
+            cluster.group.add_member(item)
+        ent.item = item
+        return item
+
+    def _title(self, ent: Entity) -> str:
+        if ent.kind == "handler" and ent.cluster is not None and ent.cluster.template is not None:
+            return ent.cluster.template.title
+        return ent.cls
+
+    def _subtitle(self, ent: Entity) -> str:
+        if ent.kind == "service":
+            return "service via CAT"
+        tag = " · traffic" if ent.traffic else ""
+        if ent.kind == "connection":
+            return (ent.peer or ent.name) + tag
+        if ent.kind == "handler":
+            port = ent.peer.rsplit(":", 1)[-1] if ent.peer else f"#{ent.cid}"
+            return f"handler · {port}{tag}"
+        return ent.peer or ent.name
+
+    def refresh_labels(self, ent: Entity) -> None:
+        """Redraw ``ent``'s texts after its peer or traffic flag became known."""
+        item = ent.item
+        if isinstance(item, LiveNodeItem):
+            item.set_title(self._title(ent), self._subtitle(ent))
+
+    def remove(self, ent: Entity) -> None:
+        """Take ``ent`` off the canvas for good and free its row."""
+        self.drop_item(ent)
+        if ent.kind == "service":
+            if ent in self.services:
+                self.services.remove(ent)
+            return
+        cluster = ent.cluster
+        if cluster is None:
+            return
+        if ent.kind == "singleton":
+            if ent in cluster.singletons:
+                cluster.singletons.remove(ent)
+            return
+        row = cluster.rows.get(ent.slot) if ent.slot is not None else None
+        if row is not None and ent in row:
+            row.remove(ent)
+            if not row:
+                del cluster.rows[ent.slot]
+                cluster.slots.release(ent.slot)
+        if cluster.collapsed:
+            if cluster.live_rows() <= self.collapse_at // 2:
+                self.set_collapsed(cluster, False)
+            else:
+                self._refresh_stacks(cluster)
+
+    def drop_item(self, ent: Entity) -> None:
+        """Remove ``ent``'s own live item (it stays known)."""
+        item = ent.item
+        ent.item = None
+        if not isinstance(item, LiveNodeItem):
+            return
+        self.on_item_removed(item)
+        for link in item.links():
+            link.detach()
+            if link.scene() is not None:
+                link.scene().removeItem(link)
+        if item.group is not None:
+            item.group.remove_member(item)
+        if item.scene() is not None:
+            item.scene().removeItem(item)
+
+    # -- collapse ---------------------------------------------------------------------------
+    def set_collapsed(self, cluster: Cluster, collapsed: bool) -> None:
+        """Collapse the rows of ``cluster`` into stacks, or lay them out one by one again."""
+        cluster.collapsed = collapsed
+        rows = [e for row in cluster.rows.values() for e in row]
+        if collapsed:
+            for ent in rows:
+                self.drop_item(ent)
+            self._refresh_stacks(cluster)
+            return
+        for key in list(cluster.stacks):
+            stack = cluster.stacks.pop(key)
+            self._drop_stack(stack)
+        for ent in rows:
+            if ent.item is None:
+                self._make_item(ent, cluster)
+
+    def _drop_stack(self, stack: LiveNodeItem) -> None:
+        self.on_item_removed(stack)
+        for link in stack.links():
+            link.detach()
+            if link.scene() is not None:
+                link.scene().removeItem(link)
+        if stack.group is not None:
+            stack.group.remove_member(stack)
+        if stack.scene() is not None:
+            stack.scene().removeItem(stack)
+
+    def _refresh_stacks(self, cluster: Cluster) -> None:
+        for kind in ("connection", "handler"):
+            members = cluster.members(kind)
+            stack = cluster.stacks.get(kind)
+            if not members:
+                if stack is not None:
+                    self._drop_stack(cluster.stacks.pop(kind))
+                continue
+            if stack is None:
+                first = members[0]
+                stack = LiveNodeItem(
+                    0, self._title(first), "", "Internet" if kind == "connection" else "Util",
+                    first.inboxes, first.outboxes,
+                )  # fmt: skip
+                stack.node_id = f"stack:{cluster.owner_id}:{kind}"
+                stack.make_expandable(self.on_expand)
+                self.scene.addItem(stack)
+                stack.setPos(cluster.column_x(kind), cluster.anchor.y())
+                if cluster.group is not None:
+                    cluster.group.add_member(stack)
+                cluster.stacks[kind] = stack
+            closing = sum(1 for e in members if e.closing or e.ended_at is not None)
+            running = len(members) - closing
+            stack.set_stack_count(len(members))
+            ports = [e.peer.rsplit(":", 1)[-1] for e in members if e.peer]
+            if kind == "connection" and ports:
+                host = members[0].peer.rsplit(":", 1)[0]
+                sub = f"{host}:{ports[0]} … {ports[-1]}" if len(ports) > 1 else members[0].peer
+            else:
+                sub = "protocol handlers" if kind == "handler" else ""
+            stack.set_title(stack.title, sub)
+            stack.set_footer(f"{running} running · {closing} closing", running / len(members))
+
+    def stack_of(self, ent: Entity) -> LiveNodeItem | None:
+        """The stack card standing for ``ent`` while its cluster is collapsed."""
+        cluster = ent.cluster
+        if cluster is None or not cluster.collapsed or ent.kind not in ("connection", "handler"):
+            return None
+        return cluster.stacks.get(ent.kind)
+
+    def cluster_of_stack(self, stack: LiveNodeItem) -> Cluster | None:
+        """The cluster whose stack ``stack`` is."""
+        for cluster in self.clusters.values():
+            if stack in cluster.stacks.values():
+                return cluster
+        return None
+
+    # -- teardown ---------------------------------------------------------------------------
+    def clear(self, entities: list[Entity]) -> None:
+        """Remove every live item and show the hidden templates again."""
+        for ent in entities:
+            if ent.kind != "design":
+                self.drop_item(ent)
+        for cluster in self.clusters.values():
+            for stack in cluster.stacks.values():
+                self._drop_stack(stack)
+            cluster.stacks.clear()
+        for template in self.hidden_templates:
+            template.setVisible(True)
+            if template.group is not None:
+                template.group.member_moved()
+        self.hidden_templates.clear()
+        self.clusters.clear()
+        self.services.clear()
+
+
+def boxes_of(comp) -> tuple[list[BoxSpec], list[BoxSpec], int]:
+    """Declared inboxes and outboxes of a live component, and how many outboxes it declares."""
+    cls = type(comp)
+    ins = boxes_from(getattr(cls, "Inboxes", {}), "in")
+    outs = boxes_from(getattr(cls, "Outboxes", {}), "out")
+    return ins, outs, len(outs)

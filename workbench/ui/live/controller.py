@@ -1,0 +1,586 @@
+"""Turns a running session's event batches into the live canvas: nodes, links, badges and tokens.
+
+Sits between ``Session.events`` (the runtime's EventStream) and a GraphScene. A frame timer
+(~30 Hz, dozing at 10 Hz when nothing happens) pumps the stream; each batch updates what is known
+of every live component (``Entity``), places runtime-spawned ones next to their owner
+(ClusterLayout), keeps the links in step with real ``linked`` events (LiveLinks), sets state
+badges, and hands deliveries to the token layer, or, above ``high_rate`` deliveries per second, to
+link pulses and rate labels. Every delivery is counted even when it is not drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QPointF, QTimer, Signal
+from PySide6.QtGui import QPainterPath
+from PySide6.QtWidgets import QGraphicsView
+
+from kamaelia_core.instrument import Event
+from workbench.ui.canvas.link_item import LinkItem
+from workbench.ui.live import kinds
+from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity, boxes_of
+from workbench.ui.live.links import DisplayLink, LiveLinks
+from workbench.ui.live.live_node_item import LiveNodeItem
+from workbench.ui.live.overlays import BannerWidget, LegendWidget
+from workbench.ui.live.token_layer import TokenLayerItem
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33
+DOZE_MS = 100
+REFRESH_S = 0.5
+FADE_S = 1.2
+CRASH_KEEP_S = 10.0
+HIGH_RATE = 200.0
+TOKENS_PER_BATCH = 48
+MAX_PER_FRAME = 60_000
+WARN_DEPTH = 64
+STATE_OF = {"paused": "waiting", "woke": "running"}
+_OBJECT_CID = re.compile(r"object=\(?[A-Za-z_]\w*#(\d+)")
+
+
+class LiveController(QObject):
+    """Watches ``session`` and draws it live on ``scene``.
+
+    Args:
+        scene: the GraphScene showing the session's graph.
+        session: a started ``workbench.runtime.Session``.
+        view: the GraphView (for the legend, the banner and centring on a selection), or None.
+        traffic_ports: returns local ports of the traffic generator's clients (to tag their CSAs).
+        collapse_at: connections per cluster beyond which they collapse into stacks.
+        high_rate: deliveries per second above which tokens give way to pulses and rates.
+        design_badges: set the state badges of design nodes too (off when the window's
+            RunController already does).
+    """
+
+    mode_changed = Signal(str)  #: "tokens" or "high-rate"
+    crash_selected = Signal(str, str)  #: (component title, traceback) of a clicked crashed node
+    canvas_selected = Signal(object)  #: set of cids selected on the canvas (for the log)
+
+    def __init__(
+        self,
+        scene,
+        session,
+        view: QGraphicsView | None = None,
+        traffic_ports: Callable[[], set[int]] | None = None,
+        collapse_at: int = COLLAPSE_AT,
+        high_rate: float = HIGH_RATE,
+        design_badges: bool = True,
+    ) -> None:
+        super().__init__()
+        self.design_badges = design_badges
+        self.scene = scene
+        self.session = session
+        self.view = view
+        self.traffic_ports = traffic_ports or (lambda: set())
+        self.high_rate = high_rate
+        self.entities: dict[int, Entity] = {}
+        self.by_design: dict[str, int] = {}
+        self.neighbours: dict[int, set[int]] = {}
+        self.links = LiveLinks(scene, self._resolve, session.component)
+        self.layout = ClusterLayout(scene, self._on_expand, collapse_at)
+        self.layout.on_item_removed = self.links.item_removed
+        built = getattr(session, "built", None)
+        self.layout.templates = dict(built.templates) if built is not None else {}
+        self.tokens = TokenLayerItem()
+        scene.addItem(self.tokens)
+        self.mode = "tokens"
+        self.selected_only = False
+        self.delivered = 0
+        self.latencies: deque[float] = deque(maxlen=2000)
+        self._calm_since: float | None = None
+        self._last_refresh = time.monotonic()
+        self._last_event = 0.0
+        self._new: list[Entity] = []
+        self._dirty_clusters: set[int] = set()
+        self.frame = QTimer(self)
+        self.frame.setInterval(FRAME_MS)
+        self.frame.timeout.connect(self.tick)
+        self._unsubscribe = session.events.subscribe(self._on_batch)
+        scene.selectionChanged.connect(self._on_selection)
+        self.legend = LegendWidget(view) if view is not None else None
+        self.banner = BannerWidget(view) if view is not None else None
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> None:
+        """Adopt the components already live and start the frame timer."""
+        for comp in self.session.live_components():
+            if comp.cid not in self.entities:
+                self._spawned(comp.cid, comp.name, type(comp).__qualname__, comp)
+        self._settle()
+        self.frame.start()
+
+    def close(self) -> None:
+        """Stop the timers, unsubscribe, remove every live item and reset the design items."""
+        self.frame.stop()
+        self.tokens.clear()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        try:
+            self.scene.selectionChanged.disconnect(self._on_selection)
+        except (RuntimeError, TypeError):
+            log.debug("selection signal was already disconnected")
+        self.links.clear()
+        self.layout.clear(list(self.entities.values()))
+        for ent in self.entities.values():
+            if ent.kind == "design" and hasattr(ent.item, "set_queue_depth"):
+                for box in ent.item.ports:
+                    ent.item.set_queue_depth(box[1], 0)
+        self.entities.clear()
+        if self.tokens.scene() is not None:
+            self.tokens.scene().removeItem(self.tokens)
+        for widget in (self.legend, self.banner):
+            if widget is not None:
+                widget.deleteLater()
+        self.legend = self.banner = None
+
+    def set_speed(self, speed: float) -> None:
+        """Slow motion: tokens take ``BASE_TRAVEL / speed`` seconds per link."""
+        self.tokens.speed = speed
+
+    def set_tokens_enabled(self, on: bool) -> None:
+        """Turn token animation on or off (counters keep counting)."""
+        self.tokens.enabled = on
+        if not on:
+            self.tokens.clear()
+
+    def set_selected_only(self, on: bool) -> None:
+        """Animate only deliveries on selected links or nodes."""
+        self.selected_only = on
+
+    # -- the frame --------------------------------------------------------------------------
+    def tick(self) -> None:
+        """One frame: pump the stream, retire ended nodes, refresh counters now and then."""
+        self.session.events.pump(MAX_PER_FRAME)
+        now = time.monotonic()
+        self._sweep(now)
+        if now - self._last_refresh >= REFRESH_S:
+            self._refresh(now)
+        busy = now - self._last_event < 1.0 or self.tokens.is_moving() or self._fading()
+        interval = FRAME_MS if busy else DOZE_MS
+        if self.frame.interval() != interval:
+            self.frame.setInterval(interval)
+        if self.session.state == "stopped" and not busy:
+            self.frame.stop()
+
+    def _fading(self) -> bool:
+        return any(e.ended_at is not None and e.kind != "design" for e in self.entities.values())
+
+    def _on_batch(self, batch: list[Event]) -> None:
+        now = time.monotonic()
+        self._last_event = now
+        deliveries: list[Event] = []
+        states: dict[int, str] = {}
+        for ev in batch:
+            kind = ev.kind
+            if kind == "delivered":
+                deliveries.append(ev)
+                if ev.msg_type in ("socketShutdown", "shutdownCSA"):
+                    self._closing_message(ev)
+            elif kind in STATE_OF:
+                states[ev.cid] = STATE_OF[kind]
+            elif kind == "spawned":
+                extra = ev.extra or {}
+                self._spawned(ev.cid, ev.name, extra.get("cls", ""), None)
+            elif kind == "linked":
+                self._linked(ev)
+            elif kind == "unlinked":
+                self.links.remove((ev.cid, ev.box, ev.sink_cid, ev.sink_box))
+            elif kind in ("finished", "stopped", "crashed"):
+                states.pop(ev.cid, None)
+                self._ended(ev, now)
+        self._settle()
+        for cid, state in states.items():
+            ent = self.entities.get(cid)
+            if ent is not None and ent.ended_at is None:
+                ent.state = state
+        if self.mode == "tokens":
+            self._show_states(states)
+        self._deliver(deliveries, now)
+
+    def _show_states(self, cids) -> None:
+        """Put the known run state of ``cids`` on their cards (per batch at low rates, at the
+        refresh in high-rate mode, where waiting/running flip thousands of times a second)."""
+        for cid in cids:
+            ent = self.entities.get(cid)
+            if ent is None or ent.ended_at is not None or ent.closing:
+                continue
+            if ent.kind == "design" and not self.design_badges:
+                continue
+            item = ent.item
+            if item is not None and hasattr(item, "set_state") and item.state != ent.state:
+                item.set_state(ent.state)
+
+    def _settle(self) -> None:
+        """Place the entities that appeared, then resolve links and stacks."""
+        new, self._new = self._new, []
+        for ent in new:
+            self._pair(ent)
+            self.layout.place(ent)
+            self.links.touch_cid(ent.cid)
+        for cluster in [c for c in self.layout.clusters.values() if id(c) in self._dirty_clusters]:
+            if cluster.collapsed:
+                self.layout._refresh_stacks(cluster)
+        self._dirty_clusters.clear()
+        self.links.flush()
+
+    # -- entities ---------------------------------------------------------------------------
+    def _spawned(self, cid: int, name: str, cls: str, comp: Any) -> None:
+        comp = comp if comp is not None else self.session.component(cid)
+        cls_name = kinds.class_label(cls) if cls else name.partition("#")[0]
+        ent = Entity(cid, name, cls_name, "hidden", None)
+        self.entities[cid] = ent
+        if comp is None:
+            return  # ended before we saw it: counted in the log, never drawn
+        ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(comp)
+        place = self.session.placement(comp)
+        ent.design_id = place.design_id
+        if place.role == "design":
+            ent.kind = "design"
+            ent.item = self.scene.node_item(place.design_id)
+            self.by_design[place.design_id] = cid
+            if self.design_badges and hasattr(ent.item, "set_state"):
+                ent.item.set_state("running")
+        elif place.role == "service":
+            ent.kind = "service"
+            self._new.append(ent)
+        elif place.role == "instance":
+            owner = self.layout.templates.get(place.design_id)
+            if owner is not None:
+                ent.kind = "handler"
+                ent.cluster = self.layout.cluster_for(owner)
+                self._new.append(ent)
+        elif place.design_id is not None:
+            ent.kind = "connection" if hasattr(comp, "peer") else "singleton"
+            ent.cluster = self.layout.cluster_for(place.design_id)
+            peer = getattr(comp, "peer", None)
+            if isinstance(peer, tuple) and len(peer) >= 2:
+                ent.peer = f"{peer[0]}:{peer[1]}"
+                ent.traffic = peer[1] in self.traffic_ports()
+            elif getattr(comp, "port", None):
+                ent.peer = f"port {comp.port}"
+            if ent.cluster is not None:
+                self._new.append(ent)
+        for linkage in getattr(comp, "linkages", ()):
+            key = (linkage.source.cid, linkage.sourcebox, linkage.sink.cid, linkage.sinkbox)
+            self._add_link(key, linkage.passthrough)
+
+    def _pair(self, ent: Entity) -> None:
+        if ent.kind not in ("handler", "connection"):
+            return
+        for other_cid in self.neighbours.get(ent.cid, ()):
+            other = self.entities.get(other_cid)
+            if (
+                other is None
+                or other.kind == ent.kind
+                or other.kind not in ("handler", "connection")
+            ):
+                continue
+            if other.slot is not None and ent.slot is None and other.ended_at is None:
+                ent.slot = other.slot
+                ent.partner, other.partner = other.cid, ent.cid
+                if ent.kind == "handler":
+                    ent.peer = other.peer
+                    ent.traffic = other.traffic
+                return
+
+    def _linked(self, ev: Event) -> None:
+        passthrough = (ev.extra or {}).get("passthrough", 0)
+        self._add_link((ev.cid, ev.box, ev.sink_cid, ev.sink_box), passthrough)
+
+    def _add_link(self, key: tuple[int, str, int, str], passthrough: int) -> None:
+        self.links.add(key, passthrough)
+        self.neighbours.setdefault(key[0], set()).add(key[2])
+        self.neighbours.setdefault(key[2], set()).add(key[0])
+
+    def _closing_message(self, ev: Event) -> None:
+        cid = ev.cid if ev.msg_type == "socketShutdown" else None
+        if cid is None or self.entities.get(cid, Entity(0, "", "", "", None)).kind != "connection":
+            match = _OBJECT_CID.search(ev.value)
+            cid = int(match.group(1)) if match else None
+        ent = self.entities.get(cid) if cid is not None else None
+        if ent is None or ent.kind != "connection":
+            return
+        for target in (ent, self.entities.get(ent.partner or -1)):
+            if target is not None and not target.closing:
+                target.closing = True
+                if target.item is not None:
+                    target.item.set_state("closing")
+                if target.cluster is not None:
+                    self._dirty_clusters.add(id(target.cluster))
+
+    def _ended(self, ev: Event, now: float) -> None:
+        ent = self.entities.get(ev.cid)
+        if ent is None:
+            return
+        ent.ended_at = now
+        crashed = ev.kind == "crashed"
+        ent.state = "crashed" if crashed else "finished"
+        if crashed:
+            ent.traceback = (ev.extra or {}).get("traceback", "") or ev.value
+        item = ent.item
+        if ent.kind == "design":
+            if self.design_badges and hasattr(item, "set_state"):
+                item.set_state(ent.state, ent.traceback or None)
+            return
+        if ent.kind != "hidden" and not crashed:
+            ent.closing = True
+        if item is not None:
+            item.set_state("crashed" if crashed else "closing", ent.traceback or None)
+        if ent.cluster is not None:
+            self._dirty_clusters.add(id(ent.cluster))
+
+    def _sweep(self, now: float) -> None:
+        gone = []
+        for ent in self.entities.values():
+            if ent.ended_at is None or ent.kind == "design":
+                continue
+            keep = CRASH_KEEP_S if ent.state == "crashed" else FADE_S / max(0.25, self.tokens.speed)
+            if now - ent.ended_at >= keep:
+                gone.append(ent)
+        for ent in gone:
+            self.layout.remove(ent)
+            del self.entities[ent.cid]
+            self.neighbours.pop(ent.cid, None)
+        if gone:
+            self.links.flush()
+
+    def _resolve(self, cid: int) -> tuple[Entity | None, Any]:
+        ent = self.entities.get(cid)
+        if ent is None:
+            return None, None
+        if ent.item is not None:
+            return ent, ent.item
+        return ent, self.layout.stack_of(ent)
+
+    # -- deliveries and tokens --------------------------------------------------------------
+    def _deliver(self, deliveries: list[Event], now: float) -> None:
+        if not deliveries:
+            return
+        self.delivered += len(deliveries)
+        self.latencies.append(now - deliveries[-1].t)
+        animate = self.mode == "tokens" and self.tokens.enabled
+        budget = TOKENS_PER_BATCH
+        count = self.links.count
+        for ev in deliveries:
+            hops = count((ev.cid, ev.box, ev.sink_cid, ev.sink_box), ev.msg_type, ev.value)
+            if not animate:
+                continue
+            kind = kinds.token_kind(ev.msg_type)
+            if kind == "data":
+                if budget <= 0:
+                    self.tokens.skipped += 1
+                    continue
+                budget -= 1
+            self._token(ev, hops, kind)
+
+    def _token(self, ev: Event, hops: list[DisplayLink], kind: str) -> None:
+        where = (
+            f"{kinds.short_name(ev.name)}.{ev.box} → {kinds.short_name(ev.sink_name)}.{ev.sink_box}"
+        )
+        if self.selected_only and not self._involves_selection(ev, hops):
+            return
+        if not hops:
+            path = self._fallback_path(ev) if kind != "data" else None
+            if path is not None:
+                self.tokens.add(path, kind, ev.msg_type, ev.value, where)
+            else:
+                self.tokens.skipped += 1
+            return
+        delay = 0.0
+        for disp in hops:
+            if disp.item.isVisible():
+                self.tokens.add(disp.item.path(), kind, ev.msg_type, ev.value, where,
+                                link=disp.item, delay=delay)  # fmt: skip
+                delay += self.tokens.travel
+
+    def _fallback_path(self, ev: Event) -> QPainterPath | None:
+        _, src = self._resolve(ev.cid)
+        _, dst = self._resolve(ev.sink_cid)
+        if src is None or dst is None or src is dst or not src.isVisible() or not dst.isVisible():
+            return None
+        a = _anchor(src, ev.box, out=True)
+        b = _anchor(dst, ev.sink_box, out=False)
+        path = QPainterPath(a)
+        bend = max(40.0, abs(b.x() - a.x()) * 0.5)
+        path.cubicTo(QPointF(a.x() + bend, a.y()), QPointF(b.x() - bend, b.y()), b)
+        return path
+
+    def _involves_selection(self, ev: Event, hops: list[DisplayLink]) -> bool:
+        if any(d.item.isSelected() or d.item.highlighted for d in hops):
+            return True
+        for cid in (ev.cid, ev.sink_cid):
+            _, item = self._resolve(cid)
+            if item is not None and item.isSelected():
+                return True
+        return False
+
+    # -- periodic refresh -------------------------------------------------------------------
+    def _refresh(self, now: float) -> None:
+        elapsed = now - self._last_refresh
+        self._last_refresh = now
+        rate = self.session.events.rate
+        if self.mode == "tokens" and rate > self.high_rate:
+            self._set_mode("high-rate")
+        elif self.mode == "high-rate":
+            if rate < self.high_rate / 2:
+                self._calm_since = self._calm_since or now
+                if now - self._calm_since >= 2.0:
+                    self._set_mode("tokens")
+            else:
+                self._calm_since = None
+        busy = self.links.refresh_counters(elapsed, self.mode == "high-rate")
+        if self.mode == "high-rate":
+            self.tokens.set_pulses(busy)
+            self._update_banner(rate)
+            self._show_states(list(self.entities))
+        self._refresh_depths()
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self._calm_since = None
+        if mode == "high-rate":
+            self.tokens.clear()
+        else:
+            self.tokens.set_pulses([])
+            for disp in self.links.display.values():
+                disp.item.set_width_scale(1.0)
+            if self.banner is not None:
+                self.banner.hide()
+        self.mode_changed.emit(mode)
+
+    def _update_banner(self, rate: float) -> None:
+        if self.banner is None:
+            return
+        stacked = sum(
+            s.stack_count for c in self.layout.clusters.values() for s in c.stacks.values()
+        )
+        extra = f" · {stacked} live nodes collapsed" if stacked else ""
+        self.banner.show_message(
+            "High-rate mode",
+            f"tokens off above {self.high_rate:.0f} msg/s (now {rate:,.0f}/s){extra}"
+            " · links show rates",
+        )
+
+    def _refresh_depths(self) -> None:
+        stacks: dict[int, dict[str, int]] = {}
+        for ent in list(self.entities.values())[:5000]:
+            comp = self.session.component(ent.cid)
+            if comp is None:
+                continue
+            _, item = self._resolve(ent.cid)
+            if item is None or not hasattr(item, "set_queue_depth"):
+                continue
+            if ent.kind == "service" and isinstance(item, LiveNodeItem):
+                dynamic = len(comp.outboxes) - ent.declared_out
+                item.set_footer(f"+{dynamic} dynamic outboxes" if dynamic > 0 else "")
+            agg = stacks.setdefault(id(item), {}) if item is not ent.item else None
+            for name, box in comp.inboxes.items():
+                depth = len(box.storage)
+                if agg is not None:
+                    agg[name] = max(agg.get(name, 0), depth)
+                    continue
+                limit = box.size
+                warn = depth >= WARN_DEPTH or (limit is not None and depth >= 0.8 * limit)
+                item.set_queue_depth(name, depth, warn)
+        for cluster in self.layout.clusters.values():
+            for stack in cluster.stacks.values():
+                for name, depth in stacks.get(id(stack), {}).items():
+                    stack.set_queue_depth(name, depth, depth >= WARN_DEPTH)
+
+    # -- selection --------------------------------------------------------------------------
+    def _on_expand(self, stack: LiveNodeItem) -> None:
+        cluster = self.layout.cluster_of_stack(stack)
+        if cluster is not None:
+            self.set_cluster_expanded(cluster.owner_id, True)
+
+    def set_cluster_expanded(self, owner_id: str, expanded: bool) -> None:
+        """Show the live rows of design node ``owner_id`` one by one, or as stacks again."""
+        cluster = self.layout.clusters.get(owner_id)
+        if cluster is None:
+            return
+        cluster.expanded = expanded
+        self.layout.set_collapsed(cluster, not expanded)
+        for ent in self.entities.values():
+            if ent.cluster is cluster:
+                self.links.touch_cid(ent.cid)
+        self.links.flush()
+
+    def _on_selection(self) -> None:
+        cids: set[int] = set()
+        for item in self.scene.selectedItems():
+            if isinstance(item, LinkItem):
+                disp = self.links.by_item.get(item)
+                if disp is not None:
+                    cids.update(k[0] for k in disp.members)
+                    cids.update(k[2] for k in disp.members)
+            elif isinstance(item, LiveNodeItem):
+                cids.add(item.cid)
+            elif getattr(item, "node_id", None) in self.by_design:
+                cids.add(self.by_design[item.node_id])
+            if getattr(item, "state", "") == "crashed" and getattr(item, "detail", None):
+                self.crash_selected.emit(getattr(item, "title", ""), item.detail)
+        self.canvas_selected.emit(cids)
+
+    def select_event(self, ev: Any) -> None:
+        """Select on the canvas the link (or node) a log row is about, and show it."""
+        for disp in self.links.display.values():
+            disp.item.set_highlighted(False)
+        target = None
+        if getattr(ev, "sink_cid", 0):
+            hops = self.links.route((ev.cid, ev.box, ev.sink_cid, ev.sink_box))
+            if hops:
+                target = hops[0].item
+                target.set_highlighted(True)
+        if target is None:
+            _, target = self._resolve(ev.cid)
+        if target is None:
+            return
+        self.scene.blockSignals(True)
+        self.scene.clearSelection()
+        target.setSelected(True)
+        self.scene.blockSignals(False)
+        if self.view is not None:
+            self.view.ensureVisible(target.sceneBoundingRect(), 40, 40)
+
+    def describe(self, ev: Event) -> tuple[str, str, str]:
+        """Log labels of ``ev``: (source.box, sink.box, the connection's peer or "")."""
+        source = self._label(ev.cid, ev.name, ev.box)
+        sink = self._label(ev.sink_cid, ev.sink_name, ev.sink_box) if ev.sink_cid else ""
+        conn = ""
+        for cid in (ev.cid, ev.sink_cid):
+            ent = self.entities.get(cid)
+            if ent is not None and ent.peer and ent.kind in ("connection", "handler"):
+                conn = ent.peer
+                break
+        return source, sink, conn
+
+    def _label(self, cid: int, name: str, box: str) -> str:
+        ent = self.entities.get(cid)
+        base = kinds.short_name(name)
+        if ent is not None and ent.kind == "design" and ent.item is not None:
+            base = getattr(ent.item, "title", base)
+        return f"{base}.{box}" if box else base
+
+    def item_for(self, cid: int) -> Any:
+        """The item standing for live component ``cid`` (its card, its stack, or None)."""
+        return self._resolve(cid)[1]
+
+    def entities_of_kind(self, kind: str) -> list[Entity]:
+        """Known entities of ``kind`` ("connection", "handler", "singleton", ...)."""
+        return [e for e in self.entities.values() if e.kind == kind]
+
+
+def _anchor(item: Any, box: str, out: bool) -> QPointF:
+    port = item.port(box, "out" if out else "in") if hasattr(item, "port") else None
+    if port is not None:
+        return port.anchor()
+    rect = item.sceneBoundingRect()
+    return QPointF(rect.right() - 8 if out else rect.left() + 8, rect.top() + 20)

@@ -1,0 +1,228 @@
+"""Adds the live view to the MainWindow: toolbar tools, the message log dock, and a controller
+that follows the window's runs.
+
+Sits on top of the window's RunController: when a run starts it makes a LiveController on the
+window's scene and view and attaches the message log to the session's event stream; when the run
+stops it tears both down. The toolbar gets "Traffic: N clients" (a bounded loopback generator
+against the running server), "Tokens" (animation on/off, "animate selected links only") and the
+window's speed slider also sets the tokens' slow motion.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QToolButton
+
+from workbench.runtime.traffic import TrafficError, TrafficGenerator, TrafficPlan, server_ports
+from workbench.ui.live.controller import LiveController
+from workbench.ui.live.log_dock import LogDock
+
+log = logging.getLogger(__name__)
+
+CLIENT_CHOICES = (1, 3, 10, 50, 137, 500)
+
+
+def speed_of(slider_value: int) -> float:
+    """The window's speed slider (0..100) as a speed factor (0.05..1), as the window computes it."""
+    return 0.05 * (20 ** (slider_value / 100))
+
+
+class LiveView(QObject):
+    """The live mode of one MainWindow.
+
+    Attributes:
+        controller: the LiveController of the current run, or None.
+        log_dock: the message log dock.
+        traffic: the running traffic generator, or None.
+    """
+
+    def __init__(self, window: Any) -> None:
+        """Add the dock and the tools to ``window`` and follow its runs."""
+        super().__init__(window)
+        self.window = window
+        self.controller: LiveController | None = None
+        self.traffic: TrafficGenerator | None = None
+        self.clients = 3
+        self.log_dock = LogDock(window)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        if getattr(window, "log", None) is not None:
+            window.tabifyDockWidget(window.log, self.log_dock)
+            self.log_dock.raise_()
+        self._build_tools()
+        window.run.state_changed.connect(self._on_run_state)
+        window.scene.theme_changed.connect(self._on_theme)
+        slider = getattr(window, "speed_slider", None)
+        if slider is not None:
+            slider.valueChanged.connect(self._on_speed)
+        self._on_theme()
+
+    # -- toolbar ----------------------------------------------------------------------------
+    def _build_tools(self) -> None:
+        w = self.window
+        bar = w.toolbar
+        anchor = getattr(w, "live_tools_anchor", None)
+        self.traffic_button = QToolButton(objectName="trafficButton")
+        self.traffic_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.traffic_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.traffic_action = QAction("Traffic: 3 clients", self)
+        self.traffic_action.setToolTip("Open N loopback clients to the running server, send lines, "
+                                       "read the echoes and close them (bounded)")  # fmt: skip
+        self.traffic_action.triggered.connect(self.start_traffic)
+        self.traffic_button.setDefaultAction(self.traffic_action)
+        menu = QMenu(self.traffic_button)
+        group = QActionGroup(menu)
+        for n in CLIENT_CHOICES:
+            act = menu.addAction(f"{n} client{'s' if n > 1 else ''}")
+            act.setCheckable(True)
+            act.setChecked(n == self.clients)
+            group.addAction(act)
+            act.triggered.connect(lambda _c=False, n=n: self.set_clients(n))
+        menu.addSeparator()
+        menu.addAction("Stop traffic", self.stop_traffic)
+        self.traffic_button.setMenu(menu)
+        self.tokens_action = QAction("Tokens", self, checkable=True, checked=True)
+        self.tokens_action.setToolTip("Animate messages as tokens on the links")
+        self.tokens_action.toggled.connect(self._on_tokens)
+        self.selected_only_action = QAction("Animate selected links only", self, checkable=True)
+        self.selected_only_action.toggled.connect(self._on_selected_only)
+        self.tokens_button = QToolButton(objectName="tokensButton")
+        self.tokens_button.setDefaultAction(self.tokens_action)
+        self.tokens_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.tokens_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tokens_menu = QMenu(self.tokens_button)
+        tokens_menu.addAction(self.selected_only_action)
+        self.tokens_button.setMenu(tokens_menu)
+        for name, action in (("traffic", self.traffic_action), ("tokens", self.tokens_action)):
+            try:
+                from workbench.ui.theme import icon
+
+                action.setIcon(icon(name))
+            except OSError:
+                log.debug("no icon for %s", name)
+        if anchor is not None:
+            bar.insertWidget(anchor, self.traffic_button)
+            bar.insertWidget(anchor, self.tokens_button)
+        else:
+            bar.addWidget(self.traffic_button)
+            bar.addWidget(self.tokens_button)
+        self._update_tools()
+
+    def set_clients(self, n: int) -> None:
+        """How many clients the Traffic button opens."""
+        self.clients = n
+        self._update_tools()
+
+    def _update_tools(self) -> None:
+        running = self.controller is not None
+        busy = self.traffic is not None and not self.traffic.done
+        n = self.traffic.open_count if busy else self.clients
+        self.traffic_action.setText(f"Traffic: {n} client{'s' if n != 1 else ''}")
+        self.traffic_action.setEnabled(running)
+        mode = self.controller.mode if self.controller is not None else "tokens"
+        self.tokens_action.setText("Tokens (auto-off)" if mode == "high-rate" else "Tokens")
+
+    # -- runs -------------------------------------------------------------------------------
+    def _on_run_state(self, state: str) -> None:
+        session = self.window.run.session
+        if state in ("running", "paused", "finished") and session is not None:
+            if self.controller is None or self.controller.session is not session:
+                self._attach(session)
+        elif state in ("stopped", "idle"):
+            self._detach()
+        self._update_tools()
+
+    def _attach(self, session: Any) -> None:
+        self._detach()
+        w = self.window
+        self.controller = LiveController(
+            w.scene,
+            session,
+            w.view,
+            traffic_ports=lambda: self.traffic.local_ports() if self.traffic else set(),
+            design_badges=False,
+        )
+        self.controller.mode_changed.connect(lambda _m: self._update_tools())
+        self.controller.crash_selected.connect(self._on_crash_selected)
+        self.controller.canvas_selected.connect(self.log_dock.reveal)
+        self.log_dock.row_activated.connect(self.controller.select_event)
+        self.controller.set_tokens_enabled(self.tokens_action.isChecked())
+        self.controller.set_selected_only(self.selected_only_action.isChecked())
+        slider = getattr(w, "speed_slider", None)
+        if slider is not None:
+            self.controller.set_speed(speed_of(slider.value()))
+        self.log_dock.clear()
+        self.log_dock.attach(session.events, self.controller.describe)
+        self.controller.start()
+
+    def _detach(self) -> None:
+        self.stop_traffic()
+        self.log_dock.detach()
+        if self.controller is not None:
+            try:
+                self.log_dock.row_activated.disconnect(self.controller.select_event)
+            except (RuntimeError, TypeError):
+                log.debug("row_activated was not connected")
+            self.controller.close()
+            self.controller.deleteLater()
+            self.controller = None
+
+    # -- traffic ----------------------------------------------------------------------------
+    def start_traffic(self) -> TrafficGenerator | None:
+        """Open ``clients`` loopback clients to the running server's first listening port."""
+        session = self.window.run.session
+        if session is None:
+            self.window.show_status("Run the graph first: traffic needs a listening server")
+            return None
+        ports = server_ports(session.scheduler)
+        if not ports:
+            self.window.show_status("No listening TCP server in this graph", error=True)
+            return None
+        self.stop_traffic()
+        plan = TrafficPlan(clients=self.clients, lines=6, rate=1.5, connect_rate=8, hold=2.0,
+                           duration=120.0)  # fmt: skip
+        try:
+            self.traffic = TrafficGenerator(
+                session.scheduler, ports[0], plan=plan, on_done=lambda _g: self._update_tools()
+            ).start()
+        except TrafficError as exc:
+            self.window.show_status(str(exc), error=True)
+            return None
+        self.window.show_status(f"Traffic: {self.clients} loopback clients to port {ports[0]}")
+        self._update_tools()
+        return self.traffic
+
+    def stop_traffic(self) -> None:
+        """Close the generator's clients now."""
+        if self.traffic is not None:
+            self.traffic.stop()
+            self.traffic = None
+        self._update_tools()
+
+    # -- settings ---------------------------------------------------------------------------
+    def _on_tokens(self, on: bool) -> None:
+        if self.controller is not None:
+            self.controller.set_tokens_enabled(on)
+
+    def _on_selected_only(self, on: bool) -> None:
+        if self.controller is not None:
+            self.controller.set_selected_only(on)
+
+    def _on_speed(self, value: int) -> None:
+        if self.controller is not None:
+            self.controller.set_speed(speed_of(value))
+
+    def _on_theme(self) -> None:
+        self.log_dock.set_theme(self.window.scene.theme)
+
+    def _on_crash_selected(self, title: str, traceback: str) -> None:
+        last = traceback.strip().splitlines()[-1] if traceback.strip() else "crashed"
+        self.window.show_status(f"{title} crashed: {last}", error=True)
+
+
+def install_live_view(window: Any) -> LiveView:
+    """Give ``window`` (a MainWindow) its live mode; returns the LiveView (keep a reference)."""
+    return LiveView(window)

@@ -1,0 +1,271 @@
+"""The message log dock: every event of the watched run, filterable, pausable, exportable.
+
+Fed by the session's EventStream (it subscribes to the batches the frame timer pumps), it shows
+#, time, source.box, sink.box, a type chip in the token colour and the value. A click on a row
+asks the live controller to select that link or node on the canvas (``row_activated``); selecting
+on the canvas brings the latest matching row into view (``reveal``). When flooded it samples the
+data rows it displays ("sampled 1:N") while the totals stay exact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.canvas.style import Fonts, pill
+from workbench.ui.live.log_model import TYPE_COLUMN, Describe, LogModel, LogRow
+from workbench.ui.theme import DARK, Theme, mono_font
+
+log = logging.getLogger(__name__)
+
+CHIPS = (("All", "all"), ("Data", "data"), ("Lifecycle", "lifecycle"), ("Control", "control"))
+WIDTHS = (64, 104, 250, 250, 130)
+
+
+class TypeChipDelegate(QStyledItemDelegate):
+    """Paints the type column as a pill in the token colour (as the canvas tokens)."""
+
+    def __init__(self, dock: LogDock) -> None:
+        super().__init__(dock)
+        self.dock = dock
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, QModelIndex())  # selection/alternate background only
+        row: LogRow = index.data(Qt.ItemDataRole.UserRole)
+        if row is None:
+            return
+        theme = self.dock.theme
+        color = theme.token_color(row.token) if row.token else theme.muted
+        text = row.type
+        font = Fonts.get("sub")
+        width = QFontMetricsF(font).horizontalAdvance(text) + 14
+        r = QRectF(option.rect)
+        chip = QRectF(r.left() + 4, r.center().y() - 8, width, 16)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor(color)
+        fill.setAlpha(255 if row.token in ("new", "closing", "eos") else 60)
+        painter.setPen(color)
+        painter.setBrush(fill)
+        painter.drawPath(pill(chip))
+        painter.setFont(font)
+        solid = row.token in ("new", "closing", "eos")
+        painter.setPen(QColor("#ffffff") if solid and row.token != "new" else theme.text)
+        if row.token == "new":
+            painter.setPen(QColor("#0b1f10"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+
+class LogDock(QDockWidget):
+    """The "Message log" dock.
+
+    Attributes:
+        model: the LogModel behind the table.
+        table: the QTableView.
+    """
+
+    row_activated = Signal(object)  #: LogRow clicked (when "Show on canvas" is on)
+
+    def __init__(self, parent=None, max_rows: int = 50_000) -> None:
+        """Build the filter bar and the table (detached: call :meth:`attach`)."""
+        super().__init__("Message log", parent)
+        self.setObjectName("MessageLogDock")
+        self.theme: Theme = DARK
+        self.model = LogModel(max_rows, self)
+        self._unsubscribe: Callable[[], None] | None = None
+        self._revealing = False
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_bar())
+        self.table = QTableView(body)
+        self.table.setModel(self.model)
+        self.table.setObjectName("messageLog")
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setFont(mono_font(8.5))
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setStretchLastSection(True)
+        for col, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(col, width)
+        self.table.setItemDelegateForColumn(TYPE_COLUMN, TypeChipDelegate(self))
+        self.table.clicked.connect(self._on_clicked)
+        layout.addWidget(self.table)
+        self.setWidget(body)
+        self._update_count()
+
+    def _build_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter (e.g. type:newCSA box:Echo* conn:51234 hello)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.filter_edit, 3)
+        self.chips = QButtonGroup(self)
+        self.chips.setExclusive(True)
+        for i, (label, key) in enumerate(CHIPS):
+            button = QPushButton(label, objectName="chip", checkable=True)
+            button.setProperty("category", key)
+            button.setChecked(i == 0)
+            self.chips.addButton(button, i)
+            bar.addWidget(button)
+        self.chips.idClicked.connect(lambda _i: self._apply_filter())
+        self.follow = QCheckBox("Follow", checked=True)
+        self.pause_box = QCheckBox("Pause")
+        self.pause_box.toggled.connect(self.set_paused)
+        self.show_on_canvas = QCheckBox("Show on canvas", checked=True)
+        for widget in (self.follow, self.pause_box, self.show_on_canvas):
+            bar.addWidget(widget)
+        export = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(export)
+        menu.addAction("CSV…", lambda: self.export_dialog("csv"))
+        menu.addAction("JSON lines…", lambda: self.export_dialog("jsonl"))
+        export.setMenu(menu)
+        bar.addWidget(export)
+        bar.addStretch(1)
+        self.count_label = QLabel(objectName="mutedLabel")
+        self.count_label.setFont(mono_font(8.5))
+        bar.addWidget(self.count_label)
+        return bar
+
+    # -- feeding ----------------------------------------------------------------------------
+    def attach(self, stream, describe: Describe | None = None) -> None:
+        """Log every batch ``stream`` (an EventStream) hands out from now on."""
+        self.detach()
+        if describe is not None:
+            self.model.describe = describe
+        self._unsubscribe = stream.subscribe(self.append)
+
+    def detach(self) -> None:
+        """Stop logging (rows stay until :meth:`clear`)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def append(self, batch) -> None:
+        """Add a batch of events (the stream calls this)."""
+        added = self.model.append_events(batch)
+        if added and self.follow.isChecked() and not self.model.paused:
+            self.table.scrollToBottom()
+        self._update_count()
+
+    def clear(self) -> None:
+        """Empty the log."""
+        self.model.clear()
+        self._update_count()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Paint the type chips with ``theme``'s token colours."""
+        self.theme = theme
+        self.table.viewport().update()
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop (or resume) adding rows; events are still counted."""
+        self.model.paused = paused
+        if self.pause_box.isChecked() != paused:
+            self.pause_box.setChecked(paused)
+        if not paused:
+            self.model.missed_while_paused = 0
+        self._update_count()
+
+    def _update_count(self) -> None:
+        m = self.model
+        text = f"{m.total:,} msgs"
+        if m.sample > 1:
+            text = f"sampled 1:{m.sample} · {text}"
+        if m.paused:
+            text = f"paused · {m.missed_while_paused:,} new · {text}"
+        self.count_label.setText(text)
+
+    # -- filter -----------------------------------------------------------------------------
+    def category(self) -> str:
+        """The checked chip's category ("all", "data", "lifecycle", "control")."""
+        button = self.chips.checkedButton()
+        return button.property("category") if button is not None else "all"
+
+    def set_category(self, category: str) -> None:
+        """Check the chip of ``category``."""
+        for button in self.chips.buttons():
+            if button.property("category") == category:
+                button.setChecked(True)
+        self._apply_filter()
+
+    def _apply_filter(self, *_args) -> None:
+        self.model.set_filter(self.filter_edit.text(), self.category())
+        if self.follow.isChecked():
+            self.table.scrollToBottom()
+
+    # -- selection ----------------------------------------------------------------------------
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if self._revealing or not index.isValid() or not self.show_on_canvas.isChecked():
+            return
+        self.row_activated.emit(self.model.row_at(index.row()))
+
+    def reveal(self, cids: set[int]) -> bool:
+        """Select the newest shown row about any of ``cids`` (a canvas selection)."""
+        if not cids:
+            return False
+        shown = self.model.shown
+        for i in range(len(shown) - 1, max(-1, len(shown) - 20_001), -1):
+            row = shown[i]
+            if row.cid in cids or row.sink_cid in cids:
+                self._revealing = True
+                try:
+                    self.follow.setChecked(False)
+                    self.table.selectRow(i)
+                    self.table.scrollTo(self.model.index(i, 0))
+                finally:
+                    self._revealing = False
+                return True
+        return False
+
+    # -- export -----------------------------------------------------------------------------
+    def export(self, path: str, fmt: str = "csv") -> int:
+        """Write the shown rows to ``path`` ("csv" or "jsonl"); returns how many."""
+        return self.model.export(path, fmt)
+
+    def export_dialog(self, fmt: str) -> None:
+        """Ask where to save, then export."""
+        suffix = "CSV (*.csv)" if fmt == "csv" else "JSON lines (*.jsonl)"
+        path, _ = QFileDialog.getSaveFileName(self, "Export message log", f"messages.{fmt}", suffix)
+        if path:
+            try:
+                count = self.export(path, fmt)
+            except OSError as exc:
+                log.warning("cannot export the message log to %s: %s", path, exc)
+                self.count_label.setText(f"export failed: {exc.strerror or exc}")
+                return
+            self.count_label.setText(f"exported {count:,} rows")
