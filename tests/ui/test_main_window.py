@@ -210,6 +210,9 @@ def test_run_shows_states_and_crash_then_stops(make_window, qtbot):
     qtbot.waitUntil(lambda: item.state == "crashed", timeout=3000)
     assert "boom from the test" in item.detail
     assert "boom from the test" in window.log.text()
+    item.setSelected(True)
+    assert "boom from the test" in window.properties.crash_text.text()
+    assert window.count_label.text() == "4 components \u00b7 2 links"
     qtbot.waitUntil(lambda: window.scene.node_item(src).state == "finished", timeout=3000)
     assert window.properties.read_only
     window.stop_graph()

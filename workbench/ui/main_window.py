@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar.build_toolbar(self)
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
+        self.count_label = QLabel(objectName="mutedLabel")
+        self.statusBar().addPermanentWidget(self.count_label)
         self.theme_label = QLabel(objectName="mutedLabel")
         self.statusBar().addPermanentWidget(self.theme_label)
         self._closed = False
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self.set_theme(saved_theme_name(self.settings))
         self._update_recent(self.docs.recent())
         self._update_title()
+        self._update_counts()
         self._update_run_actions("idle")
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
@@ -263,13 +266,22 @@ class MainWindow(QMainWindow):
         node = self.graph.node(ids[0]) if len(ids) == 1 and self.graph.has_node(ids[0]) else None
         if node is not self.properties.node:
             self.properties.set_node(node)
+        item = self.scene.node_item(node.id) if node is not None else None
+        if item is not None and getattr(item, "state", None) == "crashed":
+            self.properties.show_crash(item.detail)
 
     def _on_node_activated(self, node_id: str) -> None:
         item = self.scene.node_item(node_id)
         if isinstance(item, NodeItem) and item.detail:
             self.log.append_crash(node_id, item.title, item.detail)
 
+    def _update_counts(self) -> None:
+        nodes, links = len(self.graph.nodes), len(self.graph.links)
+        self.count_label.setText(f"{nodes} components \u00b7 {links} links")
+
     def _on_graph_event(self, event: str, payload) -> None:
+        if event.startswith(("node_added", "node_removed", "link_", "graph_reset")):
+            self._update_counts()
         if event in ("param_changed", "node_renamed"):
             node = payload[0] if isinstance(payload, tuple) else payload
             self.properties.refresh(node.id)

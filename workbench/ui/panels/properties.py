@@ -276,8 +276,23 @@ class PropertiesDock(QDockWidget):
         holder = QWidget()
         holder.setLayout(form)
         self.layout_.addWidget(holder)
+        self.crash_label = QLabel("CRASHED", objectName="sectionLabel")
+        self.crash_text = QLabel(objectName="validationMessage", wordWrap=True)
+        self.crash_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.crash_text.setStyleSheet("font-family: monospace;")
+        for widget in (self.crash_label, self.crash_text):
+            widget.hide()
+            self.layout_.addWidget(widget)
         self.layout_.addStretch(1)
         self.set_read_only(self.read_only)
+
+    def show_crash(self, traceback: str | None) -> None:
+        """Show the shown node's crash traceback under its parameters (None hides it)."""
+        if self.node is None or not hasattr(self, "crash_text"):
+            return
+        self.crash_text.setText(traceback or "")
+        self.crash_label.setVisible(bool(traceback))
+        self.crash_text.setVisible(bool(traceback))
 
     def refresh(self, node_id: str | None = None) -> None:
         """Reload the values shown (after an undo, say) if ``node_id`` is the shown node."""
