@@ -17,13 +17,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QPointF, QTimer, Signal
-from PySide6.QtGui import QPainterPath
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsView
 
 from kamaelia_core.instrument import Event
 from workbench.ui.canvas.link_item import LinkItem
-from workbench.ui.live import kinds
+from workbench.ui.live import kinds, readouts, routing
 from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity, boxes_of
 from workbench.ui.live.links import DisplayLink, LiveLinks
 from workbench.ui.live.live_node_item import LiveNodeItem
@@ -40,7 +39,6 @@ CRASH_KEEP_S = 10.0
 HIGH_RATE = 200.0
 TOKENS_PER_BATCH = 48
 MAX_PER_FRAME = 60_000
-WARN_DEPTH = 64
 STATE_OF = {"paused": "waiting", "woke": "running"}
 _OBJECT_CID = re.compile(r"object=\(?[A-Za-z_]\w*#(\d+)")
 
@@ -382,47 +380,8 @@ class LiveController(QObject):
             self._token(ev, hops, kind)
 
     def _token(self, ev: Event, hops: list[DisplayLink], kind: str) -> None:
-        where = (
-            f"{kinds.short_name(ev.name)}.{ev.box} → {kinds.short_name(ev.sink_name)}.{ev.sink_box}"
-        )
-        if self.selected_only and not self._involves_selection(ev, hops):
-            return
-        if not hops:
-            path = self._fallback_path(ev) if kind != "data" else None
-            if path is not None:
-                self.tokens.add(path, kind, ev.msg_type, ev.value, where)
-            else:
-                self.tokens.skipped += 1
-            return
-        delay = 0.0
-        for disp in hops:
-            if disp.item.isVisible():
-                self.tokens.add(disp.item.path(), kind, ev.msg_type, ev.value, where,
-                                link=disp.item, delay=delay)  # fmt: skip
-                delay += self.tokens.travel
+        routing.emit_token(self, ev, hops, kind)
 
-    def _fallback_path(self, ev: Event) -> QPainterPath | None:
-        _, src = self._resolve(ev.cid)
-        _, dst = self._resolve(ev.sink_cid)
-        if src is None or dst is None or src is dst or not src.isVisible() or not dst.isVisible():
-            return None
-        a = _anchor(src, ev.box, out=True)
-        b = _anchor(dst, ev.sink_box, out=False)
-        path = QPainterPath(a)
-        bend = max(40.0, abs(b.x() - a.x()) * 0.5)
-        path.cubicTo(QPointF(a.x() + bend, a.y()), QPointF(b.x() - bend, b.y()), b)
-        return path
-
-    def _involves_selection(self, ev: Event, hops: list[DisplayLink]) -> bool:
-        if any(d.item.isSelected() or d.item.highlighted for d in hops):
-            return True
-        for cid in (ev.cid, ev.sink_cid):
-            _, item = self._resolve(cid)
-            if item is not None and item.isSelected():
-                return True
-        return False
-
-    # -- periodic refresh -------------------------------------------------------------------
     def _refresh(self, now: float) -> None:
         elapsed = now - self._last_refresh
         self._last_refresh = now
@@ -470,32 +429,8 @@ class LiveController(QObject):
         )
 
     def _refresh_depths(self) -> None:
-        stacks: dict[int, dict[str, int]] = {}
-        for ent in list(self.entities.values())[:5000]:
-            comp = self.session.component(ent.cid)
-            if comp is None:
-                continue
-            _, item = self._resolve(ent.cid)
-            if item is None or not hasattr(item, "set_queue_depth"):
-                continue
-            if ent.kind == "service" and isinstance(item, LiveNodeItem):
-                dynamic = len(comp.outboxes) - ent.declared_out
-                item.set_footer(f"+{dynamic} dynamic outboxes" if dynamic > 0 else "")
-            agg = stacks.setdefault(id(item), {}) if item is not ent.item else None
-            for name, box in comp.inboxes.items():
-                depth = len(box.storage)
-                if agg is not None:
-                    agg[name] = max(agg.get(name, 0), depth)
-                    continue
-                limit = box.size
-                warn = depth >= WARN_DEPTH or (limit is not None and depth >= 0.8 * limit)
-                item.set_queue_depth(name, depth, warn)
-        for cluster in self.layout.clusters.values():
-            for stack in cluster.stacks.values():
-                for name, depth in stacks.get(id(stack), {}).items():
-                    stack.set_queue_depth(name, depth, depth >= WARN_DEPTH)
+        readouts.refresh_depths(self)
 
-    # -- selection --------------------------------------------------------------------------
     def _on_expand(self, stack: LiveNodeItem) -> None:
         cluster = self.layout.cluster_of_stack(stack)
         if cluster is not None:
@@ -552,22 +487,7 @@ class LiveController(QObject):
 
     def describe(self, ev: Event) -> tuple[str, str, str]:
         """Log labels of ``ev``: (source.box, sink.box, the connection's peer or "")."""
-        source = self._label(ev.cid, ev.name, ev.box)
-        sink = self._label(ev.sink_cid, ev.sink_name, ev.sink_box) if ev.sink_cid else ""
-        conn = ""
-        for cid in (ev.cid, ev.sink_cid):
-            ent = self.entities.get(cid)
-            if ent is not None and ent.peer and ent.kind in ("connection", "handler"):
-                conn = ent.peer
-                break
-        return source, sink, conn
-
-    def _label(self, cid: int, name: str, box: str) -> str:
-        ent = self.entities.get(cid)
-        base = kinds.short_name(name)
-        if ent is not None and ent.kind == "design" and ent.item is not None:
-            base = getattr(ent.item, "title", base)
-        return f"{base}.{box}" if box else base
+        return readouts.describe(self, ev)
 
     def item_for(self, cid: int) -> Any:
         """The item standing for live component ``cid`` (its card, its stack, or None)."""
@@ -576,11 +496,3 @@ class LiveController(QObject):
     def entities_of_kind(self, kind: str) -> list[Entity]:
         """Known entities of ``kind`` ("connection", "handler", "singleton", ...)."""
         return [e for e in self.entities.values() if e.kind == kind]
-
-
-def _anchor(item: Any, box: str, out: bool) -> QPointF:
-    port = item.port(box, "out" if out else "in") if hasattr(item, "port") else None
-    if port is not None:
-        return port.anchor()
-    rect = item.sceneBoundingRect()
-    return QPointF(rect.right() - 8 if out else rect.left() + 8, rect.top() + 20)
