@@ -192,7 +192,7 @@ class Component:
         if synchronous or pipewidth is not None:
             linkage.setSynchronous(pipewidth)
         self.linkages.append(linkage)
-        sched = self._sched or src._sched or dst._sched
+        sched = self._sched  # links made before activation are announced by activate()
         if sched is not None and sched.tap is not None:
             sched.tap.record("linked", src, sbox, dst, dbox, extra={"passthrough": passthrough})
         return linkage

@@ -66,6 +66,28 @@ def _chain(first: Any, rest: Any) -> Any:
     yield from rest
 
 
+def _announce(tap: Tap, comp: Component) -> None:
+    """Record ``comp`` as spawned, with the links it made before the tap could see them."""
+    parent = comp.parent
+    tap.record(
+        "spawned",
+        comp,
+        extra={
+            "cls": f"{type(comp).__module__}.{type(comp).__qualname__}",
+            "parent": parent.cid if parent is not None else None,
+        },
+    )
+    for linkage in comp.linkages:
+        tap.record(
+            "linked",
+            linkage.source,
+            linkage.sourcebox,
+            linkage.sink,
+            linkage.sinkbox,
+            extra={"passthrough": linkage.passthrough},
+        )
+
+
 class Scheduler:
     """Runs components. One per thread of control; each owns its CAT and its reactor.
 
@@ -125,15 +147,7 @@ class Scheduler:
         comp._state = "running"
         self._live[comp.cid] = comp
         if self.tap is not None:
-            parent = comp.parent
-            self.tap.record(
-                "spawned",
-                comp,
-                extra={
-                    "cls": f"{type(comp).__module__}.{type(comp).__qualname__}",
-                    "parent": parent.cid if parent is not None else None,
-                },
-            )
+            _announce(self.tap, comp)
         self._enqueue(comp)
 
     def _enqueue(self, comp: Component) -> None:
@@ -178,15 +192,7 @@ class Scheduler:
         """Start recording events into ``tap``; components already live are recorded as spawned."""
         self.tap = tap
         for comp in self._live.values():
-            parent = comp.parent
-            tap.record(
-                "spawned",
-                comp,
-                extra={
-                    "cls": f"{type(comp).__module__}.{type(comp).__qualname__}",
-                    "parent": parent.cid if parent is not None else None,
-                },
-            )
+            _announce(tap, comp)
         return tap
 
     def detach_tap(self) -> None:

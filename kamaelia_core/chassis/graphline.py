@@ -54,6 +54,8 @@ class Graphline(Component):
         self.layout = dict(linkages)
         self.components = dict(components)
         self._check_linkages()
+        # Wired at construction so messages sent before its first slice already flow.
+        self._relay_to = self._wire()
 
     def _resolve(self, name: str) -> Component:
         return self.components.get(name, self)
@@ -94,7 +96,7 @@ class Graphline(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Wire and start the children, relay control, then report the end on signal."""
-        relay_to = self._wire()
+        relay_to = self._relay_to
         children = list(self.components.values())
         self.addChildren(*children)
         last_control: Any = None

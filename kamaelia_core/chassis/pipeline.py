@@ -41,6 +41,9 @@ class Pipeline(Component):
             if not isinstance(comp, Component):
                 raise TypeError(f"Pipeline stage {index} is not a component: {comp!r}")
         self.components = list(components)
+        # Wired now, not at the first slice: a message may reach this pipeline's inbox before it
+        # runs (it can sit inside another chassis), and it must flow straight to the first stage.
+        self._wire()
 
     def __repr__(self) -> str:
         stages = " | ".join(c.name for c in self.components)
@@ -57,8 +60,7 @@ class Pipeline(Component):
         self.link((stages[-1], "signal"), (self, "signal"), passthrough=2)
 
     def main(self) -> Generator[Any, None, None]:
-        """Wire and start the stages, then wait for all of them to finish."""
-        self._wire()
+        """Start the stages, then wait for all of them to finish."""
         self.addChildren(*self.components)
         try:
             for comp in self.components:
