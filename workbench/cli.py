@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="write a Chrome/Perfetto trace of the run")  # fmt: skip
     parser.add_argument("--record", type=Path, metavar="OUT.jsonl",
                         help="write every event as JSON lines")  # fmt: skip
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="evaluate $code parameter values (Python expressions) in this graph: only for "
+        "graphs you trust",
+    )
     parser.add_argument("--quiet", action="store_true", help="print no summary")
     return parser
 
@@ -81,7 +87,7 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> in
         for problem in errors:
             print(f"kamaelia-run: {args.graph}: {problem.message}", file=sys.stderr)
         return 2
-    session = Session(graph, catalog)
+    session = Session(graph, catalog, allow_code=args.trust)
     recording = args.record or (args.trace and args.trace.with_suffix(".events.jsonl"))
     recorder = Recorder(session.events, recording) if recording else None
     t0 = 0.0

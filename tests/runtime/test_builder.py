@@ -95,3 +95,27 @@ def test_tagged_values_decode_and_code_needs_trust():
         build(g, fake_catalog())
     built = build(g, fake_catalog(), allow_code=True)
     assert built.root.count == 3
+
+
+def test_protocol_factory_passes_the_peer_details_the_handler_accepts():
+    from kamaelia_core.component import Component
+    from workbench.model.catalog import Catalog
+    from workbench.runtime.builder import Builder
+
+    class Handler(Component):
+        def __init__(self, peer: str = "", greeting: str = "hi") -> None:
+            super().__init__()
+            self.peer = peer
+            self.greeting = greeting
+
+    class Plain(Component):
+        def __init__(self) -> None:
+            super().__init__()
+
+    g = Graph()
+    node = g.add_node(f"{Handler.__module__}.{Handler.__qualname__}", params={"greeting": "yo"})
+    plain = g.add_node(f"{Plain.__module__}.{Plain.__qualname__}")
+    builder = Builder(g, Catalog([Handler, Plain]))
+    made = builder._factory(node)(peer="127.0.0.1", peerport=5, localip="127.0.0.1")
+    assert (made.peer, made.greeting, made.instance_of) == ("127.0.0.1", "yo", node.id)
+    assert builder._factory(plain)(peer="127.0.0.1").instance_of == plain.id

@@ -104,7 +104,9 @@ class Builder:
     def _key_of(self, node_id: str) -> str:
         return self._key(self.graph.node(node_id))
 
-    def _node(self, node: Node, instance_of: str | None = None) -> Component:
+    def _node(
+        self, node: Node, instance_of: str | None = None, peer: dict[str, Any] | None = None
+    ) -> Component:
         kind = node.container_kind
         if kind == "pipeline":
             comp = self._pipeline(node, instance_of)
@@ -113,7 +115,7 @@ class Builder:
         elif kind == "servercore":
             comp = self._servercore(node)
         else:
-            comp = self._instantiate(node, {})
+            comp = self._instantiate(node, self._peer_kwargs(node, peer or {}))
         if instance_of is None:
             self.built.by_node[node.id] = comp
         return _tag(comp, node.id, instance_of)
@@ -147,6 +149,17 @@ class Builder:
                 f"node {node.name!r} ({node.id}): {cls.__name__} refused its parameters: {exc}",
                 node.id,
             ) from exc
+
+    def _peer_kwargs(self, node: Node, peer: dict[str, Any]) -> dict[str, Any]:
+        """The connection details (peer, peerport, ...) the handler's class accepts."""
+        if not peer:
+            return {}
+        params = inspect.signature(self._class(node)).parameters.values()
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+            accepted = set(peer)
+        else:
+            accepted = {p.name for p in params} & set(peer)
+        return {k: v for k, v in peer.items() if k in accepted and k not in node.params}
 
     def _children(self, node: Node) -> list[Node]:
         children = self.graph.children(node.id)
@@ -191,7 +204,7 @@ class Builder:
 
     def _factory(self, template: Node) -> Callable[..., Component]:
         def protocol(**peer: Any) -> Component:
-            return self._node(template, instance_of=template.id)
+            return self._node(template, instance_of=template.id, peer=peer)
 
         protocol.__name__ = f"make_{self._key(template)}"
         return protocol
