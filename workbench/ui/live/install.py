@@ -118,10 +118,11 @@ class LiveView(QObject):
 
     def _update_tools(self) -> None:
         running = self.controller is not None
-        busy = self.traffic is not None and not self.traffic.done
-        n = self.traffic.open_count if busy else self.clients
+        n = self.clients
         self.traffic_action.setText(f"Traffic: {n} client{'s' if n != 1 else ''}")
         self.traffic_action.setEnabled(running)
+        if self.traffic is not None:
+            self.traffic_action.setToolTip(repr(self.traffic))
         mode = self.controller.mode if self.controller is not None else "tokens"
         self.tokens_action.setText("Tokens (auto-off)" if mode == "high-rate" else "Tokens")
 
