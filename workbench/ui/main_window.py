@@ -23,6 +23,7 @@ from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.canvas.view import GraphView
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
+from workbench.ui.live.install import install_live_view
 from workbench.ui.panels.log import LogDock
 from workbench.ui.panels.palette import PaletteDock, QuickAddPopup
 from workbench.ui.panels.properties import PropertiesDock
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.theme_label)
         self._closed = False
         self._connect()
+        self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
         self.set_theme(saved_theme_name(self.settings))
         self._update_recent(self.docs.recent())
         self._update_title()
