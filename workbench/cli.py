@@ -38,6 +38,19 @@ def format_event(ev: Event, t0: float) -> str:
     return f"{when} {ev.kind} {ev.name}"
 
 
+def listening(session: Session) -> list[str]:
+    """``listening: NAME on HOST:PORT`` for every server the session built."""
+    lines = []
+    if session.built is None:
+        return lines
+    for node_id, comp in session.built.by_node.items():
+        port, host = getattr(comp, "port", None), getattr(comp, "host", None)
+        if isinstance(port, int) and isinstance(host, str):
+            name = session.graph.node(node_id).name
+            lines.append(f"listening: {name} on {host}:{port}")
+    return lines
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kamaelia-run", description="Run a Kamaelia workbench graph (*.kgraph.json) headless."
@@ -109,7 +122,11 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> in
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         session.start()
+        if not args.quiet:
+            for line in listening(session):
+                print(line, file=out, flush=True)
         session.run_for(args.duration, should_stop=lambda: interrupted)
+        why = "interrupted" if interrupted else "finished" if session.finished else "time is up"
     except BuildError as exc:
         print(f"kamaelia-run: cannot build {args.graph}: {exc}", file=sys.stderr)
         return 2
@@ -123,7 +140,6 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> in
         if not args.quiet:
             print(f"trace: {args.trace} ({entries} entries)", file=out)
     if not args.quiet:
-        why = "interrupted" if interrupted else "finished" if session.finished else "time is up"
         print(
             f"{why}: {session.events.total} events, {session.events.delivered} deliveries, "
             f"{len(session.crashes)} crashes, {session.events.dropped} dropped",

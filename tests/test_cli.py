@@ -1,0 +1,80 @@
+"""kamaelia-run: runs graphs headless, prints events, writes traces, refuses bad input clearly."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import run_main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "assets" / "examples"
+
+
+def run(*argv):
+    out = io.StringIO()
+    code = run_main([str(a) for a in argv], out=out)
+    return code, out.getvalue()
+
+
+def test_transformer_pipeline_runs_to_its_end_with_events_and_a_trace(tmp_path, capsys):
+    trace = tmp_path / "trace.json"
+    code, out = run(
+        EXAMPLES / "transformer_pipeline.kgraph.json", "--events", "--trust", "--trace", trace
+    )
+    assert code == 0, out
+    assert "finished:" in out
+    assert "-> " in out and "delivered" not in out.splitlines()[0]
+    assert "spawned" in out
+    doc = json.loads(trace.read_text())
+    assert any(e["ph"] == "s" for e in doc["traceEvents"])
+    assert (tmp_path / "trace.events.jsonl").exists()
+    capsys.readouterr()
+
+
+def test_server_runs_for_the_duration_and_says_where_it_listens():
+    code, out = run(EXAMPLES / "echo_server.kgraph.json", "--duration", "0.2")
+    assert code == 0
+    assert "listening: echo_server on 127.0.0.1:" in out
+    assert "time is up" in out
+
+
+def test_code_values_need_trust(capsys):
+    code, _ = run(EXAMPLES / "transformer_pipeline.kgraph.json")
+    assert code == 2
+    assert "trust" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "bad.kgraph.json:1:2: not valid JSON"),
+        (
+            '{"format": "kamaelia-graph", "version": 1, "nodes": [{"id": "n1"}], "links": []}',
+            "nodes[0]",
+        ),
+    ],
+)
+def test_malformed_graph_files_are_reported(tmp_path, capsys, content, expected):
+    path = tmp_path / "bad.kgraph.json"
+    path.write_text(content)
+    code, _ = run(path)
+    assert code == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_unknown_component_and_missing_file_are_reported(tmp_path, capsys):
+    graph = json.loads((EXAMPLES / "echo_server.kgraph.json").read_text())
+    graph["nodes"][1]["component"] = "kamaelia_core.util.echo.Ekho"
+    path = tmp_path / "typo.kgraph.json"
+    path.write_text(json.dumps(graph))
+    assert run(path)[0] == 2
+    err = capsys.readouterr().err
+    assert "Ekho" in err and "Echo" in err
+    assert run(tmp_path / "nope.kgraph.json")[0] == 2
+    assert "nope.kgraph.json" in capsys.readouterr().err
+
+
+def test_bad_duration_is_refused(capsys):
+    assert run(EXAMPLES / "echo_server.kgraph.json", "--duration", "-1")[0] == 2
+    assert "--duration" in capsys.readouterr().err
