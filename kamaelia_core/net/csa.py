@@ -64,6 +64,7 @@ class ConnectedSocketAdapter(Component):
             CSA is driven by hand (tests).
         crashOnBadDataToSend: Raise on a message that is not bytes/str instead of logging it.
         noisyErrors: Log socket errors at warning level (default: debug).
+        peer: The peer's ``(host, port)`` when the caller knows it (saves a system call).
         **argd: Overrides of ``high_water``, ``low_water``, ``paused_inbox_limit``,
             ``read_size``, ``max_reads``, ``linger``, ``eof_grace_rounds``.
     """
@@ -96,6 +97,7 @@ class ConnectedSocketAdapter(Component):
         selectorService: tuple[Component, str] | None = None,
         crashOnBadDataToSend: bool = False,
         noisyErrors: bool = False,
+        peer: tuple[str, int] | None = None,
         **argd: Any,
     ) -> None:
         super().__init__(**argd)
@@ -104,7 +106,7 @@ class ConnectedSocketAdapter(Component):
         self.crashOnBadDataToSend = crashOnBadDataToSend
         self.noisyErrors = noisyErrors
         listensocket.setblocking(False)
-        self.peer: tuple[str, int] | None = peer_of(listensocket)
+        self.peer: tuple[str, int] | None = peer if peer is not None else peer_of(listensocket)
         self.buffer = bytearray()
         self.reason: str | None = None
         self.closed = False
@@ -140,8 +142,6 @@ class ConnectedSocketAdapter(Component):
 
     def main(self) -> Generator[int, None, None]:
         """Read on readiness, write what arrives, close once."""
-        if self.selectorService is not None:
-            self.link((self, "_selectorSignal"), self.selectorService)
         inbox = self.inboxes["inbox"]
         control = self.inboxes["control"].storage
         ready_r = self.inboxes["ReadReady"].storage
@@ -318,8 +318,12 @@ class ConnectedSocketAdapter(Component):
         if on == self._writer_armed:
             return
         self._writer_armed = on
-        if on:
+        if on and self.selectorService is not None:
+            if self.outboxes["_selectorSignal"].linked_to is None:  # linked on first need
+                self.link((self, "_selectorSignal"), self.selectorService)
             self.send(ipc.newWriter(self, ((self, "SendReady"), self.socket)), "_selectorSignal")
+        elif on:
+            log.debug("%r has no selector to ask for writability", self)
         else:
             self.send(ipc.removeWriter(self, self.socket), "_selectorSignal")
 
@@ -338,7 +342,7 @@ class ConnectedSocketAdapter(Component):
         if self._linger_timer is not None:
             self._linger_timer.cancel()
         sock = self.socket
-        if reason in ("producerFinished", "peer closed"):
+        if reason == "producerFinished":
             _drain_quietly(sock)
         try:
             sock.close()

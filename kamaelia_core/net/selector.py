@@ -240,7 +240,12 @@ class Selector(Component):
             reg = _Registration(self, sock, fd)
             self._by_sock[sock] = reg
             self._by_fd[fd] = reg
-        if reg.targets[kind] != target:
+        if not arm:  # remembered for later (newCSA's SendReady): no outbox, no link yet
+            if reg.targets[kind] is None:
+                reg.targets[kind] = target
+            self._watch(reg)
+            return
+        if reg.targets[kind] != target or reg.names[kind] is None:
             if reg.names[kind] is not None:
                 delete_outbox(self, reg.names[kind], reg.links[kind])
             name = add_outbox(self, f"{_KINDS[kind]}Notify")
@@ -248,7 +253,7 @@ class Selector(Component):
             reg.targets[kind] = target
             reg.links[kind] = self.link((self, name), target)
             reg.boxes[kind] = self.outboxes[name]
-        reg.armed[kind] = reg.armed[kind] or arm
+        reg.armed[kind] = True
         self._watch(reg)
 
     def _remove(self, sock: Any, kind: int) -> None:

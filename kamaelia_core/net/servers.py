@@ -22,7 +22,7 @@ from typing import Any
 
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
-from kamaelia_core.net._boxes import add_outbox, delete_outbox
+from kamaelia_core.net._boxes import add_outbox, delete_outbox, forget_child
 from kamaelia_core.net.csa import ConnectedSocketAdapter
 from kamaelia_core.net.tcpserver import DEFAULT_HOST, TCPServer
 
@@ -44,27 +44,39 @@ def accepts_peer_info(factory: Callable[..., Any]) -> bool:
     return all(key in names for key in PEER_KEYS)
 
 
-def peer_info(sock: Any, port: int) -> dict[str, Any]:
-    """The four peer keywords for ``sock`` (Kamaelia's fallbacks when the socket has gone)."""
-    try:
-        peer, peerport = sock.getpeername()[:2]
-    except OSError:
-        peer, peerport = "0.0.0.0", 0
-    try:
-        localip, localport = sock.getsockname()[:2]
-    except OSError:
-        localip, localport = DEFAULT_HOST, port
-    return {"peer": peer, "peerport": peerport, "localip": localip, "localport": localport}
+def peer_info(sock: Any, port: int, peer: Any = None, host: str | None = None) -> dict[str, Any]:
+    """The four peer keywords for ``sock`` (Kamaelia's fallbacks when the socket has gone).
+
+    Args:
+        sock: The connected socket.
+        port: The server's port (the local port).
+        peer: ``(host, port)`` of the peer when already known (no system call then).
+        host: The listening address when it is a specific one (no system call then).
+    """
+    if peer is None:
+        try:
+            peer = sock.getpeername()[:2]
+        except OSError:
+            peer = ("0.0.0.0", 0)
+    if host and host not in ("0.0.0.0", "::", ""):
+        localip, localport = host, port
+    else:
+        try:
+            localip, localport = sock.getsockname()[:2]
+        except OSError:
+            localip, localport = DEFAULT_HOST, port
+    return {"peer": peer[0], "peerport": peer[1], "localip": localip, "localport": localport}
 
 
 class _Connection:
-    __slots__ = ("csa", "csa_box", "handler", "handler_box")
+    __slots__ = ("csa", "csa_box", "handler", "handler_box", "links")
 
     def __init__(self, csa: Component, handler: Component, handler_box: str, csa_box: str):
         self.csa = csa
         self.handler = handler
         self.handler_box = handler_box
         self.csa_box = csa_box
+        self.links: list[Any] = []
 
 
 class ServerCore(Component):
@@ -153,19 +165,26 @@ class ServerCore(Component):
     def handleNewConnection(self, newCSAMessage: ipc.newCSA) -> None:
         """Wire a handler to the new CSA and start both."""
         csa = newCSAMessage.csa
-        info = peer_info(newCSAMessage.sock, self.port) if self._with_peer else {}
+        info = {}
+        if self._with_peer:
+            known = getattr(csa, "peer", None)
+            info = peer_info(newCSAMessage.sock, self.port, known, self.host)
         handler = self.mkProtocolHandler(**info)
         to_handler = add_outbox(self, "_toHandler")
-        to_csa = add_outbox(self, "_toCSA")
-        self.link((csa, "outbox"), (handler, "inbox"))
-        self.link((handler, "outbox"), (csa, "inbox"))
-        self.link((self, to_handler), (handler, "control"))
-        self.link((self, to_csa), (csa, "control"))
-        self.link((handler, "signal"), (csa, "control"))
+        conn = _Connection(csa, handler, to_handler, "")
+        link = self.link
+        conn.links = [
+            link((self, to_handler), (handler, "control")),
+            None,  # the outbox to the CSA's control, made when first needed
+            link((csa, "outbox"), (handler, "inbox")),
+            link((handler, "outbox"), (csa, "inbox")),
+            link((handler, "signal"), (csa, "control")),
+        ]
         if "serversignal" in handler.outboxes:
-            self.link((handler, "serversignal"), (self, "control"))
-        self.connections[csa] = _Connection(csa, handler, to_handler, to_csa)
-        self.addChildren(csa, handler)
+            conn.links.append(link((handler, "serversignal"), (self, "control")))
+        self.connections[csa] = conn
+        # The CSA stays the TCPServer's child (that is who spawned it); the handler is ours.
+        self.addChildren(handler)
         handler._callOnCloseDown.append(lambda: self._note_handler_end(csa, handler))
         csa.activate(self.scheduler)
         handler.activate(self.scheduler)
@@ -179,7 +198,14 @@ class ServerCore(Component):
         if conn is None or csa._isStopped():
             return
         message = ipc.shutdownMicroprocess(csa) if crashed else ipc.producerFinished(self)
-        self.send(message, conn.csa_box)
+        self.send(message, self._to_csa(conn))
+
+    def _to_csa(self, conn: _Connection) -> str:
+        """The private outbox to the CSA's control, made on first use."""
+        if not conn.csa_box:
+            conn.csa_box = add_outbox(self, "_toCSA")
+            conn.links[1] = self.link((self, conn.csa_box), (conn.csa, "control"))
+        return conn.csa_box
 
     def handleClosedCSA(self, shutdownCSAMessage: ipc.shutdownCSA) -> None:
         """Tell the handler its connection closed and forget both."""
@@ -187,11 +213,14 @@ class ServerCore(Component):
         if conn is None:
             return
         self.send(ipc.socketShutdown(self), conn.handler_box)
-        self.send(ipc.shutdownMicroprocess(conn.csa), conn.csa_box)
-        delete_outbox(self, conn.handler_box)
-        delete_outbox(self, conn.csa_box)
-        self.removeChild(conn.handler)
-        self.removeChild(conn.csa)
+        if not conn.csa._isStopped():
+            self.send(ipc.shutdownMicroprocess(conn.csa), self._to_csa(conn))
+        delete_outbox(self, conn.handler_box, conn.links[0])
+        if conn.csa_box:
+            delete_outbox(self, conn.csa_box, conn.links[1])
+        for linkage in conn.links[2:]:
+            self.unlink(thelinkage=linkage)
+        forget_child(self, conn.handler)
 
 
 class SimpleServer(ServerCore):

@@ -33,6 +33,7 @@ from typing import Any
 
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
+from kamaelia_core.net._boxes import forget_child
 from kamaelia_core.net.csa import ConnectedSocketAdapter, describe_error
 from kamaelia_core.net.selector import Selector
 
@@ -156,6 +157,7 @@ class TCPServer(Component):
         self.listenport = self.port
         self.host = host
         self.socket_handlers: dict[ConnectedSocketAdapter, Any] = {}
+        self._feedback_links: dict[ConnectedSocketAdapter, Any] = {}
         self.accepted = 0
         self._listening = True
         self._pending = False
@@ -207,7 +209,7 @@ class TCPServer(Component):
         accept = self.listener.accept
         for _ in range(self.accepts_per_turn):
             try:
-                sock, _address = accept()
+                sock, address = accept()
             except (BlockingIOError, InterruptedError):
                 self._pending = False
                 return
@@ -220,13 +222,15 @@ class TCPServer(Component):
                     self.scheduler.call_later(_ACCEPT_RETRY, self._retry_accept)  # type: ignore[union-attr]
                     return
                 raise
-            self.createConnectedSocket(sock)
+            self.createConnectedSocket(sock, address)
 
     def _retry_accept(self) -> None:
         self._pending = True
         self.unpause()
 
-    def createConnectedSocket(self, sock: socket.socket) -> ConnectedSocketAdapter:
+    def createConnectedSocket(
+        self, sock: socket.socket, address: Any = None
+    ) -> ConnectedSocketAdapter:
         """Wrap an accepted socket in a CSA and announce it (seed: the per-connection flow)."""
         sock.setblocking(False)
         if self.nodelay:
@@ -234,11 +238,12 @@ class TCPServer(Component):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             except OSError as exc:
                 log.debug("TCP_NODELAY not set: %s", describe_error(exc))
-        csa = self.CSA(sock, self.selectorService)
+        peer = (address[0], address[1]) if isinstance(address, tuple) else None
+        csa = self.CSA(sock, self.selectorService, peer=peer)
         self.socket_handlers[csa] = sock
         self.accepted += 1
         self.addChildren(csa)
-        self.link((csa, "CreatorFeedback"), (self, "_feedbackFromCSA"))
+        self._feedback_links[csa] = self.link((csa, "CreatorFeedback"), (self, "_feedbackFromCSA"))
         self.send(ipc.newCSA(self, (csa, sock)), "_selectorSignal")
         self.send(ipc.newCSA(self, csa, sock), "protocolHandlerSignal")
         return csa
@@ -265,7 +270,8 @@ class TCPServer(Component):
         self.send(ipc.removeWriter(self, sock), "_selectorSignal")
         self.send(ipc.shutdownCSA(self, (csa, sock)), "_selectorSignal")
         self.send(ipc.shutdownCSA(self, csa), "protocolHandlerSignal")
-        self.removeChild(csa)
+        self.unlink(thelinkage=self._feedback_links.pop(csa, None))
+        forget_child(self, csa)
 
     def _control(self, message: Any) -> None:
         if isinstance(message, (ipc.producerFinished, ipc.shutdownMicroprocess)):

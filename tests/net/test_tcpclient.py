@@ -1,0 +1,79 @@
+"""TCPClient: non-blocking connect, data both ways, clear endings."""
+
+from __future__ import annotations
+
+import pytest
+
+from kamaelia_core import ipc
+from kamaelia_core.net import ServerCore, TCPClient
+from kamaelia_core.util.collector import Collector
+from kamaelia_core.util.echo import Echo
+from tests.net.conftest import drive
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def client_with_sink(sched, port: int, **kw):
+    client = TCPClient("127.0.0.1", port, **kw)
+    sink = Collector()
+    sink.link((client, "outbox"), (sink, "inbox"))
+    sink.link((client, "signal"), (sink, "control"))
+    return client, sink
+
+
+def test_round_trip_through_an_echo_server_then_producerFinished(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    client, sink = client_with_sink(sched, server.port)
+    client._deliver(b"sent before connecting", "inbox")
+    for comp in (server, client, sink):
+        sched.activate(comp)
+    drive(sched, lambda: b"".join(sink.collected) == b"sent before connecting")
+    assert client.connectedSocket is not None
+    assert repr(client).endswith("connected>")
+    client._deliver(ipc.producerFinished(), "control")
+    drive(sched, lambda: client.state == "finished")
+    drive(sched, lambda: sink.state == "finished")
+    assert client.reason == "producerFinished"
+    drive(sched, lambda: not server.connections)
+
+
+def test_refused_connection_is_reported_clearly(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    port = server.port
+    server.server.stop()  # nobody listens there any more
+    client, sink = client_with_sink(sched, port)
+    sched.activate(client)
+    sched.activate(sink)
+    drive(sched, lambda: client.state == "finished")
+    want = f"connection to 127.0.0.1:{port} failed: ECONNREFUSED (Connection refused)"
+    assert client.reason == want
+    drive(sched, lambda: sink.state == "finished")
+
+
+def test_unresolvable_host_is_reported(sched):
+    client = TCPClient("no such host.invalid", 80)
+    sched.activate(client)
+    drive(sched, lambda: client.state == "finished")
+    assert client.reason.startswith("cannot resolve 'no such host.invalid'")
+
+
+def test_server_closing_ends_the_client(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    client, sink = client_with_sink(sched, server.port)
+    for comp in (server, client, sink):
+        sched.activate(comp)
+    drive(sched, lambda: server.connections)
+    server._deliver(ipc.shutdownMicroprocess(), "control")
+    drive(sched, lambda: client.state == "finished")
+    assert client.reason == "peer closed"
+
+
+def test_shutdownMicroprocess_closes_at_once(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    client, sink = client_with_sink(sched, server.port)
+    for comp in (server, client, sink):
+        sched.activate(comp)
+    drive(sched, lambda: client.connectedSocket is not None)
+    client._deliver(ipc.shutdownMicroprocess(), "control")
+    drive(sched, lambda: client.state == "finished")
+    assert client.reason == "shutdownMicroprocess"
