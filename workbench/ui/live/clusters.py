@@ -323,10 +323,18 @@ class ClusterLayout:
                 continue
             if stack is None:
                 first = members[0]
+                title = self._title(first)
                 stack = LiveNodeItem(
-                    0, self._title(first), "", "Internet" if kind == "connection" else "Util",
-                    first.inboxes, first.outboxes,
-                )  # fmt: skip
+                    0,
+                    f"{title} \u00d7 0000",
+                    "",
+                    "Internet" if kind == "connection" else "Util",
+                    first.inboxes,
+                    first.outboxes,
+                )  # fmt: skip  (sized for the count, then titled)
+                stack.set_title(title)
+                width = max(cluster.columns.get(kind, 0.0), stack.width)
+                cluster.columns[kind] = width
                 stack.node_id = f"stack:{cluster.owner_id}:{kind}"
                 stack.make_expandable(self.on_expand)
                 self.scene.addItem(stack)

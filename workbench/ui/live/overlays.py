@@ -51,6 +51,8 @@ class LegendWidget(_Pinned):
         self.setFixedSize(214, 200)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.place()
+        self.show()
+        self.raise_()
 
     def place(self) -> None:
         """Top right corner."""
@@ -138,6 +140,7 @@ class BannerWidget(_Pinned):
         self.setFixedSize(int(bold.horizontalAdvance(title) + sub.horizontalAdvance(text) + 56), 30)
         self.place()
         self.show()
+        self.raise_()
         self.update()
 
     def place(self) -> None:

@@ -1,0 +1,137 @@
+"""Offscreen screenshots of the live view in the real MainWindow (used by bench/liveview.py).
+
+Opens the echo example, runs it, opens loopback clients with the toolbar's traffic generator and
+grabs the window at chosen moments: connections appearing, three live, one closing, and a flood
+in high-rate mode. The pictures go to assets/screens/.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QSettings
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "assets" / "examples" / "echo_server.kgraph.json"
+
+
+def spin(app: QApplication, seconds: float, until: Callable[[], bool] | None = None) -> bool:
+    """Run the Qt loop for ``seconds`` (or until ``until()``); True when the condition held."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        if until is not None and until():
+            return True
+    return until is None
+
+
+def make_window(app: QApplication, theme: str = "dark"):
+    """A MainWindow at 1600x1000 with the echo example open, settings in a temp dir."""
+    from workbench.model import Catalog
+    from workbench.ui.main_window import MainWindow
+
+    tmp = Path(tempfile.mkdtemp(prefix="kw-screens-"))
+    settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Catalog.discover(), settings=settings, autosave_dir=tmp / "auto")
+    window.ask_save_changes = lambda: "discard"
+    window.resize(1600, 1000)
+    window.set_theme(theme)
+    window.show()
+    window.open_file(str(EXAMPLE))
+    spin(app, 0.2)
+    return window
+
+
+def fit(app: QApplication, window) -> None:
+    """Fit the canvas on the running graph."""
+    window.view.fit_all()
+    spin(app, 0.05)
+
+
+def capture_strip(out: Path, theme: str = "dark") -> list[Path]:
+    """Grab connections appearing, three live and one closing; returns the files written."""
+    from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
+
+    app = QApplication.instance() or QApplication([])
+    window = make_window(app, theme)
+    live = window.live
+    window.run_graph()
+    spin(app, 2, lambda: bool(window.run.session and server_ports(window.run.session.scheduler)))
+    window.speed_slider.setValue(54)  # 0.25x slow motion
+    live.set_clients(3)
+    session = window.run.session
+    port = server_ports(session.scheduler)[0]
+    plan = TrafficPlan(clients=3, lines=40, rate=1.2, connect_rate=2.5, hold=None, duration=60)
+    live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
+    ctl = live.controller
+    written = []
+    spin(app, 4, lambda: len(ctl.entities_of_kind("connection")) >= 2)
+    fit(app, window)
+    spin(app, 0.25)
+    written.append(_grab(window, out / f"live_{theme}_1_connecting.png"))
+    spin(app, 6, lambda: len(ctl.entities_of_kind("connection")) == 3)
+    spin(app, 1.6)
+    fit(app, window)
+    _select_a_data_row(window)
+    spin(app, 0.4)
+    written.append(_grab(window, out / f"live_{theme}_2_three_live.png"))
+    live.traffic.close_client(2)
+    spin(app, 3, lambda: any(e.closing for e in ctl.entities_of_kind("connection")))
+    spin(app, 0.35)
+    written.append(_grab(window, out / f"live_{theme}_3_closing.png"))
+    live.stop_traffic()
+    window.shutdown()
+    window.close()
+    return written
+
+
+def capture_highrate(out: Path, clients: int = 137) -> Path:
+    """A flood from ``clients`` ping-pong clients: stacks, rates and the high-rate banner."""
+    from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
+
+    app = QApplication.instance() or QApplication([])
+    window = make_window(app, "dark")
+    live = window.live
+    window.run_graph()
+    spin(app, 2, lambda: bool(window.run.session and server_ports(window.run.session.scheduler)))
+    session = window.run.session
+    port = server_ports(session.scheduler)[0]
+    plan = TrafficPlan(clients=clients, lines=100_000, rate=0, connect_rate=0, hold=None,
+                       duration=60)  # fmt: skip
+    live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
+    live.set_clients(clients)
+    ctl = live.controller
+
+    def flooded() -> bool:
+        return ctl.mode == "high-rate" and len(ctl.entities_of_kind("connection")) >= clients
+
+    spin(app, 8, flooded)
+    spin(app, 1.2)
+    fit(app, window)
+    spin(app, 0.6)
+    path = _grab(window, out / "live_dark_4_highrate.png")
+    live.stop_traffic()
+    window.shutdown()
+    window.close()
+    return path
+
+
+def _select_a_data_row(window) -> None:
+    dock = window.live.log_dock
+    model = dock.model
+    for i in range(len(model.shown) - 1, -1, -1):
+        row = model.shown[i]
+        if row.type == "bytes" and row.box == "outbox" and "CSA" in row.source:
+            dock.table.selectRow(i)
+            window.live.controller.select_event(row)
+            return
+
+
+def _grab(window, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(path))
+    return path
