@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -369,24 +370,23 @@ def phase_churn(port: int, duration: float, concurrency: int = 32, cap: int = 15
     return {"cps": completed / elapsed, "errors": errors, "completed": completed, "why": reasons}
 
 
-def phase_idle(port: int, count: int, server_pid: int, hold: float) -> dict:
-    """Hold ``count`` idle connections, measure the server's CPU, then verify each one."""
+def phase_idle(port: int, count: int, pid: int, hold: float) -> dict:
+    """Hold ``count`` connections: serve each once, measure the server's CPU while they sit
+    idle, then verify each one again with a round trip."""
     socks, failed = _open(port, count, timeout=20)
     try:
-        start = process_cpu_seconds(server_pid)
+        _verify(socks)  # every connection accepted and served before the idle measurement
+        start = process_cpu_seconds(pid)
         time.sleep(hold)
-        cpu = 100.0 * (process_cpu_seconds(server_pid) - start) / hold
-        verified = 0
-        if socks:
-            result = _verify(socks)
-            verified = result
+        cpu = 100.0 * (process_cpu_seconds(pid) - start) / hold
+        verified = _verify(socks) if socks else 0
         return {"held": len(socks), "failed": failed, "verified": verified, "cpu": cpu}
     finally:
         for sock in socks.values():
             sock.close()
 
 
-def _verify(socks: dict[int, socket.socket], timeout: float = 15.0) -> int:
+def _verify(socks: dict[int, socket.socket], timeout: float = 8.0) -> int:
     ep = select.epoll()
     got = dict.fromkeys(socks, 0)
     waiting = set()
@@ -433,43 +433,34 @@ def loadgen(phase: dict) -> dict:
 # --- the orchestrator -----------------------------------------------------------------------
 
 
-def bench_server(kind: str, args: argparse.Namespace, kpython: str | None) -> dict:
+def run_phases(kinds: list[str], args: argparse.Namespace, kpython: str | None) -> dict:
+    """Every phase for every server, phase by phase, so background noise hits all alike."""
     server_cpu, load_cpu = (cpus()[0], cpus()[1]) if len(cpus()) > 1 else (None, None)
-    results: dict = {}
+    results: dict[str, dict] = {kind: {} for kind in kinds}
 
-    def with_server(fn):
+    def with_server(kind: str, fn):
         server = Server(kind, server_cpu, kpython)
         try:
             return fn(server)
         finally:
             server.stop()
 
-    results["idle_cpu"] = with_server(lambda s: s.cpu_percent(args.hold))
+    def load(phase: dict):
+        return lambda s: run_loadgen(load_cpu, {**phase, "port": s.port, "pid": s.proc.pid})
+
+    def idle_cpu(server: Server) -> float:
+        return server.cpu_percent(args.hold)
+
+    phases: list[tuple[str, Callable[[Server], object]]] = [("idle_cpu", idle_cpu)]
     for conns in (1, 100, 1000):
-        phase = {"kind": "rt", "conns": conns, "duration": args.duration}
-        results[f"rt{conns}"] = with_server(
-            lambda s, p=phase: run_loadgen(load_cpu, {**p, "port": s.port})
-        )
-        sys.stderr.write(f"  {kind} rt{conns}: {results[f'rt{conns}']}\n")
-    results["churn"] = with_server(
-        lambda s: run_loadgen(
-            load_cpu, {"kind": "churn", "port": s.port, "duration": args.duration}
-        )
-    )
-    sys.stderr.write(f"  {kind} churn: {results['churn']}\n")
-    results["idle"] = with_server(
-        lambda s: run_loadgen(
-            load_cpu,
-            {
-                "kind": "idle",
-                "port": s.port,
-                "count": args.idle,
-                "pid": s.proc.pid,
-                "hold": args.hold,
-            },
-        )
-    )
-    sys.stderr.write(f"  {kind} idle: {results['idle']}\n")
+        rt = {"kind": "rt", "conns": conns, "duration": args.duration}
+        phases.append((f"rt{conns}", load(rt)))
+    phases.append(("churn", load({"kind": "churn", "duration": args.duration})))
+    phases.append(("idle", load({"kind": "idle", "count": args.idle, "hold": args.hold})))
+    for name, fn in phases:
+        for kind in kinds:
+            results[kind][name] = with_server(kind, fn)
+            sys.stderr.write(f"  {name} {kind}: {results[kind][name]}\n")
     return results
 
 
@@ -551,11 +542,8 @@ def main() -> None:
     kpython = ensure_kamaelia() if "kamaelia" in kinds else None
     if "kamaelia" in kinds and kpython is None:
         kinds.remove("kamaelia")
-    results = {}
     started = time.monotonic()
-    for kind in kinds:
-        sys.stderr.write(f"{kind}...\n")
-        results[kind] = bench_server(kind, args, kpython)
+    results = run_phases(kinds, args, kpython)
     print(report(results, args.idle))
     print(f"\n(total {time.monotonic() - started:.0f} s; CPUs {cpus()}; pid {os.getpid()})")
 
