@@ -20,9 +20,10 @@ VALUE_LIMIT = 80
 """Longest value text kept for a message (characters)."""
 
 _CHEAP = (bytes, str, int, float, bool, type(None))
-_BY_REFERENCE = frozenset({int, float, bool, type(None), complex})
-"""Exact types kept by reference with no check at all (immutable and small)."""
-_now = time.monotonic
+BY_REFERENCE = frozenset({int, float, bool, type(None), complex})
+"""Exact message types an event keeps by reference with no further check (immutable, small)."""
+monotonic = time.monotonic
+"""The clock events are stamped with."""
 
 
 class Event(NamedTuple):
@@ -78,7 +79,7 @@ class _Rendered(str):
     __slots__ = ()
 
 
-def _capture(message: Any) -> Any:
+def capture(message: Any) -> Any:
     """Keep immutable messages by reference (rendered at drain time); render the rest now."""
     if isinstance(message, _CHEAP):
         if isinstance(message, (bytes, str)) and len(message) > VALUE_LIMIT:
@@ -106,11 +107,13 @@ class Tap:
             raise ValueError(f"a tap needs room for at least one event, not {capacity}")
         self.capacity = capacity
         self._ring: deque[tuple] = deque(maxlen=capacity)
-        self._append = self._ring.append
-        self._next_seq = itertools.count(1).__next__
+        self.append = self._ring.append
+        """Append a raw event tuple (the boxes' inlined delivery recording uses it)."""
+        self.next_seq = itertools.count(1).__next__
+        """The next sequence number (the boxes' inlined delivery recording uses it)."""
         self._drained = 0
         self._last_drained_seq = 0
-        self.delivered = _delivery_recorder(self._append, self._next_seq)
+        self.delivered = _delivery_recorder(self.append, self.next_seq)
 
     @property
     def emitted(self) -> int:
@@ -137,17 +140,17 @@ class Tap:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """Record one event (called by the engine)."""
-        self._append(
+        self.append(
             (
-                self._next_seq(),
-                _now(),
+                self.next_seq(),
+                monotonic(),
                 kind,
                 comp,
                 box,
                 sink,
                 sink_box,
                 None if message is None else message.__class__,
-                _capture(message),
+                capture(message),
                 extra,
             )
         )
@@ -171,9 +174,9 @@ class Tap:
 
 def _delivery_recorder(append: Any, next_seq: Any) -> Any:
     """A ``delivered(comp, box, sink, sink_box, message)`` bound to one ring, with no lookups."""
-    now = _now
-    by_reference = _BY_REFERENCE
-    capture = _capture
+    now = monotonic
+    by_reference = BY_REFERENCE
+    render = capture
 
     def delivered(comp: Any, box: str, sink: Any, sink_box: str, message: Any) -> None:
         cls = message.__class__
@@ -187,7 +190,7 @@ def _delivery_recorder(append: Any, next_seq: Any) -> Any:
                 sink,
                 sink_box,
                 cls,
-                message if cls in by_reference else capture(message),
+                message if cls in by_reference else render(message),
                 None,
             )
         )

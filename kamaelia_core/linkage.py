@@ -12,6 +12,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from kamaelia_core.errors import BadInbox, BoxAlreadyLinkedToDestination, noSpaceInBox
+from kamaelia_core.instrument import BY_REFERENCE, capture, monotonic
 
 if TYPE_CHECKING:
     from kamaelia_core.component import Component
@@ -78,8 +79,22 @@ class Box:
         storage.append(message)
         if sched is not None:
             tap = sched.tap
-            if tap is not None:
-                tap.delivered(sender, sender_box, owner, self.name, message)
+            if tap is not None:  # Tap.delivered, inlined: this is the hottest line with a tap
+                cls = message.__class__
+                tap.append(
+                    (
+                        tap.next_seq(),
+                        monotonic(),
+                        "delivered",
+                        sender,
+                        sender_box,
+                        owner,
+                        self.name,
+                        cls,
+                        message if cls in BY_REFERENCE else capture(message),
+                        None,
+                    )
+                )
             if owner._asleep:
                 sched._wake(owner)
             else:
