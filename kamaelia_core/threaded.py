@@ -182,6 +182,13 @@ class ThreadedComponent(Component):
             self._thread_waiting = False
         self._thread_wakeup.clear()
 
+    def unpause(self) -> None:
+        """Wake the scheduler-side shuttle (safe from the thread: it goes through the reactor)."""
+        if self._in_thread():
+            self._poke()
+        else:
+            Component.unpause(self)
+
     def link(
         self,
         source: tuple[Component, str],
