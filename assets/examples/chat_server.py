@@ -61,6 +61,8 @@ class StopWhenDone(Component):
         super().__init__()
         self.watched, self.seconds = watched, seconds
         self.expired = False
+        for comp in watched:
+            comp._callOnCloseDown.append(self.unpause)  # wake me when it ends
 
     def main(self):
         self.scheduler.call_later(self.seconds, self._expire)

@@ -43,6 +43,8 @@ class StopWhenDone(Component):
     def __init__(self, watched: list[Component], seconds: float) -> None:
         super().__init__()
         self.watched, self.seconds, self.expired = watched, seconds, False
+        for comp in watched:
+            comp._callOnCloseDown.append(self.unpause)  # wake me when it ends
 
     def main(self):
         self.scheduler.call_later(self.seconds, self._expire)
