@@ -6,6 +6,7 @@ TCP stack (``kamaelia_core.net``).
 """
 
 from kamaelia_core import ipc
+from kamaelia_core.adaptive import AdaptiveCommsComponent, AdaptiveComponent
 from kamaelia_core.cat import CoordinatingAssistantTracker
 from kamaelia_core.component import Component, component
 from kamaelia_core.errors import (
@@ -22,8 +23,16 @@ from kamaelia_core.ipc import (
 )
 from kamaelia_core.linkage import Linkage
 from kamaelia_core.scheduler import Scheduler, WaitComplete, run_components
+from kamaelia_core.threaded import (
+    ThreadedAdaptiveComponent,
+    ThreadedComponent,
+    threadedadaptivecommscomponent,
+    threadedcomponent,
+)
 
 __all__ = [
+    "AdaptiveCommsComponent",
+    "AdaptiveComponent",
     "AxonException",
     "BoxAlreadyLinkedToDestination",
     "Component",
@@ -32,6 +41,8 @@ __all__ = [
     "Linkage",
     "Scheduler",
     "Tap",
+    "ThreadedAdaptiveComponent",
+    "ThreadedComponent",
     "WaitComplete",
     "component",
     "ipc",
@@ -41,4 +52,6 @@ __all__ = [
     "run_components",
     "shutdown",
     "shutdownMicroprocess",
+    "threadedadaptivecommscomponent",
+    "threadedcomponent",
 ]
