@@ -199,7 +199,7 @@ class ClusterLayout:
         return QPointF(right, top + index * ROW_PITCH)
 
     # -- items ------------------------------------------------------------------------------
-    def _make_item(self, ent: Entity, cluster: Cluster | None) -> LiveNodeItem:
+    def _make_item(self, ent: Entity, cluster: Cluster | None, adopt: bool = True) -> LiveNodeItem:
         item = LiveNodeItem(
             ent.cid,
             self._title(ent),
@@ -216,7 +216,7 @@ class ClusterLayout:
         item.set_state("closing" if ent.closing else ent.state)
         self.scene.addItem(item)
         item.setPos(self.position(ent))
-        if cluster is not None and cluster.group is not None and ent.kind != "service":
+        if adopt and cluster is not None and cluster.group is not None and ent.kind != "service":
             cluster.group.add_member(item)
         ent.item = item
         return item
@@ -298,9 +298,14 @@ class ClusterLayout:
         for key in list(cluster.stacks):
             stack = cluster.stacks.pop(key)
             self._drop_stack(stack)
-        for ent in rows:
-            if ent.item is None:
-                self._make_item(ent, cluster)
+        made = [self._make_item(ent, cluster, adopt=False) for ent in rows if ent.item is None]
+        group = cluster.group
+        if group is not None and made:
+            for item in made:  # GroupItem.add_member refits per item: adopt all, refit once
+                group.members.append(item)
+                item.group = group
+                item.setVisible(not group.collapsed)
+            group.member_moved()
 
     def _drop_stack(self, stack: LiveNodeItem) -> None:
         self.on_item_removed(stack)

@@ -84,6 +84,7 @@ class LiveController(QObject):
         self.links = LiveLinks(scene, self._resolve, session.component)
         self.layout = ClusterLayout(scene, self._on_expand, collapse_at)
         self.layout.on_item_removed = self.links.item_removed
+        self.links.hidden_rule = self._hide_link
         built = getattr(session, "built", None)
         self.layout.templates = dict(built.templates) if built is not None else {}
         self.tokens = TokenLayerItem()
@@ -349,6 +350,21 @@ class LiveController(QObject):
             self.neighbours.pop(ent.cid, None)
         if gone:
             self.links.flush()
+
+    def _hide_link(self, src: Entity | None, dst: Entity | None) -> bool:
+        """Links not drawn: per-connection components to a service (the Selector), and, in a
+        crowded cluster the user expanded, rows to anything outside their row (1,000 feedback
+        loops to the TCPServer would cover the canvas). Their ports stay filled."""
+        if src is None or dst is None:
+            return False
+        rows = ("connection", "handler")
+        if dst.kind == "service" and src.kind in rows:
+            return True
+        for a, b in ((src, dst), (dst, src)):
+            crowded = a.cluster is not None and len(a.cluster.rows) > self.layout.collapse_at
+            if crowded and a.kind in rows and b.kind not in rows:
+                return True
+        return False
 
     def _resolve(self, cid: int) -> tuple[Entity | None, Any]:
         ent = self.entities.get(cid)

@@ -64,6 +64,9 @@ class LiveLinks:
         self.member_of: dict[EntityKey, tuple[PortItem, PortItem]] = {}
         self.by_item: dict[LinkItem, DisplayLink] = {}
         self.dirty: set[EntityKey] = set()
+        self.by_cid: dict[int, set[EntityKey]] = {}
+        self.hidden_rule: Callable[[Any, Any], bool] = lambda src, dst: False
+        """(source entity, sink entity) -> True when their linkage is not drawn."""
         self._routes: dict[EntityKey, list[DisplayLink]] = {}
         self._serial = 0
 
@@ -72,19 +75,25 @@ class LiveLinks:
         """A linkage was made."""
         self.links[key] = passthrough
         self.dirty.add(key)
+        self.by_cid.setdefault(key[0], set()).add(key)
+        self.by_cid.setdefault(key[2], set()).add(key)
 
     def remove(self, key: EntityKey) -> None:
         """A linkage was removed."""
         self.links.pop(key, None)
         self.dirty.discard(key)
+        for cid in (key[0], key[2]):
+            keys = self.by_cid.get(cid)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self.by_cid[cid]
         self._leave(key)
         self._routes.clear()
 
     def touch_cid(self, cid: int) -> None:
         """Re-resolve every linkage of ``cid`` (its item appeared or changed)."""
-        for key in self.links:
-            if key[0] == cid or key[2] == cid:
-                self.dirty.add(key)
+        self.dirty.update(self.by_cid.get(cid, ()))
 
     def item_removed(self, item: Any) -> None:
         """``item`` is leaving the scene: drop the display links touching it."""
@@ -120,13 +129,7 @@ class LiveLinks:
         dst_ent, dst_item = self.resolve(dcid)
         sp = _port(src_item, sbox, "in" if passthrough == 1 else "out")
         dp = _port(dst_item, dbox, "out" if passthrough == 2 else "in")
-        hidden = (
-            dst_ent is not None
-            and dst_ent.kind == "service"
-            and src_ent is not None
-            and src_ent.kind in ("connection", "handler")
-        )
-        return sp, dp, hidden
+        return sp, dp, self.hidden_rule(src_ent, dst_ent)
 
     def _join(self, key: EntityKey) -> None:
         sp, dp, hidden = self._ports(key)
@@ -242,6 +245,7 @@ class LiveLinks:
         for key in list(self.member_of):
             self._leave(key)
         self.links.clear()
+        self.by_cid.clear()
         self.dirty.clear()
         self._routes.clear()
 
