@@ -261,7 +261,11 @@ class Scheduler:
                         continue
                     ran += 1
                     if value.__class__ is not int and value is not None and value is not True:
-                        self._special(comp, value)
+                        try:
+                            self._special(comp, value)
+                        except Exception as exc:  # e.g. a yielded newComponent that cannot start
+                            self._crash(comp, exc)
+                            continue
                     if comp._pause_req:
                         comp._pause_req = False
                         comp._asleep = True

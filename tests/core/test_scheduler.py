@@ -314,3 +314,24 @@ def test_manual_clock_cannot_go_back():
     clock = ManualClock()
     with pytest.raises(ValueError):
         clock.advance(-1)
+
+
+def test_a_yield_the_scheduler_cannot_honour_crashes_the_component_not_the_scheduler(sched):
+    other = Scheduler()
+    try:
+        taken = Idle()
+        other.activate(taken)
+
+        class Spawner(Component):
+            def main(self):
+                yield newComponent(taken)
+
+        spawner, bystander = Spawner(), Emitter([1])
+        sink = Sink()
+        bystander.link((bystander, "outbox"), (sink, "inbox"))
+        run_until_idle(spawner, bystander, sink, scheduler=sched)
+        assert spawner.state == "crashed"
+        assert isinstance(spawner.crash, RuntimeError)
+        assert sink.got == [1]
+    finally:
+        other.close()
