@@ -49,8 +49,8 @@ class Reactor:
         self._wake_lock = threading.Lock()
         self._wake_pending = False
         self._cross_thread: list[Callable[[], None]] = []
-        self.register(self._wake_r, READ, self._drain_wakeups)
         self.closed = False
+        self.register(self._wake_r, READ, self._drain_wakeups)
 
     def __len__(self) -> int:
         """How many descriptors are watched, not counting the internal wake-up pipe."""
@@ -115,16 +115,23 @@ class Reactor:
         return fd_of(fileobj) in self._callbacks
 
     def call_soon_threadsafe(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` in the reactor's thread at the next poll; callable from any thread."""
+        """Run ``callback`` in the reactor's thread at the next poll; callable from any thread.
+
+        Once the reactor is closed the callback is dropped: its wake-up pipe is gone, and its
+        descriptor number may already belong to someone else.
+        """
         with self._wake_lock:
+            if self.closed:
+                log.debug("reactor closed: dropping cross-thread callback %r", callback)
+                return
             self._cross_thread.append(callback)
             if self._wake_pending:
                 return
             self._wake_pending = True
-        try:
-            os.write(self._wake_w, b"\0")
-        except BlockingIOError:
-            pass  # the pipe is full of wake-ups already: the reader will come
+            try:
+                os.write(self._wake_w, b"\0")
+            except BlockingIOError:
+                pass  # the pipe is full of wake-ups already: the reader will come
 
     def _drain_wakeups(self, fd: int, events: int) -> None:
         try:
@@ -157,9 +164,10 @@ class Reactor:
 
     def close(self) -> None:
         """Release the epoll set and the wake-up pipe."""
-        if self.closed:
-            return
-        self.closed = True
+        with self._wake_lock:
+            if self.closed:
+                return
+            self.closed = True
         if self._epoll is not None:
             self._epoll.close()
         else:

@@ -85,3 +85,22 @@ def test_socket_readiness_callbacks_register_modify_unregister():
         b.close()
         r.close()
         r.close()
+
+
+def test_wakes_after_close_are_dropped_not_written_to_a_reused_descriptor():
+    import os
+
+    sched = Scheduler()
+    wake_w = sched.io._wake_w
+    sched.close()
+    pipes = [os.pipe() for _ in range(3)]  # descriptor numbers get reused at once
+    try:
+        assert any(wake_w in pair for pair in pipes)
+        sched.stop()  # from a host's teardown: must not raise EBADF
+        sched.io.call_soon_threadsafe(lambda: None)
+        for r, _ in pipes:
+            assert not readable(r, 0), "a stray wake-up byte landed in someone else's pipe"
+    finally:
+        for pair in pipes:
+            for fd in pair:
+                os.close(fd)
