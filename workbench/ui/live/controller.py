@@ -381,12 +381,23 @@ class LiveController(QObject):
         self.delivered += len(deliveries)
         self.latencies.append(now - deliveries[-1].t)
         animate = self.mode == "tokens" and self.tokens.enabled
-        budget = TOKENS_PER_BATCH
         count = self.links.count
+        if not animate:  # count once per path and batch: a flood has few paths, many messages
+            paths: dict[tuple[int, str, int, str], list] = {}
+            for ev in deliveries:
+                key = (ev.cid, ev.box, ev.sink_cid, ev.sink_box)
+                seen = paths.get(key)
+                if seen is None:
+                    paths[key] = [1, ev]
+                else:
+                    seen[0] += 1
+                    seen[1] = ev
+            for key, (n, last) in paths.items():
+                count(key, last.msg_type, last.value, n)
+            return
+        budget = TOKENS_PER_BATCH
         for ev in deliveries:
             hops = count((ev.cid, ev.box, ev.sink_cid, ev.sink_box), ev.msg_type, ev.value)
-            if not animate:
-                continue
             kind = kinds.token_kind(ev.msg_type)
             if kind == "data":
                 if budget <= 0:

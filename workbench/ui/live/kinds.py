@@ -16,6 +16,8 @@ CLOSING_TYPES = frozenset({"shutdownCSA", "socketShutdown", "removeReader", "rem
                            "removeExceptional", "serverShutdown", "shutdownMicroprocess",
                            "shutdown"})  # fmt: skip
 EOS_TYPES = frozenset({"producerFinished"})
+SPECIAL_TYPES = NEW_TYPES | CLOSING_TYPES | EOS_TYPES
+"""Message types that are not plain data (they get a labelled token and are never sampled)."""
 CONTROL_BOXES = frozenset({"control", "signal"})
 LIFECYCLE_KINDS = frozenset({"spawned", "finished", "stopped", "crashed", "linked", "unlinked"})
 LOGGED_KINDS = LIFECYCLE_KINDS | {"delivered", "discarded"}

@@ -200,12 +200,12 @@ class LiveLinks:
         self._routes[key] = hops
         return hops
 
-    def count(self, key: EntityKey, msg_type: str, value: str) -> list[DisplayLink]:
-        """Count one delivery on every display link of its route; returns the route."""
+    def count(self, key: EntityKey, msg_type: str, value: str, n: int = 1) -> list[DisplayLink]:
+        """Count ``n`` deliveries on every display link of their route; returns the route."""
         hops = self.route(key)
         for disp in hops:
-            disp.count += 1
-            disp.window += 1
+            disp.count += n
+            disp.window += n
             disp.last_type = msg_type
             disp.last_value = value
         return hops

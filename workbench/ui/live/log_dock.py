@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,8 @@ from workbench.ui.theme import DARK, Theme, mono_font
 
 log = logging.getLogger(__name__)
 
+FLUSH_MS = 125
+"""The table takes the stream's batches at most this often (repainting it costs the scheduler)."""
 CHIPS = (("All", "all"), ("Data", "data"), ("Lifecycle", "lifecycle"), ("Control", "control"))
 WIDTHS = (64, 104, 250, 250, 130)
 
@@ -97,6 +99,11 @@ class LogDock(QDockWidget):
         self.model = LogModel(max_rows, self)
         self._unsubscribe: Callable[[], None] | None = None
         self._revealing = False
+        self._queued: list = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -167,16 +174,29 @@ class LogDock(QDockWidget):
         self.detach()
         if describe is not None:
             self.model.describe = describe
-        self._unsubscribe = stream.subscribe(self.append)
+        self._unsubscribe = stream.subscribe(self._queue)
 
     def detach(self) -> None:
-        """Stop logging (rows stay until :meth:`clear`)."""
+        """Stop logging (rows stay until :meth:`clear`; queued events are added first)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self.flush()
+
+    def _queue(self, batch) -> None:
+        self._queued.extend(batch)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Add the events queued from the stream now."""
+        self._flush_timer.stop()
+        if self._queued:
+            batch, self._queued = self._queued, []
+            self.append(batch)
 
     def append(self, batch) -> None:
-        """Add a batch of events (the stream calls this)."""
+        """Add a batch of events now."""
         added = self.model.append_events(batch)
         if added and self.follow.isChecked() and not self.model.paused:
             self.table.scrollToBottom()
@@ -184,6 +204,7 @@ class LogDock(QDockWidget):
 
     def clear(self) -> None:
         """Empty the log."""
+        self._queued.clear()
         self.model.clear()
         self._update_count()
 

@@ -168,20 +168,30 @@ class LogModel(QAbstractTableModel):
         """Add the loggable events of ``batch``; returns how many rows were added."""
         new = []
         now = time.monotonic()
+        logged, sample = kinds.LOGGED_KINDS, self.sample
+        special, control = kinds.SPECIAL_TYPES, kinds.CONTROL_BOXES
         for ev in batch:
-            if ev.kind not in kinds.LOGGED_KINDS:
+            if ev.kind not in logged:
                 continue
             self.total += 1
-            if self.t0 is None:
-                self.t0 = ev.t
             if self.paused:
                 self.missed_while_paused += 1
                 continue
-            category = kinds.category(ev)
-            if category == "data" and self.sample > 1:
-                self._skip = (self._skip + 1) % self.sample
+            if (
+                sample > 1  # fast path for the flood: plain data rows, sampled
+                and ev.kind == "delivered"
+                and ev.msg_type not in special
+                and ev.sink_box not in control
+                and ev.box not in control
+            ):
+                self._skip = (self._skip + 1) % sample
                 if self._skip:
                     continue
+                category = "data"
+            else:
+                category = kinds.category(ev)
+            if self.t0 is None:
+                self.t0 = ev.t
             new.append(self._row(ev, category))
         self._rate_n += len(new)
         if now - self._rate_t >= 1.0:
