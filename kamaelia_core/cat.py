@@ -108,8 +108,15 @@ class CoordinatingAssistantTracker:
         values[name] = value
 
     def retrieveValue(self, name: str) -> Any:
-        """The tracked value ``name`` (KeyError when unknown)."""
-        return self._root()._values[name]
+        """The tracked value ``name``.
+
+        Raises:
+            AccessToUndeclaredTrackedVariable: Not tracked (a KeyError too).
+        """
+        try:
+            return self._root()._values[name]
+        except KeyError:
+            raise AccessToUndeclaredTrackedVariable(f"value {name!r} is not tracked") from None
 
     def informationItemsLogged(self) -> list[str]:
         """Names of the tracked values."""

@@ -26,8 +26,15 @@ class BadComponent(AxonException):
     """Something that is not a component was given where a component is needed."""
 
 
-class BadInbox(AxonException):
-    """A box name the component does not declare."""
+class _MissingKey(KeyError):
+    """A KeyError (as Axon's lookups raise) whose text is the plain message, not its repr."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class BadInbox(AxonException, _MissingKey):
+    """A box name the component does not declare (also a KeyError, as in Axon's ``link``)."""
 
 
 class BadParentTracker(AxonException):
@@ -46,8 +53,8 @@ class NamespaceClash(AxonException):
     """A tracked value of that name already exists."""
 
 
-class AccessToUndeclaredTrackedVariable(AxonException):
-    """A tracked value was updated before it was declared with trackValue."""
+class AccessToUndeclaredTrackedVariable(AxonException, _MissingKey):
+    """A tracked value was read or updated before it was declared with trackValue."""
 
 
 class ArgumentsClash(AxonException):
