@@ -9,6 +9,16 @@ from kamaelia_core.component import Component
 from kamaelia_core.ipc import producerFinished, shutdownMicroprocess
 
 
+def finished(comp: Component) -> bool:
+    """True once the component's main has ended (Kamaelia's ``_isStopped``)."""
+    return comp._isStopped()
+
+
+def waiting(comp: Component) -> bool:
+    """True while the component is activated, alive and paused."""
+    return not comp._isStopped() and not comp._isRunnable()
+
+
 class Sink(Component):
     """Keeps everything from inbox in ``got`` and from control in ``ctl``; ends on a shutdown."""
 

@@ -37,6 +37,7 @@ def test_added_boxes_carry_messages():
     assert c.recv(inbox) == "back"
 
 
+@pytest.mark.core_only
 def test_delete_boxes_cuts_their_links():
     c, other = AdaptiveComponent(), Component()
     out = c.addOutbox("toOther")
@@ -53,6 +54,7 @@ def test_delete_boxes_cuts_their_links():
         c.deleteInbox("no such box")
 
 
+@pytest.mark.core_only
 def test_deleting_a_passthrough_box_retargets_the_chain():
     parent, child, outside = AdaptiveComponent(), Component(), Component()
     out = parent.addOutbox("childOut")
@@ -82,6 +84,7 @@ def test_tracked_resources():
         c.trackResourceInformation(conn, ["missing"], [], None)
 
 
+@pytest.mark.core_only
 def test_box_events_reach_the_tap(sched):
     class Grower(AdaptiveComponent):
         def main(self):

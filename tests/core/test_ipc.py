@@ -8,6 +8,7 @@ from kamaelia_core import ipc
 from kamaelia_core.component import Component
 
 
+@pytest.mark.core_only
 def test_producer_finished_fields_and_repr():
     c = Component()
     msg = ipc.producerFinished(c, "done")
@@ -33,12 +34,14 @@ def test_new_component_notify_status_error():
     assert isinstance(err.exception, ValueError) and err.message == "msg"
 
 
+@pytest.mark.core_only
 def test_messages_are_immutable():
     msg = ipc.producerFinished()
     with pytest.raises(AttributeError):
         msg.caller = 1  # type: ignore[misc]
 
 
+@pytest.mark.core_only
 def test_equality_by_type_and_fields():
     assert ipc.producerFinished() == ipc.producerFinished()
     assert ipc.producerFinished() != ipc.shutdown()

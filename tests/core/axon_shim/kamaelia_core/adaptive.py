@@ -1,0 +1,5 @@
+"""Axon's adaptive component."""
+
+from Axon.AdaptiveCommsComponent import AdaptiveCommsComponent
+
+AdaptiveComponent = AdaptiveCommsComponent

@@ -1,0 +1,7 @@
+"""Axon's Coordinating Assistant Tracker."""
+
+from Axon.CoordinatingAssistantTracker import (
+    coordinatingassistanttracker as CoordinatingAssistantTracker,  # noqa: N812
+)
+
+coordinatingassistanttracker = CoordinatingAssistantTracker

@@ -1,0 +1,3 @@
+"""Axon's exceptions."""
+
+from Axon.AxonExceptions import *  # noqa: F403

@@ -1,0 +1,4 @@
+"""Axon's and Kamaelia's messages."""
+
+from Axon.Ipc import *  # noqa: F403
+from Kamaelia.IPC import *  # noqa: F403
