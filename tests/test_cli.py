@@ -78,3 +78,23 @@ def test_unknown_component_and_missing_file_are_reported(tmp_path, capsys):
 def test_bad_duration_is_refused(capsys):
     assert run(EXAMPLES / "echo_server.kgraph.json", "--duration", "-1")[0] == 2
     assert "--duration" in capsys.readouterr().err
+
+
+def test_client_and_server_on_any_port_print_replies(capsys):
+    code, out = run(EXAMPLES / "client_server.kgraph.json", "--duration", "1")
+    printed = capsys.readouterr().out  # the ConsoleEchoer writes to stdout
+    assert code == 0, out
+    (listening,) = [line for line in out.splitlines() if line.startswith("listening:")]
+    assert listening.startswith("listening: echo_server on 127.0.0.1:")
+    assert int(listening.rsplit(":", 1)[1]) > 0
+    assert printed.startswith("reply: hello\n") and "kamaelia\n" in printed
+
+
+def test_port_of_a_missing_server_is_bad_input(tmp_path, capsys):
+    graph = json.loads((EXAMPLES / "client_server.kgraph.json").read_text())
+    client = next(n for n in graph["nodes"] if n["name"] == "client")
+    client["params"]["port"] = {"$port_of": "ghost"}
+    path = tmp_path / "ghost.kgraph.json"
+    path.write_text(json.dumps(graph))
+    assert run(path)[0] == 2
+    assert "client.port: $port_of 'ghost': no node has that name" in capsys.readouterr().err

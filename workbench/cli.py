@@ -17,6 +17,7 @@ from typing import TextIO
 from kamaelia_core.instrument import Event
 from workbench.model.catalog import Catalog, UnknownComponentError
 from workbench.model.io import GraphFileError, load
+from workbench.model.portrefs import is_port_server
 from workbench.model.validate import validate
 from workbench.runtime.builder import BuildError
 from workbench.runtime.recorder import Recorder, read_events, write_chrome_trace
@@ -44,10 +45,12 @@ def listening(session: Session) -> list[str]:
     if session.built is None:
         return lines
     for node_id, comp in session.built.by_node.items():
+        node = session.graph.node(node_id)
+        if not is_port_server(session.catalog, node.component):
+            continue  # a TCPClient has a host and port too, but it does not listen
         port, host = getattr(comp, "port", None), getattr(comp, "host", None)
         if isinstance(port, int) and isinstance(host, str):
-            name = session.graph.node(node_id).name
-            lines.append(f"listening: {name} on {host}:{port}")
+            lines.append(f"listening: {node.name} on {host}:{port}")
     return lines
 
 

@@ -52,6 +52,7 @@ class Server:
     """Accepts connections."""
 
     SpawnsChildren = True
+    ListensOnPort = True
     Inboxes = {"control": "serverShutdown"}
     Outboxes = {"protocolHandlerSignal": "newCSA", "signal": "done"}
 
@@ -92,6 +93,7 @@ class ServerCore:
     """
 
     ContainerKind = "servercore"
+    ListensOnPort = True
     Inboxes = {"_socketactivity": "newCSA / shutdownCSA", "control": "shutdown"}
     Outboxes = {"_serversignal": "serverShutdown", "signal": "done"}
 

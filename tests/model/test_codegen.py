@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.model.fakes import GRAPHLINE, PIPELINE, SERVERCORE, SINK, SOURCE, TRANSFORM, UPPER
+from tests.model.fakes import (
+    GRAPHLINE,
+    PIPELINE,
+    SERVER,
+    SERVERCORE,
+    SINK,
+    SOURCE,
+    TRANSFORM,
+    UPPER,
+)
 from tests.model.helpers import assert_ruff_clean
 from workbench.model import values
 from workbench.model.catalog import Catalog
@@ -114,3 +123,46 @@ def test_identifiers() -> None:
     assert identifier("class") == "class_"
     assert identifier("self") == "self_"
     assert identifier("") == "node"
+
+
+def test_port_of_names_a_server_variable_defined_first(catalog: Catalog, tmp_path: Path) -> None:
+    graph = Graph()
+    pipe = graph.add_node(PIPELINE, name="clients", container_kind="pipeline")
+    graph.add_node(SINK, name="client", parent=pipe.id, params={"port": values.port_of("front")})
+    front = graph.add_node(SERVER, name="front", params={"port": values.port_of("back end")})
+    graph.add_node(SERVER, name="back end", params={"port": 0})
+    core = graph.add_node(SERVERCORE, name="core", container_kind="servercore")
+    graph.set_param(core.id, "port", 0)
+    graph.add_node(SINK, name="handler", parent=core.id, params={"port": values.port_of("core")})
+    graph.add_link((front.id, "signal"), (pipe.id, "control"))
+    text = export_python(graph, catalog)
+    definitions = (
+        "back_end = Server(port=0)\n"
+        "front = Server(port=back_end.port)\n"
+        "core = ServerCore(protocol=make_handler, port=0)\n"
+        "system = Graphline(\n"
+    )
+    assert definitions in text
+    assert "    return Sink(port=core.port)\n" in text
+    assert "clients=Pipeline(Sink(port=front.port))," in text
+    assert "    front=front,\n    back_end=back_end,\n    core=core,\n" in text
+    assert text.count("Server(") == 2 and text.count("ServerCore(") == 1
+    assert_ruff_clean(text, tmp_path)
+
+
+def test_a_referenced_server_alone_is_the_system(catalog: Catalog, tmp_path: Path) -> None:
+    graph = Graph()
+    core = graph.add_node(SERVERCORE, name="system", container_kind="servercore")
+    graph.add_node(SINK, name="handler", parent=core.id, params={"port": values.port_of("system")})
+    text = export_python(graph, catalog)
+    assert "system_ = ServerCore(protocol=make_handler)\nsystem = system_\n" in text
+    assert "return Sink(port=system_.port)" in text
+    assert_ruff_clean(text, tmp_path)
+
+
+def test_bad_port_of_is_refused(catalog: Catalog) -> None:
+    graph = Graph()
+    graph.add_node(SINK, name="client", params={"port": values.port_of("nobody")})
+    with pytest.raises(ExportError, match="no node has that name") as info:
+        export_python(graph, catalog)
+    assert info.value.problems[0].code == "unknown-port-ref"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import selectors
 import socket
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from tests.model.helpers import (
     nested_pipeline_drops_early_messages,
     real_catalog,
 )
-from workbench.model import io
+from workbench.model import io, values
 from workbench.model.catalog import Catalog
 from workbench.model.codegen import export_python
 from workbench.model.validate import ERROR, validate
@@ -174,16 +175,28 @@ def test_exported_chat_server_relays_lines(core_catalog: Catalog) -> None:
         served.close()
 
 
+def test_client_server_example_asks_for_any_port(core_catalog: Catalog) -> None:
+    graph = io.load(example("client_server"), core_catalog)
+    (server,) = [n for n in graph.nodes if n.name == "echo_server"]
+    (client,) = [n for n in graph.nodes if n.name == "client"]
+    assert (server.params["port"], client.params["port"]) == (0, values.port_of("echo_server"))
+    assert all(n.params.get("port") in (None, 0) for n in graph.nodes if n is not client)
+
+
 def test_exported_client_server_gets_replies(core_catalog: Catalog, capsys) -> None:
     from kamaelia_core.scheduler import Scheduler
 
     text = export_python(io.load(example("client_server"), core_catalog), core_catalog)
+    assert 'echo_server = ServerCore(protocol=make_echo, port=0, host="127.0.0.1")\n' in text
+    assert 'client=TCPClient(host="127.0.0.1", port=echo_server.port),' in text
     namespace: dict[str, object] = {"__name__": "exported_client_server"}
     scheduler = Scheduler()
     out = ""
     try:
         exec(compile(text, "exported_client_server.py", "exec"), namespace)
         system = namespace["system"]
+        port = namespace["echo_server"].port  # type: ignore[attr-defined]
+        assert port > 0 and system.components["client"].port == port  # type: ignore[attr-defined]
         system.activate(scheduler)  # type: ignore[attr-defined]
         deadline = time.monotonic() + 10
         while "kamaelia" not in out and time.monotonic() < deadline:
@@ -194,3 +207,36 @@ def test_exported_client_server_gets_replies(core_catalog: Catalog, capsys) -> N
         scheduler.shutdown_all()
         scheduler.close()
     assert out.startswith("reply: hello\n") and "kamaelia\n" in out
+
+
+def test_exported_client_server_runs_as_a_program(core_catalog: Catalog, tmp_path: Path) -> None:
+    program = tmp_path / "client_server.py"
+    text = export_python(io.load(example("client_server"), core_catalog), core_catalog)
+    program.write_text(text, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(
+        [sys.executable, str(program)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as proc:
+        try:
+            out = _read_until(proc, b"kamaelia\n", timeout=20)
+        finally:
+            proc.kill()
+            proc.communicate(timeout=10)
+    assert out.startswith(b"reply: hello\n"), out
+
+
+def _read_until(proc: subprocess.Popen[bytes], wanted: bytes, timeout: float) -> bytes:
+    """What the process printed, once ``wanted`` is in it (or the time is up, or it ended)."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    out = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while wanted not in out and (left := deadline - time.monotonic()) > 0:
+            if selector.select(left):
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                out += chunk
+    return out

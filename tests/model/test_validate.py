@@ -219,3 +219,78 @@ def test_check_link_for_editing(catalog: Catalog) -> None:
     )
     server = graph.add_node(SERVER)
     assert check_link(graph, catalog, (server.id, "signal"), ("n1", "control")) is None
+
+
+def port_graph() -> tuple[Graph, dict[str, str]]:
+    """A listening server, a ServerCore with a handler, and a Sink that gets a port."""
+    graph = Graph()
+    server = graph.add_node(SERVER, name="listener", params={"port": 0})
+    core = graph.add_node(SERVERCORE, name="core", container_kind="servercore")
+    inner = graph.add_node(SERVER, name="inner", parent=core.id)
+    sink = graph.add_node(SINK, name="client", params={"port": values.port_of("listener")})
+    ids = {"listener": server.id, "core": core.id, "inner": inner.id, "client": sink.id}
+    return graph, ids
+
+
+def test_port_of_a_server_is_valid(catalog: Catalog) -> None:
+    graph, ids = port_graph()
+    graph.set_param(ids["inner"], "port", values.port_of("core"))  # its own ServerCore: fine
+    assert validate(graph, catalog) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "fragment"),
+    [
+        ("nobody", "unknown-port-ref", "no node has that name"),
+        ("client", "port-ref-not-server", "Sink is not a server"),
+        ("inner", "port-ref-per-connection", "for each connection"),
+    ],
+)
+def test_port_of_must_name_a_server(
+    catalog: Catalog, target: str, code: str, fragment: str
+) -> None:
+    graph, ids = port_graph()
+    graph.set_param(ids["client"], "port", values.port_of(target))
+    (problem,) = validate(graph, catalog)
+    assert (problem.code, problem.node_id, problem.param) == (code, ids["client"], "port")
+    assert problem.severity == ERROR
+    assert problem.message.startswith(f"client.port: $port_of {target!r}")
+    assert fragment in problem.message
+
+
+def test_port_of_an_ambiguous_name(catalog: Catalog) -> None:
+    graph, ids = port_graph()
+    pipe = graph.add_node(PIPELINE, container_kind="pipeline")
+    graph.add_node(SERVER, name="listener", parent=pipe.id)
+    (problem,) = validate(graph, catalog)
+    assert problem.code == "ambiguous-port-ref" and problem.node_id == ids["client"]
+    assert "2 nodes have that name" in problem.message
+
+
+def test_port_of_cycles_are_reported_on_each_server(catalog: Catalog) -> None:
+    graph, ids = port_graph()
+    other = graph.add_node(SERVER, name="other", params={"port": values.port_of("listener")})
+    graph.set_param(ids["listener"], "port", values.port_of("other"))
+    found = validate(graph, catalog)
+    assert [(p.code, p.node_id, p.param) for p in found] == [
+        ("port-ref-cycle", ids["listener"], "port"),
+        ("port-ref-cycle", other.id, "port"),
+    ]
+    assert "(listener -> other -> listener)" in found[0].message
+    graph.set_param(other.id, "port", 0)
+    graph.set_param(ids["listener"], "port", values.port_of("listener"))
+    (problem,) = validate(graph, catalog)
+    assert problem.code == "port-ref-cycle" and "(listener -> listener)" in problem.message
+
+
+def test_port_of_where_a_port_cannot_go(catalog: Catalog) -> None:
+    graph, ids = port_graph()
+    graph.set_param(ids["listener"], "host", values.port_of("core"))
+    graph.set_param(ids["client"], "port", {"$port_of": ""})
+    found = sorted((p.code, p.node_id, p.param, p.message) for p in validate(graph, catalog))
+    assert [f[:3] for f in found] == [
+        ("bad-param", ids["listener"], "host"),
+        ("bad-param", ids["client"], "port"),
+    ]
+    assert "listener.host: expected str, got port" in found[0][3]
+    assert "needs the name of a server node" in found[1][3]

@@ -52,3 +52,41 @@ def test_json_types() -> None:
     kinds = [values.json_type(v) for v in (None, True, 1, 1.5, "s", [], {})]
     assert kinds == ["null", "bool", "int", "float", "str", "list", "dict"]
     assert values.tag_of({"$a": 1, "b": 2}) is None
+
+
+def test_port_of_tag_decodes_to_a_port_ref() -> None:
+    tagged = values.port_of("echo_server")
+    assert tagged == {"$port_of": "echo_server"}
+    ref = values.decode({"port": tagged, "ports": [tagged, 5]})
+    assert ref == {
+        "port": values.PortRef("echo_server"),
+        "ports": [values.PortRef("echo_server"), 5],
+    }
+    assert repr(ref["port"]) == "PortRef('echo_server')"
+    with pytest.raises(AttributeError):
+        ref["port"].name = "other"  # type: ignore[misc]  # frozen: a marker, not a slot
+    assert not values.contains_code(tagged)
+    assert values.json_type(tagged) == "port"
+    assert values.port_refs({"a": [tagged, {"b": values.port_of("x")}], "c": 1}) == [
+        "echo_server",
+        "x",
+    ]
+
+
+def test_port_refs_are_replaced_by_ports() -> None:
+    decoded = values.decode([values.port_of("a"), {"k": values.port_of("b")}, "a"])
+    ports = {"a": 1601, "b": 8080}
+    assert values.replace_port_refs(decoded, ports.__getitem__) == [1601, {"k": 8080}, "a"]
+
+
+def test_port_of_source_needs_the_servers_variable() -> None:
+    value = {"port": values.port_of("echo server")}
+    assert values.to_source(value, {"echo server": "echo_server"}) == "{'port': echo_server.port}"
+    with pytest.raises(BadValueError, match="no program variable"):
+        values.to_source(value)
+
+
+@pytest.mark.parametrize("bad", [{"$port_of": ""}, {"$port_of": "  "}, {"$port_of": 3}])
+def test_port_of_needs_a_name(bad: object) -> None:
+    with pytest.raises(BadValueError, match=r"\$port_of needs"):
+        values.check(bad, "client.port")

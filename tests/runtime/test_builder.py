@@ -1,12 +1,18 @@
 """Builder: graphs become wired components that behave as drawn."""
 
+import itertools
+from typing import Any
+
 import pytest
 
 from kamaelia_core.chassis.graphline import Graphline
 from kamaelia_core.chassis.pipeline import Pipeline
+from kamaelia_core.component import Component
 from kamaelia_core.scheduler import Scheduler
 from tests.runtime.fakes import Double, Keep, Numbers, cid, fake_catalog
+from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph
+from workbench.model.values import port_of
 from workbench.runtime.builder import ROOT_ID, BuildError, build
 
 
@@ -119,3 +125,139 @@ def test_protocol_factory_passes_the_peer_details_the_handler_accepts():
     made = builder._factory(node)(peer="127.0.0.1", peerport=5, localip="127.0.0.1")
     assert (made.peer, made.greeting, made.instance_of) == ("127.0.0.1", "yo", node.id)
     assert builder._factory(plain)(peer="127.0.0.1").instance_of == plain.id
+
+
+_made = itertools.count(1)
+
+
+class FakeServer(Component):
+    """Binds nothing: ``port`` 0 becomes a fresh made-up port, as a real server's would.
+
+    Args:
+        port: The port to listen on (0: any).
+    """
+
+    ListensOnPort = True
+
+    def __init__(self, port: int = 0) -> None:
+        super().__init__()
+        self.made = next(_made)
+        self.port = port or 40000 + self.made
+
+
+class FakeCore(FakeServer):
+    """A ServerCore-like container that keeps its protocol factory."""
+
+    ContainerKind = "servercore"
+
+    def __init__(self, protocol: Any = None, port: int = 0) -> None:
+        super().__init__(port)
+        self.protocol = protocol
+
+
+class PortUser(Component):
+    """Keeps the port(s) it is given.
+
+    Args:
+        port: One port.
+        ports: More ports.
+    """
+
+    def __init__(self, port: Any = None, ports: Any = None) -> None:
+        super().__init__()
+        self.made = next(_made)
+        self.port, self.ports = port, ports
+
+
+def port_catalog() -> Catalog:
+    return Catalog([FakeServer, FakeCore, PortUser, Keep, Pipeline, Graphline])
+
+
+def test_port_of_gets_the_port_the_server_was_built_with():
+    g = Graph()
+    client = g.add_node(cid(PortUser), name="client", params={"port": port_of("srv")})
+    server = g.add_node(cid(FakeServer), name="srv", params={"port": 0})
+    built = build(g, port_catalog())
+    made_client, made_server = built.by_node[client.id], built.by_node[server.id]
+    assert made_server.made < made_client.made  # the server first, whatever the node order
+    assert made_client.port == made_server.port > 40000
+    assert (made_server.design_id, made_client.design_id) == (server.id, client.id)
+    assert built.root.design_id == ROOT_ID
+    assert built.root.components == {"client": made_client, "srv": made_server}
+
+
+def test_nested_servers_are_built_once_in_dependency_order():
+    g = Graph()
+    outer = g.add_node(cid(Pipeline), name="clients", container_kind="pipeline")
+    user = g.add_node(
+        cid(PortUser), name="user", parent=outer.id, params={"ports": [port_of("front"), 7]}
+    )
+    line = g.add_node(cid(Graphline), name="servers", container_kind="graphline")
+    front = g.add_node(cid(FakeServer), name="front", parent=line.id, params={"port": 0})
+    back = g.add_node(cid(FakeServer), name="back", parent=line.id, params={"port": 0})
+    g.set_param(front.id, "port", port_of("back"))
+    built = build(g, port_catalog())
+    made = {name: built.by_node[n.id] for name, n in (("user", user), ("front", front))}
+    made["back"] = built.by_node[back.id]
+    assert made["back"].made < made["front"].made < made["user"].made
+    assert made["front"].port == made["back"].port
+    assert made["user"].ports == [made["front"].port, 7]
+    servers = built.by_node[line.id]
+    assert servers.components == {"front": made["front"], "back": made["back"]}
+
+
+def test_a_protocol_handler_gets_the_port_of_its_server_per_connection():
+    g = Graph()
+    core = g.add_node(cid(FakeCore), name="core", container_kind="servercore")
+    handler = g.add_node(
+        cid(PortUser), name="handler", parent=core.id, params={"port": port_of("core")}
+    )
+    built = build(g, port_catalog())
+    made = built.root.protocol(peer="127.0.0.1", peerport=5)
+    assert (made.port, made.instance_of, made.design_id) == (
+        built.root.port,
+        handler.id,
+        handler.id,
+    )
+    assert handler.id not in built.by_node and built.templates == {handler.id: core.id}
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ("ghost", r"client\.port: \$port_of 'ghost': no node has that name"),
+        ("keep", r"client\.port: \$port_of 'keep': Keep is not a server"),
+        ("client", "not a server"),
+    ],
+)
+def test_port_of_a_missing_or_non_server_node_is_refused(target, fragment):
+    g = Graph()
+    client = g.add_node(cid(PortUser), name="client", params={"port": port_of(target)})
+    g.add_node(cid(Keep), name="keep")
+    with pytest.raises(BuildError, match=fragment) as info:
+        build(g, port_catalog())
+    assert info.value.node_id == client.id
+
+
+def test_servers_naming_each_other_are_refused():
+    g = Graph()
+    a = g.add_node(cid(FakeServer), name="a", params={"port": port_of("b")})
+    g.add_node(cid(FakeServer), name="b", params={"port": port_of("a")})
+    with pytest.raises(BuildError, match=r"a\.port: \$port_of 'b' makes a cycle \(a -> b -> a\)"):
+        build(g, port_catalog())
+    g.set_param(a.id, "port", 0)
+    assert build(g, port_catalog()).by_node[a.id].port > 40000
+
+
+def test_a_server_without_a_port_is_a_build_error():
+    class Unbound(FakeServer):
+        def __init__(self, port: int = 0) -> None:
+            super().__init__(port)
+            self.port = None
+
+    g = Graph()
+    g.add_node(cid(Unbound), name="srv")
+    client = g.add_node(cid(PortUser), name="client", params={"port": port_of("srv")})
+    with pytest.raises(BuildError, match=r"client\.port: \$port_of 'srv': Unbound has no") as info:
+        build(g, Catalog([Unbound, PortUser]))
+    assert info.value.node_id == client.id

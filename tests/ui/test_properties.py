@@ -67,3 +67,20 @@ def test_read_only_and_refresh(dock):
     assert dock.fields["host"].editor.text() == "h"
     dock.set_node(None)
     assert dock.fields == {}
+
+
+def test_port_of_is_shown_as_text_and_can_be_replaced(dock, qtbot):
+    g = Graph()
+    node = g.add_node(cid(TCPServer), params={"listenport": {"$port_of": "echo_server"}})
+    dock.set_node(node)
+    field = dock.fields["listenport"]
+    assert isinstance(field.editor, QLineEdit)
+    assert field.editor.text() == "port of echo_server"
+    assert field.message.text() == ""
+    assert parse_literal(" port of echo_server ") == {"$port_of": "echo_server"}
+    with qtbot.assertNotEmitted(dock.param_edited):
+        field.editor.editingFinished.emit()  # unchanged: nothing to commit
+    with qtbot.waitSignal(dock.param_edited) as blocker:
+        field.editor.setText("8080")
+        field.editor.editingFinished.emit()
+    assert blocker.args == [node.id, "listenport", 8080]

@@ -4,8 +4,10 @@ Sits at the end of the model's data flow, beside the runtime builder: the builde
 components from a graph, this module writes the same structure as source text. Containers become
 ``Pipeline(...)``, ``Graphline(..., linkages={...})`` and ``ServerCore(protocol=make_x, ...)``
 with a module-level factory per protocol handler; several top-level nodes are wrapped in one
-Graphline. The text is laid out the way ``ruff format`` lays it out (double quotes, 88 columns,
-exploded calls with trailing commas), so it passes ``ruff format --check``.
+Graphline. A server that a ``$port_of`` value names is defined first as a variable of its own
+(``echo_server = ServerCore(...)``), in build order, and the value is written ``echo_server.port``.
+The text is laid out the way ``ruff format`` lays it out (double quotes, 88 columns, exploded
+calls with trailing commas), so it passes ``ruff format --check``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import keyword
 import re
 import textwrap
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from workbench.model import values
 from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph, Node
+from workbench.model.portrefs import server_order
 from workbench.model.validate import Problem, errors, validate
 
 WIDTH = 88
@@ -120,19 +124,34 @@ def _seq(opener: str, closer: str, parts: list[tuple[str, Expr]]) -> Expr:
     return Expr(opener + inner + closer, opener, closer, parts)
 
 
-def value_expr(value: object) -> Expr:
-    """The expression for a parameter value (JSON, ``$bytes`` or ``$code``)."""
+def value_expr(value: object, ports: Mapping[str, str] | None = None) -> Expr:
+    """The expression for a parameter value (JSON, ``$bytes``, ``$code`` or ``$port_of``).
+
+    Args:
+        value: The parameter as stored in the graph.
+        ports: Server node name -> the variable holding that server, for ``$port_of`` values.
+
+    Raises:
+        ExportError: a ``$port_of`` value names a server missing from ``ports``.
+    """
+    ports = ports or {}
     tag = values.tag_of(value)
     if isinstance(value, dict) and tag == values.BYTES_TAG:
         return Expr(py_bytes(value[tag].encode("utf-8")))
     if isinstance(value, dict) and tag == values.CODE_TAG:
         return Expr(normalise_expression(value[tag]))
+    if isinstance(value, dict) and tag == values.PORT_OF_TAG:
+        try:
+            return Expr(values.port_source(value[tag], ports))
+        except values.BadValueError as exc:
+            raise ExportError(str(exc)) from None
     if isinstance(value, str):
         return Expr(py_str(value))
     if isinstance(value, list):
-        return _seq("[", "]", [("", value_expr(v)) for v in value])
+        return _seq("[", "]", [("", value_expr(v, ports)) for v in value])
     if isinstance(value, dict):
-        return _seq("{", "}", [(f"{py_str(k)}: ", value_expr(v)) for k, v in value.items()])
+        items = [(f"{py_str(k)}: ", value_expr(v, ports)) for k, v in value.items()]
+        return _seq("{", "}", items)
     return Expr(repr(value))
 
 
@@ -159,7 +178,10 @@ class _Exporter:
         self.imports: dict[str, set[str]] = {}
         self.aliases: dict[str, str] = {}
         self.factories: list[str] = []
-        self.used_names: set[str] = {"system"}
+        self.used_names: set[str] = {"system", "peer"}
+        self.server_vars: dict[str, str] = {}  # server node id -> its variable
+        self.port_vars: dict[str, str] = {}  # server node name -> its variable
+        self.defined: set[str] = set()  # server node ids whose variable is already assigned
 
     def class_name(self, component: str) -> str:
         if component in self.aliases:
@@ -182,9 +204,11 @@ class _Exporter:
         order = [p.name for p in self.catalog.get(node.component).params]
         rank = {name: i for i, name in enumerate(order)}
         names = sorted(node.params, key=lambda n: (rank.get(n, len(order)), n))
-        return [(name, value_expr(node.params[name])) for name in names]
+        return [(name, value_expr(node.params[name], self.port_vars)) for name in names]
 
     def node(self, node: Node) -> Expr:
+        if node.id in self.defined:
+            return Expr(self.server_vars[node.id])
         cls = self.class_name(node.component)
         kind = node.container_kind
         children = self.graph.children(node.id)
@@ -257,7 +281,23 @@ class _Exporter:
         text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
         return f'"""{text}\n"""\n'
 
+    def servers(self) -> list[str]:
+        """``name = ...`` for each server a ``$port_of`` value names, in build order."""
+        order = server_order(self.graph, self.catalog)
+        for server_id in order:
+            server = self.graph.node(server_id)
+            self.server_vars[server_id] = var = self.unique(identifier(server.name))
+            self.port_vars[server.name] = var
+        lines = []
+        for server_id in order:
+            var = self.server_vars[server_id]
+            expr = self.node(self.graph.node(server_id)).render(0, len(f"{var} = "))
+            lines.append(f"{var} = {expr}\n")
+            self.defined.add(server_id)
+        return lines
+
     def program(self, title: str) -> str:
+        servers = self.servers()
         system = self.system().render(0, len("system = "))
         imports = []
         for module in sorted(self.imports, key=str.lower):
@@ -268,7 +308,7 @@ class _Exporter:
                 line = f"from {module} import (\n{inner})"
             imports.append(line)
         head = self.docstring(title) + "\n" + "\n".join(imports) + "\n"
-        body = [*self.factories, f"system = {system}\n"]
+        body = [*self.factories, "".join(servers) + f"system = {system}\n"]
         body.append('if __name__ == "__main__":\n' + INDENT + "system.run()\n")
         gap = "\n\n" if self.factories else "\n"  # what ruff's isort wants after imports
         return head + gap + "\n\n\n".join(b.rstrip("\n") for b in body) + "\n"

@@ -8,7 +8,9 @@ Link cycles are allowed (a ring of components is a valid Kamaelia system); conta
 are not. Problem codes: unknown-component, container-kind-mismatch, missing-param, bad-param,
 unknown-param, code-param (warning), not-a-container, servercore-protocol, empty-container,
 containment-cycle, duplicate-name, reserved-name, unknown-node, unknown-box, direction,
-crosses-boundary, servercore-link, outbox-linked-twice.
+crosses-boundary, servercore-link, outbox-linked-twice, and for ``$port_of`` values (see
+:mod:`~workbench.model.portrefs`) unknown-port-ref, ambiguous-port-ref, port-ref-not-server,
+port-ref-per-connection, port-ref-cycle.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.model import values
+from workbench.model import portrefs, values
 from workbench.model.catalog import Catalog, ComponentSpec, ParamSpec, UnknownComponentError
 from workbench.model.graph import BoxRef, Graph, Link, Node
 
@@ -27,7 +29,7 @@ WARNING = "warning"
 
 RESERVED_GRAPHLINE_NAMES = frozenset({"self", ""})
 
-_ANY = frozenset({"null", "bool", "int", "float", "str", "list", "dict", "bytes", "code"})
+_ANY = frozenset({"null", "bool", "int", "float", "str", "list", "dict", "bytes", "code", "port"})
 _TYPE_WORDS: dict[str, frozenset[str]] = {
     "int": frozenset({"int"}),
     "float": frozenset({"int", "float"}),
@@ -60,6 +62,7 @@ class Problem:
         node_id: The node the problem is on, if any.
         box: The box the problem is on, if any.
         link_id: The link the problem is about, if any.
+        param: The parameter the problem is in, if any.
     """
 
     severity: str
@@ -68,6 +71,7 @@ class Problem:
     node_id: str | None = None
     box: str | None = None
     link_id: str | None = None
+    param: str | None = None
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.message} [{self.code}]"
@@ -122,12 +126,14 @@ def check_param(node: Node, name: str, value: Any, spec: ParamSpec | None) -> Pr
     try:
         values.check(value, where)
     except values.BadValueError as exc:
-        return Problem(ERROR, "bad-param", str(exc), node.id)
+        return Problem(ERROR, "bad-param", str(exc), node.id, param=name)
     if spec is None:
         return None
     kind = values.json_type(value)
     allowed = allowed_types(spec)
     if kind == "code" or allowed is None or kind in allowed:
+        return None
+    if kind == "port" and "int" in allowed:
         return None
     want = " or ".join(sorted(allowed))
     return Problem(
@@ -135,6 +141,7 @@ def check_param(node: Node, name: str, value: Any, spec: ParamSpec | None) -> Pr
         "bad-param",
         f"{where}: expected {want}, got {kind} {value!r}",
         node.id,
+        param=name,
     )
 
 
@@ -339,6 +346,10 @@ def validate(graph: Graph, catalog: Catalog) -> list[Problem]:
         problems += _node_problems(graph, catalog, node)
     problems += _name_problems(graph)
     problems += _link_problems(graph, catalog)
+    problems += [
+        Problem(ERROR, p.code, p.message, p.node_id, param=p.param)
+        for p in portrefs.problems(graph, catalog)
+    ]
     return sorted(problems, key=lambda p: p.severity != ERROR)
 
 

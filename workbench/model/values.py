@@ -1,12 +1,16 @@
 """Parameter values: how a graph's JSON parameters become Python arguments, source text or errors.
 
 Sits between the document (JSON only) and its two consumers, the runtime builder and the code
-exporter. Plain JSON values pass through unchanged. Two tagged objects carry what JSON cannot:
+exporter. Plain JSON values pass through unchanged. Tagged objects carry what JSON cannot:
 
 - ``{"$bytes": "GET / HTTP/1.0\\r\\n"}``: a ``bytes`` value (the text encoded as UTF-8).
 - ``{"$code": "lambda line: line.upper()"}``: a Python expression, for callables such as a
   PureTransformer's function. Evaluating it runs code, so :func:`decode` refuses it unless the
   caller passes ``allow_code=True`` after the user has chosen to trust the graph.
+- ``{"$port_of": "echo_server"}``: the port the named server node really listens on (a server
+  given port 0 binds any free port). :func:`decode` gives a :class:`PortRef` marker that the
+  runtime builder replaces by the built server's ``.port``; the exporter writes
+  ``echo_server.port``. It names a node, runs no code and needs no trust.
 
 Any other dict whose only key starts with "$" is reserved and rejected.
 """
@@ -16,10 +20,14 @@ from __future__ import annotations
 import ast
 import builtins
 import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 BYTES_TAG = "$bytes"
 CODE_TAG = "$code"
+PORT_OF_TAG = "$port_of"
+TAGS = (BYTES_TAG, CODE_TAG, PORT_OF_TAG)
 
 
 class ParamValueError(ValueError):
@@ -34,8 +42,22 @@ class UntrustedCodeError(ParamValueError):
     """A ``$code`` value was found while code is not allowed."""
 
 
+@dataclass(frozen=True)
+class PortRef:
+    """What a decoded ``$port_of`` value stands for until the named server is built.
+
+    Attributes:
+        name: The name of the server node whose listening port is meant.
+    """
+
+    name: str
+
+    def __repr__(self) -> str:
+        return f"PortRef({self.name!r})"
+
+
 def tag_of(value: Any) -> str | None:
-    """The tag of a tagged value ("$bytes", "$code", or another "$..."), else None."""
+    """The tag of a tagged value ("$bytes", "$code", "$port_of" or another "$..."), else None."""
     if isinstance(value, dict) and len(value) == 1:
         (key,) = value
         if isinstance(key, str) and key.startswith("$"):
@@ -51,6 +73,37 @@ def code(expression: str) -> dict[str, str]:
 def bytes_value(data: bytes | str) -> dict[str, str]:
     """A tagged bytes value; ``data`` must be UTF-8 text or bytes that decode as UTF-8."""
     return {BYTES_TAG: data.decode("utf-8") if isinstance(data, bytes) else data}
+
+
+def port_of(name: str) -> dict[str, str]:
+    """A tagged reference to the port the server node called ``name`` listens on."""
+    return {PORT_OF_TAG: name}
+
+
+def port_refs(value: Any) -> list[str]:
+    """The server names that ``$port_of`` values anywhere in ``value`` refer to, in order.
+
+    Malformed references (no name) are left out: :func:`check` reports them.
+    """
+    if tag_of(value) == PORT_OF_TAG:
+        name = value[PORT_OF_TAG]
+        return [name] if isinstance(name, str) and name.strip() else []
+    if isinstance(value, dict):
+        return [name for item in value.values() for name in port_refs(item)]
+    if isinstance(value, list):
+        return [name for item in value for name in port_refs(item)]
+    return []
+
+
+def replace_port_refs(value: Any, port: Callable[[str], int]) -> Any:
+    """A decoded value with every :class:`PortRef` in it replaced by ``port(ref.name)``."""
+    if isinstance(value, PortRef):
+        return port(value.name)
+    if isinstance(value, dict):
+        return {k: replace_port_refs(v, port) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_port_refs(v, port) for v in value]
+    return value
 
 
 def contains_code(value: Any) -> bool:
@@ -73,10 +126,12 @@ def check(value: Any, where: str = "value") -> None:
     tag = tag_of(value)
     if tag is not None:
         inner = value[tag]
-        if tag not in (BYTES_TAG, CODE_TAG):
-            raise BadValueError(f"{where}: unknown tag {tag!r} (use $bytes or $code)")
+        if tag not in TAGS:
+            raise BadValueError(f"{where}: unknown tag {tag!r} (use $bytes, $code or $port_of)")
         if not isinstance(inner, str):
             raise BadValueError(f"{where}: {tag} needs a string, got {type(inner).__name__}")
+        if tag == PORT_OF_TAG and not inner.strip():
+            raise BadValueError(f"{where}: $port_of needs the name of a server node")
         if tag == CODE_TAG:
             try:
                 ast.parse(inner, mode="eval")
@@ -119,6 +174,8 @@ def _decode(value: Any, allow_code: bool, where: str) -> Any:
     tag = tag_of(value)
     if tag == BYTES_TAG:
         return value[tag].encode("utf-8")
+    if tag == PORT_OF_TAG:
+        return PortRef(value[tag])
     if tag == CODE_TAG:
         if not allow_code:
             raise UntrustedCodeError(
@@ -134,36 +191,59 @@ def _decode(value: Any, allow_code: bool, where: str) -> Any:
     return value
 
 
-def to_source(value: Any) -> str:
+def to_source(value: Any, ports: Mapping[str, str] | None = None) -> str:
     """Python source text for a parameter value (code values are inlined as written).
 
+    Args:
+        value: The parameter as stored in the graph.
+        ports: Server node name -> the program variable holding that server; a ``$port_of``
+            value becomes ``<variable>.port``.
+
     Raises:
-        BadValueError: malformed value.
+        BadValueError: malformed value, or a ``$port_of`` server missing from ``ports``.
     """
     check(value)
-    return _source(value)
+    return _source(value, ports or {})
 
 
-def _source(value: Any) -> str:
+def port_source(name: str, ports: Mapping[str, str]) -> str:
+    """``<variable>.port`` for the server node called ``name``.
+
+    Raises:
+        BadValueError: ``ports`` has no variable for that server.
+    """
+    if name not in ports:
+        raise BadValueError(f"$port_of {name!r}: no program variable holds that server")
+    return f"{ports[name]}.port"
+
+
+def _source(value: Any, ports: Mapping[str, str]) -> str:
     tag = tag_of(value)
     if tag == BYTES_TAG:
         return repr(value[tag].encode("utf-8"))
     if tag == CODE_TAG:
         return value[tag].strip()
+    if tag == PORT_OF_TAG:
+        return port_source(value[tag], ports)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_source(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k!r}: {_source(v, ports)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_source(v) for v in value) + "]"
+        return "[" + ", ".join(_source(v, ports) for v in value) + "]"
     return repr(value)
 
 
 def json_type(value: Any) -> str:
-    """The JSON-level type name of a value: null, bool, int, float, str, list, dict, bytes, code."""
+    """The JSON-level type of a value: null, bool, int, float, str, list, dict, bytes, code, port.
+
+    "port" is a ``$port_of`` value: an int once the server it names is built.
+    """
     tag = tag_of(value)
     if tag == BYTES_TAG:
         return "bytes"
     if tag == CODE_TAG:
         return "code"
+    if tag == PORT_OF_TAG:
+        return "port"
     for kind, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
         if isinstance(value, kind):
             return name

@@ -5,6 +5,11 @@ explicit links inside it, a ServerCore whose protocol factory builds a fresh cop
 child per connection. Several top-level nodes are wrapped in one root Graphline. Every component
 made here carries ``design_id`` (the node it comes from) so the runtime can map live events back
 onto the drawing; per-connection handlers also carry ``instance_of`` (their template's node id).
+
+A ``$port_of`` parameter needs the named server's real port, known once the server has bound its
+socket, i.e. once it is constructed. So the servers that references name are built first, in
+:func:`~workbench.model.portrefs.server_order`, and kept; the rest of the graph then takes them
+from there, and each reference becomes the built server's ``.port``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from kamaelia_core.chassis.graphline import Graphline
 from kamaelia_core.component import Component
 from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph, Node
-from workbench.model.values import ParamValueError, decode
+from workbench.model.portrefs import PortRefError, server_order
+from workbench.model.values import ParamValueError, decode, port_refs, replace_port_refs
 
 ROOT_ID = "<root>"
 """Design id given to the Graphline that wraps several top-level nodes."""
@@ -68,16 +74,26 @@ class Builder:
         self.catalog = catalog
         self.allow_code = allow_code
         self.built = Built(root=Component())
+        self._servers: dict[str, Component | None] = {}
+        """Server node ids that ``$port_of`` values name -> the server once built."""
 
     def build(self) -> Built:
         """Build the whole graph.
 
         Raises:
-            BuildError: Empty graph, unknown component, bad parameters, or a bad container.
+            BuildError: Empty graph, unknown component, bad parameters, a bad container, or a
+                ``$port_of`` value naming no server, or servers naming each other.
         """
         tops = self.graph.top_level()
         if not tops:
             raise BuildError("the graph is empty: add a component before running it")
+        try:
+            order = server_order(self.graph, self.catalog)
+        except PortRefError as exc:
+            raise BuildError(str(exc), exc.problem.node_id) from exc
+        self._servers = dict.fromkeys(order)
+        for server_id in order:
+            self._node(self.graph.node(server_id))
         if len(tops) == 1 and not self._top_links():
             self.built.root = self._node(tops[0])
         else:
@@ -107,6 +123,9 @@ class Builder:
     def _node(
         self, node: Node, instance_of: str | None = None, peer: dict[str, Any] | None = None
     ) -> Component:
+        ready = self._servers.get(node.id) if instance_of is None else None
+        if ready is not None:
+            return ready
         kind = node.container_kind
         if kind == "pipeline":
             comp = self._pipeline(node, instance_of)
@@ -118,6 +137,8 @@ class Builder:
             comp = self._instantiate(node, self._peer_kwargs(node, peer or {}))
         if instance_of is None:
             self.built.by_node[node.id] = comp
+            if node.id in self._servers:
+                self._servers[node.id] = comp
         return _tag(comp, node.id, instance_of)
 
     def _class(self, node: Node) -> type:
@@ -135,6 +156,9 @@ class Builder:
             }
         except ParamValueError as exc:
             raise BuildError(f"node {node.name!r} ({node.id}): {exc}", node.id) from exc
+        for key in params:
+            if port_refs(node.params[key]):
+                params[key] = replace_port_refs(params[key], self._ports_for(node, key))
         kwargs = {**params, **structural}
         try:
             inspect.signature(cls).bind(*args, **kwargs)
@@ -149,6 +173,24 @@ class Builder:
                 f"node {node.name!r} ({node.id}): {cls.__name__} refused its parameters: {exc}",
                 node.id,
             ) from exc
+
+    def _ports_for(self, node: Node, param: str) -> Callable[[str], int]:
+        return lambda name: self._port_of(node, param, name)
+
+    def _port_of(self, node: Node, param: str, name: str) -> int:
+        """The port the built server called ``name`` listens on, for ``node.param``."""
+        where = f"node {node.name!r} ({node.id}): {node.name}.{param}: $port_of {name!r}"
+        named = [n.id for n in self.graph.nodes if n.name == name and n.id in self._servers]
+        server = self._servers.get(named[0]) if len(named) == 1 else None
+        if server is None:
+            raise BuildError(f"{where}: that server is not built yet", node.id)
+        port = getattr(server, "port", None)
+        if not isinstance(port, int) or isinstance(port, bool) or port <= 0:
+            raise BuildError(
+                f"{where}: {type(server).__name__} has no listening port (.port is {port!r})",
+                node.id,
+            )
+        return port
 
     def _peer_kwargs(self, node: Node, peer: dict[str, Any]) -> dict[str, Any]:
         """The connection details (peer, peerport, ...) the handler's class accepts."""

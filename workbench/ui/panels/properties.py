@@ -2,7 +2,8 @@
 
 Editors follow the parameter's type (from its annotation or default): a check box for bool, spin
 boxes for int and float, a line edit for str, and a Python-literal line edit for everything else
-(lists, dicts, None, bytes as ``b'...'``, code as ``lambda ...`` behind the graph's trust).
+(lists, dicts, None, bytes as ``b'...'``, code as ``lambda ...`` behind the graph's trust, a
+server's port as ``port of NAME``).
 Values are checked with ``validate.check_param`` and the message is shown under the field; only
 good values leave the form, as ``param_edited`` signals that the window turns into commands.
 """
@@ -34,6 +35,7 @@ from workbench.model import values as model_values
 from workbench.model.validate import allowed_types, check_param
 
 INT_RANGE = (-(2**31), 2**31 - 1)
+PORT_OF_TEXT = "port of "
 
 
 def parse_literal(text: str) -> Any:
@@ -45,6 +47,8 @@ def parse_literal(text: str) -> Any:
     text = text.strip()
     if text == "":
         raise ValueError("empty")
+    if text.startswith(PORT_OF_TEXT):
+        return model_values.port_of(text.removeprefix(PORT_OF_TEXT).strip())
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -69,6 +73,8 @@ def literal_text(value: Any) -> str:
         return repr(value[tag].encode("utf-8"))
     if tag == model_values.CODE_TAG:
         return value[tag]
+    if tag == model_values.PORT_OF_TAG:
+        return f"{PORT_OF_TEXT}{value[tag]}"
     return json.dumps(value)
 
 
@@ -95,6 +101,8 @@ class ParamField(QWidget):
             kind = "int"
         elif allowed == {"str"}:
             kind = "str"
+        if model_values.tag_of(node.params.get(spec.name)) == model_values.PORT_OF_TAG:
+            kind = "literal"  # "port of NAME", not a number
         self.kind = kind
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
