@@ -111,6 +111,7 @@ def test_run_blocks_idle_until_the_thread_delivers():
 
 def test_send_raises_no_space_in_box_when_the_out_queue_is_full():
     outcome = []
+    tried = threading.Event()
     go = threading.Event()
 
     class Flooder(ThreadedComponent):
@@ -120,15 +121,16 @@ def test_send_raises_no_space_in_box_when_the_out_queue_is_full():
                     self.send(i, "outbox")
             except noSpaceInBox as exc:
                 outcome.append(exc)
+            tried.set()
             go.wait(WAIT)
 
     sched = Scheduler()
     f = Flooder(queuelengths=3)
     try:
-        # activated but never run by the scheduler: nothing drains the out-queue
+        # one slice starts the thread; nothing runs the shuttle again to drain the out-queue
         sched.activate(f)
         sched.step()
-        f._thread.join(0.5) if f._thread else None
+        assert tried.wait(WAIT)
         assert outcome, "send should have raised"
         assert "no space in box" in str(outcome[0])
     finally:
@@ -339,3 +341,35 @@ def test_recv_on_empty_raises_index_error_and_repr_shows_thread():
     with pytest.raises(IndexError):
         t.recv("inbox")
     assert "no thread" in repr(t)
+
+
+@pytest.mark.core_only
+def test_thread_crash_is_a_crashed_event_with_the_threads_traceback():
+    from kamaelia_core.instrument import Tap
+
+    class Broken(ThreadedComponent):
+        def main(self):
+            raise ZeroDivisionError("in the thread")
+
+    sched = Scheduler()
+    tap = sched.attach_tap(Tap())
+    b = Broken()
+    try:
+        run_until_idle(b, scheduler=sched)
+        crashed = [e for e in tap.drain() if e.kind == "crashed"]
+        assert [e.cid for e in crashed] == [b.cid]
+        text = crashed[0].extra["traceback"]
+        assert "ZeroDivisionError: in the thread" in text and "in main" in text
+        assert f"raised in the thread of {b.name}" in text
+    finally:
+        sched.close()
+
+
+def test_threaded_stage_inside_a_pipeline():
+    from kamaelia_core.chassis.pipeline import Pipeline
+    from kamaelia_core.util.collector import Collector
+
+    sink = Collector()
+    run_components([Pipeline(DataSource(range(50)), Doubler(), sink)])
+    assert sink.collected == [2 * i for i in range(50)]
+    assert sink._isStopped()
