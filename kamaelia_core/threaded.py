@@ -277,10 +277,11 @@ class ThreadedComponent(Component):
         try:
             self._thread.start()
             while True:
+                done = self._thread_done  # read first: all it sent is queued before we look
                 self._run_calls()
                 self._forward_inboxes()
                 pending = self._forward_outboxes()
-                if self._thread_done and not pending and self._calls.empty():
+                if done and not pending and self._calls.empty():
                     break
                 Component.pause(self)
                 yield 1

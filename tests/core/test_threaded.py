@@ -373,3 +373,28 @@ def test_threaded_stage_inside_a_pipeline():
     run_components([Pipeline(DataSource(range(50)), Doubler(), sink)])
     assert sink.collected == [2 * i for i in range(50)]
     assert sink._isStopped()
+
+
+def test_a_last_message_sent_just_before_the_thread_ends_is_not_lost():
+    release = threading.Event()
+
+    class LastWord(ThreadedComponent):
+        def main(self):
+            release.wait(WAIT)
+            self.send("last", "outbox")
+
+        def _forward_outboxes(self):
+            pending = super()._forward_outboxes()
+            if not release.is_set() and self._thread is not None:
+                # the thread sends and ends right after the out-queues were looked at
+                release.set()
+                self._thread.join(WAIT)
+            return pending
+
+    lw, sink = LastWord(), Sink()
+    lw.link((lw, "outbox"), (sink, "inbox"))
+    sched = run_until_idle(lw, sink)
+    try:
+        assert sink.got == ["last"]
+    finally:
+        sched.close()
