@@ -213,7 +213,10 @@ class ClusterLayout:
             item.category = cluster.template.category
         if cluster is not None:
             cluster.columns.setdefault(ent.kind, item.width)
-        item.set_state("closing" if ent.closing else ent.state)
+        if ent.state == "crashed":
+            item.set_state("crashed", ent.traceback or None)
+        else:
+            item.set_state("closing" if ent.closing else ent.state)
         self.scene.addItem(item)
         item.setPos(self.position(ent))
         if adopt and cluster is not None and cluster.group is not None and ent.kind != "service":
@@ -393,8 +396,8 @@ class ClusterLayout:
 
 
 def boxes_of(comp) -> tuple[list[BoxSpec], list[BoxSpec], int]:
-    """Declared inboxes and outboxes of a live component, and how many outboxes it declares."""
-    cls = type(comp)
+    """Declared inboxes and outboxes of a live component (or a class), and the outbox count."""
+    cls = comp if isinstance(comp, type) else type(comp)
     ins = boxes_from(getattr(cls, "Inboxes", {}), "in")
     outs = boxes_from(getattr(cls, "Outboxes", {}), "out")
     return ins, outs, len(outs)

@@ -187,7 +187,7 @@ class LiveController(QObject):
                 states[ev.cid] = STATE_OF[kind]
             elif kind == "spawned":
                 extra = ev.extra or {}
-                self._spawned(ev.cid, ev.name, extra.get("cls", ""), None)
+                self._spawned(ev.cid, ev.name, extra.get("cls", ""), None, extra.get("parent"))
             elif kind == "linked":
                 self._linked(ev)
             elif kind == "unlinked":
@@ -231,13 +231,14 @@ class LiveController(QObject):
         self.links.flush()
 
     # -- entities ---------------------------------------------------------------------------
-    def _spawned(self, cid: int, name: str, cls: str, comp: Any) -> None:
+    def _spawned(self, cid: int, name: str, cls: str, comp: Any, parent: int | None = None) -> None:
         comp = comp if comp is not None else self.session.component(cid)
         cls_name = kinds.class_label(cls) if cls else name.partition("#")[0]
         ent = Entity(cid, name, cls_name, "hidden", None)
         self.entities[cid] = ent
         if comp is None:
-            return  # ended before we saw it: counted in the log, never drawn
+            self._spawned_and_gone(ent, cls, parent)
+            return
         ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(comp)
         place = self.session.placement(comp)
         ent.design_id = place.design_id
@@ -270,6 +271,30 @@ class LiveController(QObject):
         for linkage in getattr(comp, "linkages", ()):
             key = (linkage.source.cid, linkage.sourcebox, linkage.sink.cid, linkage.sinkbox)
             self._add_link(key, linkage.passthrough)
+
+    def _spawned_and_gone(self, ent: Entity, cls: str, parent_cid: int | None) -> None:
+        """Place a component that ended before this frame saw it (a handler that crashed on its
+        first message): from its parent and its class as the catalog knows it."""
+        parent = self.entities.get(parent_cid) if parent_cid is not None else None
+        if parent is None or parent.kind != "design" or parent.design_id is None:
+            return  # counted in the log, never drawn
+        cluster = self.layout.cluster_for(parent.design_id)
+        try:
+            klass = self.session.catalog.resolve_class(cls)
+        except LookupError:
+            return
+        if cluster is None:
+            return
+        if cls.endswith("SocketAdapter"):
+            ent.kind = "connection"
+        elif cluster.template is not None:
+            ent.kind = "handler"
+        else:
+            return
+        ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(klass)
+        ent.design_id = parent.design_id
+        ent.cluster = cluster
+        self._new.append(ent)
 
     def _pair(self, ent: Entity) -> None:
         if ent.kind not in ("handler", "connection"):
