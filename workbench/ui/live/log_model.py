@@ -136,6 +136,7 @@ class LogModel(QAbstractTableModel):
         self._skip = 0
         self._rate_t = time.monotonic()
         self._rate_n = 0
+        self._last_append = time.monotonic()
 
     # -- Qt model ---------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -168,6 +169,12 @@ class LogModel(QAbstractTableModel):
         """Add the loggable events of ``batch``; returns how many rows were added."""
         new = []
         now = time.monotonic()
+        if not isinstance(batch, list):
+            batch = list(batch)
+        burst = len(batch) / max(now - self._last_append, 1 / 60)
+        self._last_append = now
+        if burst > 2 * LOG_RATE:  # a flood starts: thin it now, not a second later
+            self.sample = max(self.sample, math.ceil(burst / LOG_RATE))
         logged, sample = kinds.LOGGED_KINDS, self.sample
         special, control = kinds.SPECIAL_TYPES, kinds.CONTROL_BOXES
         for ev in batch:
