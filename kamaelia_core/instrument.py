@@ -107,6 +107,9 @@ class Tap:
             raise ValueError(f"a tap needs room for at least one event, not {capacity}")
         self.capacity = capacity
         self._ring: deque[tuple] = deque(maxlen=capacity)
+        self.now = monotonic()
+        """Time stamped on deliveries: the scheduler sets it at each slice and I/O poll, and
+        every other event sets it too, so event times never go backwards."""
         self.append = self._ring.append
         """Append a raw event tuple (the boxes' inlined delivery recording uses it)."""
         self.next_seq = itertools.count(1).__next__
@@ -129,6 +132,10 @@ class Tap:
     def __len__(self) -> int:
         return len(self._ring)
 
+    def stamp(self) -> None:
+        """Set ``now`` to the current time (the scheduler calls it per slice and per I/O wake)."""
+        self.now = monotonic()
+
     def record(
         self,
         kind: str,
@@ -140,10 +147,11 @@ class Tap:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """Record one event (called by the engine)."""
+        self.now = now = monotonic()
         self.append(
             (
                 self.next_seq(),
-                monotonic(),
+                now,
                 kind,
                 comp,
                 box,

@@ -12,7 +12,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from kamaelia_core.errors import BadInbox, BoxAlreadyLinkedToDestination, noSpaceInBox
-from kamaelia_core.instrument import BY_REFERENCE, capture, monotonic
+from kamaelia_core.instrument import BY_REFERENCE, capture
 
 if TYPE_CHECKING:
     from kamaelia_core.component import Component
@@ -84,7 +84,7 @@ class Box:
                 tap.append(
                     (
                         tap.next_seq(),
-                        monotonic(),
+                        tap.now,  # stamped per slice by the scheduler: one clock read per slice
                         "delivered",
                         sender,
                         sender_box,

@@ -50,6 +50,8 @@ class Reactor:
         self._wake_pending = False
         self._cross_thread: list[Callable[[], None]] = []
         self.closed = False
+        self.on_ready: Callable[[], None] | None = None
+        """Called after a wait that found ready descriptors, before their callbacks run."""
         self.register(self._wake_r, READ, self._drain_wakeups)
 
     def __len__(self) -> int:
@@ -154,6 +156,8 @@ class Reactor:
             ready = [(key.fd, ev) for key, ev in self._sel.select(timeout)]
             events_of = _selectors_events
         callbacks = self._callbacks
+        if ready and self.on_ready is not None:
+            self.on_ready()
         for fd, ev in ready:
             callback = callbacks.get(fd)
             if callback is not None:

@@ -191,6 +191,7 @@ class Scheduler:
     def attach_tap(self, tap: Tap) -> Tap:
         """Start recording events into ``tap``; components already live are recorded as spawned."""
         self.tap = tap
+        self.io.on_ready = tap.stamp
         for comp in self._live.values():
             _announce(tap, comp)
         return tap
@@ -198,6 +199,7 @@ class Scheduler:
     def detach_tap(self) -> None:
         """Stop recording events."""
         self.tap = None
+        self.io.on_ready = None
 
     # -- timers --------------------------------------------------------------------------------
 
@@ -244,10 +246,13 @@ class Scheduler:
         deadline = clock() + budget
         ran = 0
         popleft, append = runq.popleft, runq.append
+        tap = self.tap
         try:
             while runq:
                 for _ in range(min(len(runq), CHECK_CLOCK_EVERY)):
                     comp = popleft()
+                    if tap is not None:
+                        tap.now = time.monotonic()
                     if comp._stop_req:
                         self._finish(comp, stopped=True)
                         continue

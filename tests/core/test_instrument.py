@@ -23,11 +23,12 @@ def chain(*comps: Component) -> None:
 def test_event_order_and_counts_for_a_small_system(sched):
     tap = sched.attach_tap(Tap())
     em, relay, sink = Emitter(["a", "b"]), Relay(), Sink()
-    chain(em, relay, sink)  # linked before activation: links made before the tap saw nothing
+    chain(em, relay, sink)  # linked before activation: announced when each maker activates
     run_until_idle(em, relay, sink, scheduler=sched)
     events = tap.drain()
     kinds = Tally(e.kind for e in events)
     assert kinds["spawned"] == 3
+    assert kinds["linked"] == 4
     # a, b and producerFinished go em -> relay and relay -> sink
     assert kinds["delivered"] == 6
     assert kinds["finished"] == 3
