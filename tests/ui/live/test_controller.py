@@ -114,3 +114,22 @@ def test_counters_and_depths_follow_traffic(qtbot, live):
         timeout=3000,
     )
     assert ctl.delivered == live.session.events.delivered  # every delivery counted
+
+
+def test_animate_selected_links_only(qtbot, live):
+    gen = live.traffic(clients=2, lines=1, rate=5, hold=None)
+    qtbot.waitUntil(lambda: len(live.connections()) == 2 and gen.stats.connected == 2, timeout=3000)
+    ctl = live.controller
+    first, _second = sorted(live.connections(), key=lambda e: e.slot)
+    card = first.item
+    link = next(lk for lk in card.links() if (lk.source.owner, lk.source.name) == (card, "outbox"))
+    live.scene.clearSelection()
+    link.setSelected(True)
+    ctl.set_selected_only(True)
+    ctl.tokens.recent.clear()
+    for client in gen.clients:
+        client.sock.send(b"again\r\n")
+    qtbot.waitUntil(lambda: len(ctl.tokens.recent) >= 1, timeout=2000)
+    qtbot.wait(200)
+    name = first.name.replace("ConnectedSocketAdapter", "CSA")
+    assert ctl.tokens.recent and all(w.startswith(f"{name}.outbox") for _t, w in ctl.tokens.recent)

@@ -367,8 +367,11 @@ class LiveController(QObject):
             if ent.ended_at is None or ent.kind == "design":
                 continue
             keep = CRASH_KEEP_S if ent.state == "crashed" else FADE_S / max(0.25, self.tokens.speed)
-            if now - ent.ended_at >= keep:
+            age = (now - ent.ended_at) / keep
+            if age >= 1.0:
                 gone.append(ent)
+            elif age > 0.5 and ent.state != "crashed" and ent.item is not None:
+                ent.item.setOpacity(0.4 * (1.0 - age) * 2)  # the last half: fade out
         for ent in gone:
             self.layout.remove(ent)
             del self.entities[ent.cid]

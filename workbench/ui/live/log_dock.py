@@ -100,6 +100,7 @@ class LogDock(QDockWidget):
         self._unsubscribe: Callable[[], None] | None = None
         self._revealing = False
         self._queued: list = []
+        self._stream = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -174,6 +175,7 @@ class LogDock(QDockWidget):
         self.detach()
         if describe is not None:
             self.model.describe = describe
+        self._stream = stream
         self._unsubscribe = stream.subscribe(self._queue)
 
     def detach(self) -> None:
@@ -229,6 +231,9 @@ class LogDock(QDockWidget):
             text = f"sampled 1:{m.sample} · {text}"
         if m.paused:
             text = f"paused · {m.missed_while_paused:,} new · {text}"
+        dropped = getattr(self._stream, "dropped", 0)
+        if dropped:
+            text += f" · {dropped:,} lost (tap full)"
         self.count_label.setText(text)
 
     # -- filter -----------------------------------------------------------------------------
