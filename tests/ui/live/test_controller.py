@@ -75,6 +75,8 @@ def test_closing_one_connection_shows_shutdown_and_removes_it(qtbot, live):
     qtbot.waitUntil(lambda: item.scene() is None, timeout=4000)
     assert victim.cid not in ctl.entities and partner.cid not in ctl.entities
     assert len(live.connections()) == 2
+    figures = ctl.counters()
+    assert (figures["live_connections"], figures["accepted"], figures["closed"]) == (2, 3, 1)
     survivors = {e.slot for e in live.connections()}
     assert survivors == {0, 1, 2} - {victim.slot}  # nobody moved
 

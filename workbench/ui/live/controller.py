@@ -11,7 +11,6 @@ link pulses and rate labels. Every delivery is counted even when it is not drawn
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import QGraphicsView
 
 from kamaelia_core.instrument import Event
 from workbench.ui.canvas.link_item import LinkItem
-from workbench.ui.live import kinds, readouts, routing
-from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity, boxes_of
+from workbench.ui.live import kinds, lifecycle, readouts, routing
+from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity
 from workbench.ui.live.links import DisplayLink, LiveLinks
 from workbench.ui.live.live_node_item import LiveNodeItem
 from workbench.ui.live.overlays import BannerWidget, LegendWidget
@@ -40,7 +39,6 @@ HIGH_RATE = 200.0
 TOKENS_PER_BATCH = 48
 MAX_PER_FRAME = 60_000
 STATE_OF = {"paused": "waiting", "woke": "running"}
-_OBJECT_CID = re.compile(r"object=\(?[A-Za-z_]\w*#(\d+)")
 
 
 class LiveController(QObject):
@@ -92,6 +90,10 @@ class LiveController(QObject):
         self.mode = "tokens"
         self.selected_only = False
         self.delivered = 0
+        self.accepted = 0
+        """Connections seen so far (CSAs spawned)."""
+        self.closed = 0
+        """Connections that ended so far."""
         self.latencies: deque[float] = deque(maxlen=2000)
         self._calm_since: float | None = None
         self._last_refresh = time.monotonic()
@@ -221,6 +223,8 @@ class LiveController(QObject):
         """Place the entities that appeared, then resolve links and stacks."""
         new, self._new = self._new, []
         for ent in new:
+            if ent.kind == "connection":
+                self.accepted += 1
             self._pair(ent)
             self.layout.place(ent)
             self.links.touch_cid(ent.cid)
@@ -232,88 +236,10 @@ class LiveController(QObject):
 
     # -- entities ---------------------------------------------------------------------------
     def _spawned(self, cid: int, name: str, cls: str, comp: Any, parent: int | None = None) -> None:
-        comp = comp if comp is not None else self.session.component(cid)
-        cls_name = kinds.class_label(cls) if cls else name.partition("#")[0]
-        ent = Entity(cid, name, cls_name, "hidden", None)
-        self.entities[cid] = ent
-        if comp is None:
-            self._spawned_and_gone(ent, cls, parent)
-            return
-        ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(comp)
-        place = self.session.placement(comp)
-        ent.design_id = place.design_id
-        if place.role == "design":
-            ent.kind = "design"
-            ent.item = self.scene.node_item(place.design_id)
-            self.by_design[place.design_id] = cid
-            if self.design_badges and hasattr(ent.item, "set_state"):
-                ent.item.set_state("running")
-        elif place.role == "service":
-            ent.kind = "service"
-            self._new.append(ent)
-        elif place.role == "instance":
-            owner = self.layout.templates.get(place.design_id)
-            if owner is not None:
-                ent.kind = "handler"
-                ent.cluster = self.layout.cluster_for(owner)
-                self._new.append(ent)
-        elif place.design_id is not None:
-            ent.kind = "connection" if hasattr(comp, "peer") else "singleton"
-            ent.cluster = self.layout.cluster_for(place.design_id)
-            peer = getattr(comp, "peer", None)
-            if isinstance(peer, tuple) and len(peer) >= 2:
-                ent.peer = f"{peer[0]}:{peer[1]}"
-                ent.traffic = peer[1] in self.traffic_ports()
-            elif getattr(comp, "port", None):
-                ent.peer = f"port {comp.port}"
-            if ent.cluster is not None:
-                self._new.append(ent)
-        for linkage in getattr(comp, "linkages", ()):
-            key = (linkage.source.cid, linkage.sourcebox, linkage.sink.cid, linkage.sinkbox)
-            self._add_link(key, linkage.passthrough)
-
-    def _spawned_and_gone(self, ent: Entity, cls: str, parent_cid: int | None) -> None:
-        """Place a component that ended before this frame saw it (a handler that crashed on its
-        first message): from its parent and its class as the catalog knows it."""
-        parent = self.entities.get(parent_cid) if parent_cid is not None else None
-        if parent is None or parent.kind != "design" or parent.design_id is None:
-            return  # counted in the log, never drawn
-        cluster = self.layout.cluster_for(parent.design_id)
-        try:
-            klass = self.session.catalog.resolve_class(cls)
-        except LookupError:
-            return
-        if cluster is None:
-            return
-        if cls.endswith("SocketAdapter"):
-            ent.kind = "connection"
-        elif cluster.template is not None:
-            ent.kind = "handler"
-        else:
-            return
-        ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(klass)
-        ent.design_id = parent.design_id
-        ent.cluster = cluster
-        self._new.append(ent)
+        lifecycle.spawned(self, cid, name, cls, comp, parent)
 
     def _pair(self, ent: Entity) -> None:
-        if ent.kind not in ("handler", "connection"):
-            return
-        for other_cid in self.neighbours.get(ent.cid, ()):
-            other = self.entities.get(other_cid)
-            if (
-                other is None
-                or other.kind == ent.kind
-                or other.kind not in ("handler", "connection")
-            ):
-                continue
-            if other.slot is not None and ent.slot is None and other.ended_at is None:
-                ent.slot = other.slot
-                ent.partner, other.partner = other.cid, ent.cid
-                if ent.kind == "handler":
-                    ent.peer = other.peer
-                    ent.traffic = other.traffic
-                return
+        lifecycle.pair(self, ent)
 
     def _linked(self, ev: Event) -> None:
         passthrough = (ev.extra or {}).get("passthrough", 0)
@@ -325,41 +251,10 @@ class LiveController(QObject):
         self.neighbours.setdefault(key[2], set()).add(key[0])
 
     def _closing_message(self, ev: Event) -> None:
-        cid = ev.cid if ev.msg_type == "socketShutdown" else None
-        if cid is None or self.entities.get(cid, Entity(0, "", "", "", None)).kind != "connection":
-            match = _OBJECT_CID.search(ev.value)
-            cid = int(match.group(1)) if match else None
-        ent = self.entities.get(cid) if cid is not None else None
-        if ent is None or ent.kind != "connection":
-            return
-        for target in (ent, self.entities.get(ent.partner or -1)):
-            if target is not None and not target.closing:
-                target.closing = True
-                if target.item is not None:
-                    target.item.set_state("closing")
-                if target.cluster is not None:
-                    self._dirty_clusters.add(id(target.cluster))
+        lifecycle.closing_message(self, ev)
 
     def _ended(self, ev: Event, now: float) -> None:
-        ent = self.entities.get(ev.cid)
-        if ent is None:
-            return
-        ent.ended_at = now
-        crashed = ev.kind == "crashed"
-        ent.state = "crashed" if crashed else "finished"
-        if crashed:
-            ent.traceback = (ev.extra or {}).get("traceback", "") or ev.value
-        item = ent.item
-        if ent.kind == "design":
-            if self.design_badges and hasattr(item, "set_state"):
-                item.set_state(ent.state, ent.traceback or None)
-            return
-        if ent.kind != "hidden" and not crashed:
-            ent.closing = True
-        if item is not None:
-            item.set_state("crashed" if crashed else "closing", ent.traceback or None)
-        if ent.cluster is not None:
-            self._dirty_clusters.add(id(ent.cluster))
+        lifecycle.ended(self, ev, now)
 
     def _sweep(self, now: float) -> None:
         gone = []
@@ -547,6 +442,17 @@ class LiveController(QObject):
     def item_for(self, cid: int) -> Any:
         """The item standing for live component ``cid`` (its card, its stack, or None)."""
         return self._resolve(cid)[1]
+
+    def counters(self) -> dict[str, float]:
+        """Live figures for an inspector: connections live/accepted/closed, deliveries/s."""
+        live = sum(1 for e in self.entities.values() if e.kind == "connection" and not e.closing)
+        return {
+            "live_connections": live,
+            "accepted": self.accepted,
+            "closed": self.closed,
+            "deliveries_per_s": self.session.events.rate,
+            "delivered": self.delivered,
+        }
 
     def entities_of_kind(self, kind: str) -> list[Entity]:
         """Known entities of ``kind`` ("connection", "handler", "singleton", ...)."""

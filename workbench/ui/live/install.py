@@ -172,8 +172,11 @@ class LiveView(QObject):
             self.controller = None
 
     # -- traffic ----------------------------------------------------------------------------
-    def start_traffic(self) -> TrafficGenerator | None:
-        """Open ``clients`` loopback clients to the running server's first listening port."""
+    def start_traffic(self, clients: int | None = None) -> TrafficGenerator | None:
+        """Open ``clients`` (default: the menu's choice) loopback clients to the running
+        server's first listening port; None (and a status message) when there is none yet."""
+        if clients is not None:
+            self.set_clients(clients)
         session = self.window.run.session
         if session is None:
             self.window.show_status("Run the graph first: traffic needs a listening server")
