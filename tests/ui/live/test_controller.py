@@ -135,3 +135,35 @@ def test_animate_selected_links_only(qtbot, live):
     qtbot.wait(200)
     name = first.name.replace("ConnectedSocketAdapter", "CSA")
     assert ctl.tokens.recent and all(w.startswith(f"{name}.outbox") for _t, w in ctl.tokens.recent)
+
+
+def test_a_graph_that_ends_before_the_first_frame_still_counts_on_its_links(qtbot, catalog):
+    from workbench.model import Graph
+    from workbench.runtime import Session
+    from workbench.ui.canvas.scene import GraphScene
+    from workbench.ui.live.controller import LiveController
+
+    graph = Graph()
+    pipe = graph.add_node("kamaelia_core.chassis.pipeline.Pipeline", name="pipe",
+                          container_kind="pipeline")  # fmt: skip
+    source = "kamaelia_core.util.sources.DataSource"
+    graph.add_node(source, name="src", params={"messages": [1, 2, 3]}, parent=pipe.id)
+    graph.add_node("kamaelia_core.util.collector.Collector", name="sink", parent=pipe.id)
+    scene = GraphScene(graph, catalog)
+    session = Session(graph, catalog)
+    session.start()
+    ctl = LiveController(scene, session)  # subscribed, but no frame runs until the end
+    try:
+        session.run_for(2.0)
+        assert session.finished
+        ctl.tick()
+        ctl._refresh(ctl._last_refresh + 1.0)
+        designs = {e.design_id for e in ctl.entities.values() if e.kind == "design"}
+        assert {n.id for n in graph.nodes} <= designs
+        texts = [lk.counter_text for lk in scene.link_items() if lk.counter_text]
+        assert any(t.startswith("3 msgs") for t in texts)
+    finally:
+        ctl.close()
+        session.stop()
+        scene.close()
+    assert not [lk.counter_text for lk in scene.link_items() if lk.counter_text]

@@ -85,6 +85,9 @@ class LiveController(QObject):
         self.links.hidden_rule = self._hide_link
         built = getattr(session, "built", None)
         self.layout.templates = dict(built.templates) if built is not None else {}
+        self.design_of = {c.cid: c for c in built.by_node.values()} if built is not None else {}
+        """cid -> built design component (kept by the build, so known even once it ended)."""
+        self.links.design_link = self._design_link
         self.tokens = TokenLayerItem()
         scene.addItem(self.tokens)
         self.mode = "tokens"
@@ -288,6 +291,13 @@ class LiveController(QObject):
             if crowded and a.kind in rows and b.kind not in rows:
                 return True
         return False
+
+    def _design_link(self, scid: int, sbox: str, dcid: int, dbox: str) -> LinkItem | None:
+        """The model's link between two design nodes (for deliveries whose chain is gone)."""
+        src, dst = self.entities.get(scid), self.entities.get(dcid)
+        if src is None or dst is None or src.kind != "design" or dst.kind != "design":
+            return None
+        return self.scene.link_between((src.design_id, sbox), (dst.design_id, dbox))
 
     def _resolve(self, cid: int) -> tuple[Entity | None, Any]:
         ent = self.entities.get(cid)

@@ -30,6 +30,9 @@ def spawned(
     cls_name = kinds.class_label(cls) if cls else name.partition("#")[0]
     ent = Entity(cid, name, cls_name, "hidden", None)
     ctl.entities[cid] = ent
+    built = ctl.design_of.get(cid)
+    if comp is None and built is not None:
+        comp = built  # a design component that already ended: the build still holds it
     if comp is None:
         spawned_and_gone(ctl, ent, cls, parent)
         return

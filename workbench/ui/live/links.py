@@ -65,6 +65,8 @@ class LiveLinks:
         self.by_item: dict[LinkItem, DisplayLink] = {}
         self.dirty: set[EntityKey] = set()
         self.by_cid: dict[int, set[EntityKey]] = {}
+        self.design_link: Callable[[int, str, int, str], LinkItem | None] = lambda *key: None
+        """Fallback route: the model's link for a delivery between two design nodes."""
         self.hidden_rule: Callable[[Any, Any], bool] = lambda src, dst: False
         """(source entity, sink entity) -> True when their linkage is not drawn."""
         self._routes: dict[EntityKey, list[DisplayLink]] = {}
@@ -195,6 +197,15 @@ class LiveLinks:
                 if ports is not None:
                     hops.append(self.display[ports])
                 box, seen = nxt, seen + 1
+        if not hops:
+            link = self.design_link(*key)
+            if link is not None:
+                disp = self.by_item.get(link)
+                if disp is None:
+                    disp = DisplayLink(link, owned=False)
+                    self.by_item[link] = disp
+                    self.display[(link.source, link.sink)] = disp
+                hops = [disp]
         if len(self._routes) > 50_000:
             self._routes.clear()
         self._routes[key] = hops
@@ -244,6 +255,11 @@ class LiveLinks:
         """Remove every link made here and reset the model's links."""
         for key in list(self.member_of):
             self._leave(key)
+        for disp in self.display.values():  # the model's links used as fallback routes
+            disp.item.set_counter_text(None)
+            disp.item.set_width_scale(1.0)
+        self.display.clear()
+        self.by_item.clear()
         self.links.clear()
         self.by_cid.clear()
         self.dirty.clear()
