@@ -31,8 +31,12 @@ def test_500_clients_collapse_into_stacks_and_expand(qtbot, catalog):
         assert all(e.item is not None and e.item.scene() is live.scene for e in live.connections())
         ys = sorted(e.item.pos().y() for e in live.connections())
         assert len(set(ys)) == 500  # one row each
-        ctl.set_cluster_expanded("n1", False)
-        assert cluster.collapsed and cluster.stacks["connection"].scenePos() == stack_pos
+        assert stack.scene() is live.scene and stack.expanded  # header with "collapse"
+        assert stack.scenePos().y() < min(ys)
+        stack.on_expand(stack)  # the same chip collapses again
+        assert cluster.collapsed and cluster.stacks["connection"] is stack
+        assert stack.scenePos() == stack_pos and not stack.expanded
+        assert all(e.item is None for e in live.connections())
         gen.stop()
         ctl.set_speed(20.0)
         qtbot.waitUntil(lambda: not live.connections(), timeout=15000)

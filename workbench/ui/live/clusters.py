@@ -165,9 +165,11 @@ class ClusterLayout:
         ):
             self.set_collapsed(cluster, True)
         if cluster.collapsed:
-            self._refresh_stacks(cluster)
+            self.refresh_stacks(cluster)
         else:
             self._make_item(ent, cluster)
+            if cluster.stacks:  # the header of an expanded crowd counts it too
+                self.refresh_stacks(cluster)
 
     def _hide_template(self, cluster: Cluster) -> None:
         template = cluster.template
@@ -270,7 +272,14 @@ class ClusterLayout:
             if cluster.live_rows() <= self.collapse_at // 2:
                 self.set_collapsed(cluster, False)
             else:
-                self._refresh_stacks(cluster)
+                self.refresh_stacks(cluster)
+        elif cluster.stacks:
+            if cluster.live_rows() <= self.collapse_at // 2:
+                cluster.expanded = False
+                for key in list(cluster.stacks):
+                    self._drop_stack(cluster.stacks.pop(key))
+            else:
+                self.refresh_stacks(cluster)
 
     def drop_item(self, ent: Entity) -> None:
         """Remove ``ent``'s own live item (it stays known)."""
@@ -290,17 +299,30 @@ class ClusterLayout:
 
     # -- collapse ---------------------------------------------------------------------------
     def set_collapsed(self, cluster: Cluster, collapsed: bool) -> None:
-        """Collapse the rows of ``cluster`` into stacks, or lay them out one by one again."""
+        """Collapse the rows of ``cluster`` into stacks, or lay them out one by one again.
+
+        Expanded on the user's request, the stacks stay as a header above the rows, with a
+        "collapse ▾" chip; expanded because the crowd thinned out, they go.
+        """
         cluster.collapsed = collapsed
         rows = [e for row in cluster.rows.values() for e in row]
         if collapsed:
             for ent in rows:
                 self.drop_item(ent)
-            self._refresh_stacks(cluster)
+            self.refresh_stacks(cluster)
+            for stack in cluster.stacks.values():
+                stack.expanded = False
+                stack.setPos(stack.pos().x(), cluster.anchor.y())
+                stack.update()
             return
         for key in list(cluster.stacks):
-            stack = cluster.stacks.pop(key)
-            self._drop_stack(stack)
+            stack = cluster.stacks[key]
+            if cluster.expanded:
+                stack.expanded = True
+                stack.setPos(stack.pos().x(), cluster.anchor.y() - ROW_PITCH)
+                stack.update()
+            else:
+                self._drop_stack(cluster.stacks.pop(key))
         made = [self._make_item(ent, cluster, adopt=False) for ent in rows if ent.item is None]
         group = cluster.group
         if group is not None and made:
@@ -321,7 +343,8 @@ class ClusterLayout:
         if stack.scene() is not None:
             stack.scene().removeItem(stack)
 
-    def _refresh_stacks(self, cluster: Cluster) -> None:
+    def refresh_stacks(self, cluster: Cluster) -> None:
+        """Recount the stack cards of ``cluster`` (members, running/closing, peer range)."""
         for kind in ("connection", "handler"):
             members = cluster.members(kind)
             stack = cluster.stacks.get(kind)

@@ -232,8 +232,8 @@ class LiveController(QObject):
             self.layout.place(ent)
             self.links.touch_cid(ent.cid)
         for cluster in [c for c in self.layout.clusters.values() if id(c) in self._dirty_clusters]:
-            if cluster.collapsed:
-                self.layout._refresh_stacks(cluster)
+            if cluster.collapsed or cluster.stacks:
+                self.layout.refresh_stacks(cluster)
         self._dirty_clusters.clear()
         self.links.flush()
 
@@ -394,7 +394,7 @@ class LiveController(QObject):
     def _on_expand(self, stack: LiveNodeItem) -> None:
         cluster = self.layout.cluster_of_stack(stack)
         if cluster is not None:
-            self.set_cluster_expanded(cluster.owner_id, True)
+            self.set_cluster_expanded(cluster.owner_id, cluster.collapsed)
 
     def set_cluster_expanded(self, owner_id: str, expanded: bool) -> None:
         """Show the live rows of design node ``owner_id`` one by one, or as stacks again."""
