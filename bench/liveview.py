@@ -252,7 +252,7 @@ def echo_rate(app: QApplication, mode: str, seconds: float = 3.0) -> float:
     return rate
 
 
-def bench_throughput(app: QApplication, rounds: int = 3) -> None:
+def bench_throughput(app: QApplication, rounds: int = 5) -> None:
     modes = ("headless", "driver", "pumped", "live")
     runs = {mode: [] for mode in modes}
     for _ in range(rounds):  # interleaved: the machine is shared, load drifts

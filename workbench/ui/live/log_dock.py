@@ -188,7 +188,8 @@ class LogDock(QDockWidget):
     def _queue(self, batch) -> None:
         self._queued.extend(batch)
         if not self._flush_timer.isActive():
-            self._flush_timer.start()
+            flooded = self.model.sample > 1  # a table nobody can read anyway: refresh less
+            self._flush_timer.start(FLUSH_MS * 2 if flooded else FLUSH_MS)
 
     def flush(self) -> None:
         """Add the events queued from the stream now."""
