@@ -80,3 +80,30 @@ def test_flood_degrades_to_rates_and_keeps_the_loop_responsive(qtbot, catalog):
         gen.stop()
     finally:
         close_live(live)
+
+
+def test_clicking_the_stack_chip_expands_and_collapses(qtbot, catalog):
+    from PySide6.QtCore import Qt
+
+    live = make_live(qtbot, catalog, collapse_at=2)
+    try:
+        live.traffic(clients=3, lines=0, connect_rate=0, hold=None)
+        qtbot.waitUntil(lambda: len(live.connections()) == 3, timeout=4000)
+        cluster = live.controller.layout.clusters["n1"]
+        qtbot.waitUntil(lambda: cluster.collapsed and "connection" in cluster.stacks)
+        stack = cluster.stacks["connection"]
+        qtbot.waitExposed(live.view)
+
+        def click_chip() -> None:
+            live.view.centerOn(stack)
+            chip = stack.mapToScene(stack.chip_rect().center())
+            pos = live.view.mapFromScene(chip)
+            qtbot.mouseClick(live.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+        click_chip()
+        assert not cluster.collapsed and stack.expanded
+        assert all(e.item is not None for e in live.connections())
+        click_chip()
+        assert cluster.collapsed and not stack.expanded
+    finally:
+        close_live(live)
