@@ -82,12 +82,12 @@ class LiveController(QObject):
         self.links = LiveLinks(scene, self._resolve, session.component)
         self.layout = ClusterLayout(scene, self._on_expand, collapse_at)
         self.layout.on_item_removed = self.links.item_removed
-        self.links.hidden_rule = self._hide_link
+        self.links.hidden_rule = lambda src, dst: lifecycle.hide_link(self, src, dst)
         built = getattr(session, "built", None)
         self.layout.templates = dict(built.templates) if built is not None else {}
         self.design_of = {c.cid: c for c in built.by_node.values()} if built is not None else {}
         """cid -> built design component (kept by the build, so known even once it ended)."""
-        self.links.design_link = self._design_link
+        self.links.design_link = lambda *key: lifecycle.design_link(self, *key)
         self.tokens = TokenLayerItem()
         scene.addItem(self.tokens)
         self.mode = "tokens"
@@ -277,28 +277,6 @@ class LiveController(QObject):
         if gone:
             self.links.flush()
 
-    def _hide_link(self, src: Entity | None, dst: Entity | None) -> bool:
-        """Links not drawn: per-connection components to a service (the Selector), and, in a
-        crowded cluster the user expanded, rows to anything outside their row (1,000 feedback
-        loops to the TCPServer would cover the canvas). Their ports stay filled."""
-        if src is None or dst is None:
-            return False
-        rows = ("connection", "handler")
-        if dst.kind == "service" and src.kind in rows:
-            return True
-        for a, b in ((src, dst), (dst, src)):
-            crowded = a.cluster is not None and len(a.cluster.rows) > self.layout.collapse_at
-            if crowded and a.kind in rows and b.kind not in rows:
-                return True
-        return False
-
-    def _design_link(self, scid: int, sbox: str, dcid: int, dbox: str) -> LinkItem | None:
-        """The model's link between two design nodes (for deliveries whose chain is gone)."""
-        src, dst = self.entities.get(scid), self.entities.get(dcid)
-        if src is None or dst is None or src.kind != "design" or dst.kind != "design":
-            return None
-        return self.scene.link_between((src.design_id, sbox), (dst.design_id, dbox))
-
     def _resolve(self, cid: int) -> tuple[Entity | None, Any]:
         ent = self.entities.get(cid)
         if ent is None:
@@ -376,17 +354,8 @@ class LiveController(QObject):
         self.mode_changed.emit(mode)
 
     def _update_banner(self, rate: float) -> None:
-        if self.banner is None:
-            return
-        stacked = sum(
-            s.stack_count for c in self.layout.clusters.values() for s in c.stacks.values()
-        )
-        extra = f" · {stacked} live nodes collapsed" if stacked else ""
-        self.banner.show_message(
-            "High-rate mode",
-            f"tokens off above {self.high_rate:.0f} msg/s (now {rate:,.0f}/s){extra}"
-            " · links show rates",
-        )
+        if self.banner is not None:
+            self.banner.show_message("High-rate mode", readouts.banner_text(self, rate))
 
     def _refresh_depths(self) -> None:
         readouts.refresh_depths(self)

@@ -153,3 +153,27 @@ def ended(ctl: LiveController, ev: Event, now: float) -> None:
         item.set_state("crashed" if crashed else "closing", ent.traceback or None)
     if ent.cluster is not None:
         ctl._dirty_clusters.add(id(ent.cluster))
+
+
+def hide_link(ctl: LiveController, src: Entity | None, dst: Entity | None) -> bool:
+    """Links not drawn: per-connection components to a service (the Selector), and, in a
+    crowded cluster the user expanded, rows to anything outside their row (1,000 feedback
+    loops to the TCPServer would cover the canvas). Their ports stay filled."""
+    if src is None or dst is None:
+        return False
+    rows = ("connection", "handler")
+    if dst.kind == "service" and src.kind in rows:
+        return True
+    for a, b in ((src, dst), (dst, src)):
+        crowded = a.cluster is not None and len(a.cluster.rows) > ctl.layout.collapse_at
+        if crowded and a.kind in rows and b.kind not in rows:
+            return True
+    return False
+
+
+def design_link(ctl: LiveController, scid: int, sbox: str, dcid: int, dbox: str) -> Any:
+    """The model's link between two design nodes (for deliveries whose chain is gone)."""
+    src, dst = ctl.entities.get(scid), ctl.entities.get(dcid)
+    if src is None or dst is None or src.kind != "design" or dst.kind != "design":
+        return None
+    return ctl.scene.link_between((src.design_id, sbox), (dst.design_id, dbox))

@@ -71,3 +71,13 @@ def label(ctl: LiveController, cid: int, name: str, box: str) -> str:
     if ent is not None and ent.kind == "design" and ent.item is not None:
         base = getattr(ent.item, "title", base)
     return f"{base}.{box}" if box else base
+
+
+def banner_text(ctl: LiveController, rate: float) -> str:
+    """Why the view is in high-rate mode, with what it collapsed."""
+    clusters = ctl.layout.clusters.values()
+    stacked = sum(s.stack_count for c in clusters for s in c.stacks.values())
+    extra = f" · {stacked} live nodes collapsed" if stacked else ""
+    return (
+        f"tokens off above {ctl.high_rate:.0f} msg/s (now {rate:,.0f}/s){extra} · links show rates"
+    )
