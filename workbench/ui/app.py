@@ -1,21 +1,26 @@
 """Starts the desktop workbench: the QApplication (names, high-DPI policy, theme) and the window.
 
-``workbench.cli.workbench_main`` should delegate to :func:`main`; tests build a
-:class:`~workbench.ui.main_window.MainWindow` directly under pytest-qt instead.
+``kamaelia-workbench [GRAPH]`` opens the window. For demos, CI and screenshots it can also run
+the graph, open loopback traffic to it, quit after a while and save a picture of the window:
+``kamaelia-workbench assets/examples/echo_server.kgraph.json --run --traffic 3 --duration 5
+--screenshot out.png`` (headless with ``QT_QPA_PLATFORM=offscreen``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from workbench.ui.main_window import MainWindow
 
 ORG, APP = "Kamaelia", "Kamaelia Workbench"
+MAX_TRAFFIC = 500
+"""Most loopback clients the command line may ask for."""
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -33,15 +38,141 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Open the workbench window (with GRAPH if given) and run the Qt event loop."""
-    parser = argparse.ArgumentParser(prog="kamaelia-workbench")
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kamaelia-workbench",
+        description="Compose, run and watch Kamaelia component systems.",
+    )
     parser.add_argument("graph", nargs="?", help="a .kgraph.json file to open")
+    parser.add_argument("--run", action="store_true", help="run the graph once it is open")
+    parser.add_argument("--traffic", type=int, default=0, metavar="N",
+                        help="open N loopback clients to the server (implies --run)")  # fmt: skip
+    parser.add_argument("--trust", action="store_true",
+                        help="run the graph's Python expressions without asking")  # fmt: skip
+    parser.add_argument("--duration", type=float, default=None, metavar="S",
+                        help="quit after S seconds, printing a summary")  # fmt: skip
+    parser.add_argument("--screenshot", type=Path, metavar="PNG",
+                        help="save a picture of the window just before quitting")  # fmt: skip
+    parser.add_argument("--theme", choices=("dark", "light"), help="colour theme")
+    parser.add_argument("--size", default="1600x1000", metavar="WxH", help="window size")
+    return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--size wants WIDTHxHEIGHT, not {text!r}") from None
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"--size {text} is out of range")
+    return width, height
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[int, int]:
+    if args.traffic < 0 or args.traffic > MAX_TRAFFIC:
+        parser.error(f"--traffic must be between 0 and {MAX_TRAFFIC}, not {args.traffic}")
+    if args.duration is not None and args.duration <= 0:
+        parser.error(f"--duration must be positive, not {args.duration}")
+    if (args.run or args.traffic) and not args.graph:
+        parser.error("--run and --traffic need a graph file")
+    try:
+        return _size(args.size)
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
+        raise
+
+
+def summary(window: MainWindow) -> str:
+    """One line about the run: events, deliveries, connections, crashes."""
+    session = window.run.session
+    if session is None:
+        return "not running"
+    events = session.events
+    parts = [
+        f"{events.total} events",
+        f"{events.delivered} deliveries",
+        f"{len(session.crashes)} crashes",
+    ]
+    live = getattr(window, "live", None)
+    controller = getattr(live, "controller", None)
+    if controller is not None:
+        counts = controller.counters()
+        parts.insert(0, f"{counts['accepted']} connections accepted")
+        parts.insert(1, f"{counts['live_connections']} live")
+    return ", ".join(parts)
+
+
+def _start_traffic_when_listening(window: MainWindow, clients: int, tries: int = 60) -> None:
+    """Open the clients once the graph's server listens (it binds during its first slices)."""
+    from workbench.runtime.traffic import server_ports
+
+    session = window.run.session
+    if session is None:
+        return
+    if server_ports(session.scheduler):
+        window.live.start_traffic(clients)
+    elif tries > 0:
+        QTimer.singleShot(50, lambda: _start_traffic_when_listening(window, clients, tries - 1))
+    else:
+        window.show_status("--traffic: this graph has no listening TCP server", error=True)
+        print("kamaelia-workbench: --traffic needs a graph with a TCP server", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the workbench window (with GRAPH if given) and run the Qt event loop.
+
+    Returns:
+        0 normally; 2 when the graph cannot be opened or run; 1 when a component crashed
+        during a timed (``--duration``) run.
+    """
+    parser = _parser()
     args = parser.parse_args(argv)
+    width, height = _check(parser, args)
     app = create_app()
     window = MainWindow()
+    if args.theme:
+        window.set_theme(args.theme)
+    window.resize(width, height)
     window.show()
-    window.offer_recovery()
-    if args.graph:
-        window.open_file(args.graph)
-    return app.exec()
+    if not args.duration:
+        window.offer_recovery()
+    if args.graph and not window.open_file(args.graph):
+        print(f"kamaelia-workbench: cannot open {args.graph}", file=sys.stderr)
+        window.shutdown()
+        return 2
+    status = 0
+    if args.run or args.traffic:
+        window.trust_answer = bool(args.trust) if args.duration else (True if args.trust else None)
+        window.run_graph()
+        if window.run.session is None:
+            print(f"kamaelia-workbench: cannot run {args.graph}", file=sys.stderr)
+            window.shutdown()
+            return 2
+        if args.traffic:
+            _start_traffic_when_listening(window, args.traffic)
+    if args.duration:
+
+        def finish() -> None:
+            nonlocal status
+            if args.screenshot:
+                args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                window.view.fit_all()  # live nodes appeared since the file was opened
+                QApplication.processEvents()
+                window.grab().save(str(args.screenshot))
+            session = window.run.session
+            if session is not None and session.crashes and status == 0:
+                status = 1
+            print(f"kamaelia-workbench: {Path(args.graph or 'untitled').name}: {summary(window)}")
+            if args.screenshot:
+                print(f"kamaelia-workbench: screenshot saved to {args.screenshot}")
+            window.shutdown()
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(args.duration * 1000), finish)
+    code = app.exec()
+    return status or code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

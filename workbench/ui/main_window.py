@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from workbench.model import Catalog, Graph
+from workbench.model.values import contains_code
 from workbench.ui import toolbar
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.layout import auto_layout
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self.theme_label = QLabel(objectName="mutedLabel")
         self.statusBar().addPermanentWidget(self.theme_label)
         self._closed = False
+        self.trust_answer: bool | None = None
+        """A preset answer to the trust question (the command line's --trust; tests)."""
         self._connect()
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
         self.set_theme(saved_theme_name(self.settings))
@@ -328,6 +331,7 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         self.stop_graph()
+        self.run.allow_code = False  # trust is given per document
         if self.docs.open(path):
             self.run.reset_badges()
             self.view.fit_all()
@@ -396,8 +400,33 @@ class MainWindow(QMainWindow):
             self.run.pause(False)
             return
         self.run.reset_badges()
+        if not self.confirm_trust():
+            return
         if self.run.start():
             self.log.append(f"Running {self.docs.display_name()}")
+
+    def confirm_trust(self) -> bool:
+        """Ask once per document before running a graph whose parameters hold Python code."""
+        code = [n for n in self.graph.nodes if any(contains_code(v) for v in n.params.values())]
+        if not code:
+            return True
+        if self.run.allow_code:
+            return True
+        if self.trust_answer is None:
+            names = ", ".join(n.name for n in code[:4])
+            answer = QMessageBox.question(
+                self,
+                "Run Python code?",
+                f"This graph's parameters contain Python expressions ({names}). Running it "
+                "evaluates them with your permissions. Run it only if you trust this graph.",
+            )
+            trusted = answer == QMessageBox.StandardButton.Yes
+        else:
+            trusted = self.trust_answer
+        self.run.allow_code = trusted
+        if not trusted:
+            self.show_status("Not run: the graph's Python expressions were not trusted", True)
+        return trusted
 
     def toggle_pause(self, paused: bool) -> None:
         """Pause / resume."""

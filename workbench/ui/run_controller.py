@@ -37,11 +37,11 @@ CORE_TO_NODE_STATE = {
 FRAME_MS = 33
 
 
-def default_session_factory(graph: Graph, catalog: Catalog) -> Any:
-    """A ``workbench.runtime.Session`` for ``graph``."""
+def default_session_factory(graph: Graph, catalog: Catalog, allow_code: bool = False) -> Any:
+    """A ``workbench.runtime.Session`` for ``graph`` (``allow_code``: the user trusts it)."""
     from workbench.runtime.session import Session
 
-    return Session(graph, catalog)
+    return Session(graph, catalog, allow_code=allow_code)
 
 
 class RunController(QObject):
@@ -64,6 +64,8 @@ class RunController(QObject):
         super().__init__(parent)
         self.scene = scene
         self.session_factory = session_factory or default_session_factory
+        self.allow_code = False
+        """The user trusts the open graph's ``$code`` values (set by the window, per document)."""
         self.session: Any = None
         self.driver: SchedulerDriver | None = None
         self.state = "idle"
@@ -83,7 +85,10 @@ class RunController(QObject):
         if self.session is not None:
             return True
         try:
-            session = self.session_factory(self.scene.graph, self.scene.catalog)
+            if self.allow_code and self.session_factory is default_session_factory:
+                session = default_session_factory(self.scene.graph, self.scene.catalog, True)
+            else:
+                session = self.session_factory(self.scene.graph, self.scene.catalog)
             session.start()
         except Exception as exc:  # user graphs fail in many ways: report, never crash the UI
             log.info("run failed: %s", exc)
