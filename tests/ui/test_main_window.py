@@ -240,3 +240,23 @@ def test_palette_activation_places_the_component(make_window):
     assert [n.component for n in window.graph.nodes] == [cid(Echo)]
     window.quick_add.chosen.emit(cid(TCPServer))
     assert len(window.graph.nodes) == 2
+
+
+def test_python_expressions_run_only_when_trusted(make_window, qtbot):
+    from kamaelia_core.util import PureTransformer
+    from workbench.model.catalog import Catalog as RealCatalog
+
+    catalog = RealCatalog([DataSource, PureTransformer, Collector])
+    window = make_window(catalog)
+    graph = window.graph
+    src = graph.add_node(cid(DataSource), params={"messages": ["a"]})
+    up = graph.add_node(cid(PureTransformer), params={"function": {"$code": "str.upper"}})
+    graph.add_link((src.id, "outbox"), (up.id, "inbox"))
+    window.trust_answer = False
+    window.run_graph()
+    assert window.run.session is None
+    assert "not trusted" in window.status_label.text()
+    window.trust_answer = True
+    window.run_graph()
+    assert window.run.session is not None
+    window.stop_graph()
