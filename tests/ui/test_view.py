@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QGraphicsView
@@ -91,10 +88,14 @@ def test_far_zoom_hides_ports_and_restores_them(qtbot, scene):
     assert not scene.low_detail and port.isVisible()
 
 
-@pytest.mark.slow
-def test_two_thousand_nodes_paint_within_budget(qtbot, catalog):
+def test_two_thousand_nodes_use_the_cheap_drawing_paths(qtbot, catalog):
+    """Fitted far out, a big graph drops labels and repaints the whole viewport; cards are
+    cached. (The paint time itself is a benchmark figure: bench/canvas.py.)"""
+    from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+
     from tests.ui.fakes import ConnectedSocketAdapter, Echo, cid
     from workbench.model import Graph
+    from workbench.ui.canvas.node_item import NodeItem
     from workbench.ui.canvas.scene import GraphScene
 
     graph = Graph()
@@ -105,14 +106,17 @@ def test_two_thousand_nodes_paint_within_budget(qtbot, catalog):
     big = GraphScene(graph, catalog)
     try:
         view = _view(qtbot, big)
-        timings = {}
-        for label, zoom in (("fit", None), ("100%", 1.0)):
-            view.fit_all() if zoom is None else view.set_zoom(zoom)
-            view.viewport().repaint()
-            start = time.perf_counter()
-            view.viewport().repaint()
-            timings[label] = time.perf_counter() - start
-        assert timings["100%"] < 0.05, timings
-        assert timings["fit"] < 0.15, timings
+        view.fit_all()
+        view.viewport().repaint()
+        assert big.low_detail
+        full = QGraphicsView.ViewportUpdateMode.FullViewportUpdate
+        assert view.viewportUpdateMode() == full
+        cards = [item for item in big.items() if isinstance(item, NodeItem)]
+        assert len(cards) == 2000
+        cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+        assert all(card.cacheMode() == cached for card in cards)
+        view.set_zoom(1.0)
+        view.viewport().repaint()
+        assert not big.low_detail
     finally:
         big.close()

@@ -131,8 +131,12 @@ def test_animate_selected_links_only(qtbot, live):
     ctl.tokens.recent.clear()
     for client in gen.clients:
         client.sock.send(b"again\r\n")
+    # both echoes have come back, so both connections' deliveries have been drawn (or not)
+    expected = gen.stats.bytes_received + 2 * len(b"again\r\n")
+    qtbot.waitUntil(lambda: gen.stats.bytes_received >= expected, timeout=3000)
     qtbot.waitUntil(lambda: len(ctl.tokens.recent) >= 1, timeout=2000)
-    qtbot.wait(200)
+    live.session.events.pump()
+    ctl.tick()
     name = first.name.replace("ConnectedSocketAdapter", "CSA")
     assert ctl.tokens.recent and all(w.startswith(f"{name}.outbox") for _t, w in ctl.tokens.recent)
 
