@@ -60,8 +60,17 @@ def isolated_window(monkeypatch, tmp_path):
 
 
 def test_demo_run_with_traffic_quits_by_itself_and_saves_a_picture(
-    qtbot, isolated_window, tmp_path, capsys
+    qtbot, isolated_window, tmp_path, capsys, monkeypatch
 ):
+    # The real app.exec()/quit() would end pytest-qt's application for the tests after this one:
+    # run the event loop through qtbot until the demo asks to quit.
+    quit_asked: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda *_: quit_asked.append(True))
+    monkeypatch.setattr(
+        QApplication,
+        "exec",
+        lambda *_: qtbot.waitUntil(lambda: bool(quit_asked), timeout=20000) or 0,
+    )
     shot = tmp_path / "shots" / "wb.png"
     argv = [str(EXAMPLES / "echo_server.kgraph.json"), "--run", "--traffic", "2"]
     code = app_module.main(

@@ -55,14 +55,14 @@ def test_flood_degrades_to_rates_and_keeps_the_loop_responsive(qtbot, catalog):
         ticks: list[int] = []
         probe = QTimer()
         probe.setInterval(16)
-        probe.timeout.connect(lambda: ticks.append(live.session.events.delivered))
+        probe.timeout.connect(lambda: ticks.append(live.session.scheduler.slices))
         probe.start()
         qtbot.waitUntil(lambda: live.controller.mode == "high-rate", timeout=5000)
         first = len(ticks)
         qtbot.waitUntil(lambda: len(ticks) >= first + 40, timeout=15000)
         probe.stop()
         flowing = sum(1 for a, b in itertools.pairwise(ticks[first:]) if b > a)
-        assert flowing >= 20, f"traffic advanced between only {flowing} of 40 GUI ticks"
+        assert flowing >= 30, f"the scheduler ran between only {flowing} of 40 GUI ticks"
         ctl = live.controller
         assert not ctl.tokens.tokens  # tokens off, pulses on
         assert ctl.tokens.pulses
