@@ -1,7 +1,9 @@
 """Draws one model link as a curve from an outbox to an inbox, with its arrow and counter pill.
 
-Data links are solid, control/signal links dashed amber. A link that runs backwards loops over the
-cards it joins. ``path()`` is in scene coordinates, so the live view can move tokens along it.
+Data links are solid, control/signal links dashed amber. A link whose curve would cross cards is
+routed around them (``canvas.routing``): backwards links loop over the cards, long forward ones run
+through the gutter and along the bottom; the scene re-routes links near a card that moved.
+``path()`` is in scene coordinates, so the live view can move tokens along it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
+from workbench.ui.canvas import routing
 from workbench.ui.canvas.port_item import PortItem
 from workbench.ui.canvas.style import (
     DETAIL_LOD,
@@ -33,6 +36,9 @@ from workbench.ui.canvas.style import (
 )
 
 ARROW = 7.0
+BAND = 700.0
+"""How far above and below its ends a link looks for cards to route around."""
+MAX_CARDS = 80
 
 
 class LinkItem(QGraphicsPathItem):
@@ -114,30 +120,35 @@ class LinkItem(QGraphicsPathItem):
         return a is not None and b is not None and (a is not b or a is self.source.owner)
 
     def _route(self, p1: QPointF, p2: QPointF) -> QPainterPath:
-        path = QPainterPath(p1)
-        dx = p2.x() - p1.x()
         end = QPointF(p2.x() - PORT_R - 1 - ARROW, p2.y())
         to_group = hasattr(self.sink.owner, "frame_rect") or hasattr(
             self.source.owner, "frame_rect"
         )
-        if dx >= -10 or to_group:
-            bend = max(40.0, abs(dx) * 0.5)
-            path.cubicTo(QPointF(p1.x() + bend, p1.y()), QPointF(end.x() - bend, end.y()), end)
-            return path
-        # backwards: loop over the two cards
-        top = min(self._owner_top(self.source), self._owner_top(self.sink), p1.y(), p2.y()) - 22
-        mid_x = (p1.x() + p2.x()) / 2
-        out = 36.0
-        path.cubicTo(QPointF(p1.x() + out, p1.y()), QPointF(p1.x() + out, top), QPointF(mid_x, top))
-        path.cubicTo(QPointF(p2.x() - out, top), QPointF(end.x() - out, end.y()), end)
-        return path
+        if to_group:
+            return routing.cubic(p1, end)
+        cards, ends = self._cards_near(p1, p2)
+        return routing.route(p1, end, cards, ends)
 
-    @staticmethod
-    def _owner_top(port: PortItem) -> float:
-        owner = port.owner
-        if not owner.isVisible():
-            return port.anchor().y()
-        return owner.sceneBoundingRect().top()
+    def _cards_near(self, p1: QPointF, p2: QPointF) -> tuple[list[QRectF], list[QRectF]]:
+        """Scene rectangles of the shown cards around the link, and of its two end cards."""
+        ends = []
+        for port in (self.source, self.sink):
+            owner = port.shown_owner()
+            if owner is not None and getattr(owner, "is_card", False):
+                ends.append(_card_rect(owner))
+        scene = self.scene()
+        if scene is None:
+            return ends, ends
+        left, right = sorted((p1.x(), p2.x()))
+        top, bottom = sorted((p1.y(), p2.y()))
+        band = QRectF(left - 60, top - BAND, right - left + 120, bottom - top + 2 * BAND)
+        cards = []
+        for item in scene.items(band):
+            if getattr(item, "is_card", False) and item.isVisible():
+                cards.append(_card_rect(item))
+                if len(cards) >= MAX_CARDS:
+                    break
+        return cards, ends
 
     def _pill_rect(self) -> QRectF:
         metrics = QFontMetricsF(Fonts.get("mono"))
@@ -200,3 +211,9 @@ class LinkItem(QGraphicsPathItem):
             f"<LinkItem {self.link_id} {self.source.node_id}.{self.source.name}"
             f" -> {self.sink.node_id}.{self.sink.name}>"
         )
+
+
+def _card_rect(item: Any) -> QRectF:
+    """The card's own rectangle in the scene (without its halo and badge margins)."""
+    rect = item.card_rect() if hasattr(item, "card_rect") else item.boundingRect()
+    return item.mapRectToScene(rect)

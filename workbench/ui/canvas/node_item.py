@@ -46,6 +46,9 @@ class NodeItem(QGraphicsItem):
         detail: text shown for the state (a crash traceback), or None.
     """
 
+    is_card = True
+    """Links route around items that say so (``canvas.routing``)."""
+
     def __init__(
         self,
         node_id: str,
@@ -301,16 +304,26 @@ class NodeItem(QGraphicsItem):
     # -- interaction ----------------------------------------------------------------------
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         flag = QGraphicsItem.GraphicsItemChange
+        if change in (flag.ItemPositionChange, flag.ItemSceneChange):
+            self._card_changed()  # the area it leaves
         if change == flag.ItemPositionChange and getattr(self.scene(), "snap", False):
             grid = self.scene().grid_size
             return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
         if change == flag.ItemPositionHasChanged:
+            self._card_changed()
             self._refresh_links()
             if self.group is not None:
                 self.group.member_moved()
         if change == flag.ItemVisibleHasChanged:
+            self._card_changed()
             self._refresh_links()
         return super().itemChange(change, value)
+
+    def _card_changed(self) -> None:
+        """Tell the scene this card's area changed (links near it may route anew)."""
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "card_changed"):
+            scene.card_changed(self.sceneBoundingRect())
 
     def _refresh_links(self) -> None:
         for port in self.ports.values():

@@ -23,7 +23,8 @@ from workbench.ui.live.live_node_item import LiveNodeItem
 
 GAP = 170.0
 """Horizontal room between two columns of cards (for the link and its counter pill)."""
-ROW_PITCH = 150.0
+ROW_PITCH = 168.0
+"""Vertical distance between two rows (the gap leaves room for a link loop and its pill)."""
 COLLAPSE_AT = 24
 
 
