@@ -20,10 +20,13 @@ from PySide6.QtWidgets import QMenu, QToolButton
 from workbench.runtime.traffic import TrafficError, TrafficGenerator, TrafficPlan, server_ports
 from workbench.ui.live.controller import LiveController
 from workbench.ui.live.log_dock import LogDock
+from workbench.ui.panels.inspector import LiveInspector
 
 log = logging.getLogger(__name__)
 
 CLIENT_CHOICES = (1, 3, 10, 50, 137, 500)
+LOG_HEIGHT = 250
+"""Default height of the message log dock (about six rows)."""
 
 
 def speed_of(slider_value: int) -> float:
@@ -52,6 +55,13 @@ class LiveView(QObject):
         if getattr(window, "log", None) is not None:
             window.tabifyDockWidget(window.log, self.log_dock)
             self.log_dock.raise_()
+        window.resizeDocks([self.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
+        self.inspector = LiveInspector()
+        properties = getattr(window, "properties", None)
+        if properties is not None:
+            properties.setWindowTitle("Inspector")
+            properties.set_extra(self.inspector)
+        window.scene.selectionChanged.connect(self._on_selection)
         self._build_tools()
         window.run.state_changed.connect(self._on_run_state)
         window.scene.theme_changed.connect(self._on_theme)
@@ -158,10 +168,13 @@ class LiveView(QObject):
         self.log_dock.clear()
         self.log_dock.attach(session.events, self.controller.describe)
         self.controller.start()
+        self.inspector.attach(self.controller)
+        self._on_selection()
 
     def _detach(self) -> None:
         self.stop_traffic()
         self.log_dock.detach()
+        self.inspector.detach()
         if self.controller is not None:
             try:
                 self.log_dock.row_activated.disconnect(self.controller.select_event)
@@ -221,6 +234,21 @@ class LiveView(QObject):
 
     def _on_theme(self) -> None:
         self.log_dock.set_theme(self.window.scene.theme)
+        self.inspector.set_theme(self.window.scene.theme)
+
+    def _on_selection(self) -> None:
+        """Inspect the one selected card (or group) while live."""
+        if self.controller is None:
+            return
+        picked = [i for i in self.window.scene.selectedItems() if hasattr(i, "ports")]
+        item = picked[0] if len(picked) == 1 else None
+        self.inspector.show_item(item)
+        hint = getattr(self.window.properties, "hint", None)
+        if hint is not None:
+            try:
+                hint.setVisible(item is None)
+            except RuntimeError:  # the form was rebuilt since
+                pass
 
     def _on_crash_selected(self, title: str, traceback: str) -> None:
         last = traceback.strip().splitlines()[-1] if traceback.strip() else "crashed"

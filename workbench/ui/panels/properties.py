@@ -227,6 +227,8 @@ class PropertiesDock(QDockWidget):
         self.node: Node | None = None
         self.fields: dict[str, ParamField] = {}
         self.read_only = False
+        self.extra: QWidget | None = None
+        """A widget kept under the form across selections (the live inspector)."""
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -244,19 +246,25 @@ class PropertiesDock(QDockWidget):
         self.fields = {}
         while self.layout_.count():
             item = self.layout_.takeAt(0)
-            if item.widget() is not None:
+            if item.widget() is not None and item.widget() is not self.extra:
+                item.widget().hide()  # until the deferred delete runs
                 item.widget().deleteLater()
         if node is None:
-            hint = QLabel("Select a component to edit its parameters.", objectName="mutedLabel")
-            hint.setWordWrap(True)
-            self.layout_.addWidget(hint)
-            self.layout_.addStretch(1)
+            text = (
+                "Select a component to inspect it."
+                if self.read_only
+                else ("Select a component to edit its parameters.")
+            )
+            self.hint = QLabel(text, objectName="mutedLabel")
+            self.hint.setWordWrap(True)
+            self.layout_.addWidget(self.hint)
+            self._finish()
             return
         try:
             spec = self.catalog.get(node.component)
         except UnknownComponentError as exc:
             self.layout_.addWidget(QLabel(str(exc), objectName="validationMessage", wordWrap=True))
-            self.layout_.addStretch(1)
+            self._finish()
             return
         self.name_edit = QLineEdit(node.name)
         self.name_edit.setStyleSheet("font-weight: bold; font-size: 12pt;")
@@ -291,8 +299,20 @@ class PropertiesDock(QDockWidget):
         for widget in (self.crash_label, self.crash_text):
             widget.hide()
             self.layout_.addWidget(widget)
-        self.layout_.addStretch(1)
+        self._finish()
         self.set_read_only(self.read_only)
+
+    def _finish(self) -> None:
+        if self.extra is not None:
+            self.layout_.addWidget(self.extra)
+        self.layout_.addStretch(1)
+
+    def set_extra(self, widget: QWidget | None) -> None:
+        """Keep ``widget`` under the form whatever is selected (None removes it)."""
+        self.extra = widget
+        if widget is not None:
+            widget.setParent(self.body)
+        self.set_node(self.node)
 
     def show_crash(self, traceback: str | None) -> None:
         """Show the shown node's crash traceback under its parameters (None hides it)."""
