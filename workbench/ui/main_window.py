@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
         acts["stop"].setEnabled(live)
         self.mode_group.button(1 if live else 0).setChecked(True)
         self.properties.set_read_only(live)
-        self.palette.setEnabled(not live)
+        self.palette.set_read_only(live)
         labels = {"running": "RUNNING", "paused": "PAUSED", "finished": "FINISHED"}
         self.run_state_label.setText(f"\u25cf {labels.get(state, 'EDITING')}")
         theme = self.scene.theme

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QIcon, QKeyEvent, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,6 +31,10 @@ from workbench.ui.canvas.view import MIME_COMPONENT
 from workbench.ui.theme import DARK, Theme, icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+TAG_ROLE = Qt.ItemDataRole.UserRole + 1
+"""A small tag drawn as a pill at the right of an entry ("service")."""
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""A category's entry count, drawn right-aligned in its header row."""
 
 
 def swatch(color: QColor, size: int = 14) -> QIcon:
@@ -66,6 +72,49 @@ def spec_tooltip(spec: ComponentSpec) -> str:
     )
 
 
+class TagDelegate(QStyledItemDelegate):
+    """Draws an entry as usual, then its tag (``TAG_ROLE``) as a pill right-aligned in the row."""
+
+    def __init__(self, dock: PaletteDock) -> None:
+        super().__init__(dock)
+        self.dock = dock
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """The entry, then the pill in the service colour over its right end."""
+        super().paint(painter, option, index)
+        count = index.data(COUNT_ROLE)
+        if count is not None:
+            painter.save()
+            painter.setPen(self.dock.theme.muted)
+            painter.drawText(
+                QRectF(option.rect).adjusted(0, 0, -10, 0),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(count),
+            )
+            painter.restore()
+        tag = index.data(TAG_ROLE)
+        if not tag:
+            return
+        color = QColor(self.dock.theme.service)
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 0.8)
+        width = QFontMetricsF(font).horizontalAdvance(tag) + 14
+        rect = QRectF(option.rect)
+        pill = QRectF(rect.right() - width - 6, rect.center().y() - 8, width, 16)
+        path = QPainterPath()
+        path.addRoundedRect(pill, 8, 8)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor(color)
+        fill.setAlpha(40)
+        painter.setPen(color)
+        painter.setBrush(fill)
+        painter.drawPath(path)
+        painter.setFont(font)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag)
+        painter.restore()
+
+
 class PaletteTree(QTreeWidget):
     """The category tree; dragging an entry carries its catalog id."""
 
@@ -79,6 +128,10 @@ class PaletteTree(QTreeWidget):
 
     def mimeTypes(self) -> list[str]:
         return [MIME_COMPONENT]
+
+
+EDIT_HINT = "Drag onto the canvas · Tab or double-click the canvas to quick-add"
+LIVE_HINT = "Drag onto the canvas · Live view is read-only"
 
 
 class PaletteDock(QDockWidget):
@@ -106,14 +159,23 @@ class PaletteDock(QDockWidget):
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QTreeWidget.DragDropMode.DragOnly)
         self.tree.itemDoubleClicked.connect(self._on_double_click)
-        hint = QLabel("Drag onto the canvas · Tab or double-click the canvas to quick-add")
-        hint.setObjectName("mutedLabel")
-        hint.setWordWrap(True)
+        self.tree.setItemDelegate(TagDelegate(self))
+        self.read_only = False
+        self.hint = QLabel(EDIT_HINT)
+        self.hint.setObjectName("mutedLabel")
+        self.hint.setWordWrap(True)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         self.setWidget(body)
         self.refresh()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Live mode: the catalog stays readable (colours, search, tooltips) but nothing can be
+        dragged or added."""
+        self.read_only = read_only
+        self.tree.setDragEnabled(not read_only)
+        self.hint.setText(LIVE_HINT if read_only else EDIT_HINT)
 
     def set_theme(self, theme: Theme) -> None:
         """Recolour the category swatches."""
@@ -133,7 +195,8 @@ class PaletteDock(QDockWidget):
         )
         for category in cats:
             specs = [s for s in matches if s.category == category]
-            head = QTreeWidgetItem([f"{category.upper()}   {len(specs)}"])
+            head = QTreeWidgetItem([category.upper()])
+            head.setData(0, COUNT_ROLE, len(specs))
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = head.font(0)
             font.setBold(True)
@@ -143,8 +206,9 @@ class PaletteDock(QDockWidget):
             self.tree.addTopLevelItem(head)
             color = self.theme.category_color(category)
             for spec in sorted(specs, key=lambda s: s.name) if not text.strip() else specs:
-                label = f"{spec.name}    ·service" if spec.is_service else spec.name
-                item = QTreeWidgetItem([label])
+                item = QTreeWidgetItem([spec.name])
+                if spec.is_service:
+                    item.setData(0, TAG_ROLE, "service")
                 item.setIcon(0, swatch(color))
                 item.setData(0, ID_ROLE, spec.id)
                 item.setToolTip(0, spec_tooltip(spec))
@@ -166,12 +230,12 @@ class PaletteDock(QDockWidget):
 
     def _on_double_click(self, item: QTreeWidgetItem, _column: int) -> None:
         component = item.data(0, ID_ROLE)
-        if component:
+        if component and not self.read_only:
             self.component_activated.emit(component)
 
     def _activate_first(self) -> None:
         entries = self.entries()
-        if entries:
+        if entries and not self.read_only:
             self.component_activated.emit(entries[0])
 
 
