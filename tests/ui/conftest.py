@@ -23,3 +23,11 @@ def scene(qtbot, graph, catalog):
     scene = GraphScene(graph, catalog)
     yield scene
     scene.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after_test(qapp):
+    """A QMimeData left on the clipboard is destroyed after Python has torn PySide down at
+    exit, which crashes the interpreter (SIGSEGV after the last test): clear it per test."""
+    yield
+    qapp.clipboard().clear()
