@@ -18,10 +18,14 @@ from PySide6.QtGui import QPainterPath
 OUT = 16.0
 """Length of the horizontal stub leaving an outbox / entering an inbox."""
 LANE = 13.0
+TIGHT = 8.0
+"""Stub length when the usual one would run into a neighbouring card."""
 """Distance of a lane from the card edge it runs along."""
 CLEAR = 5.0
 """Room a segment keeps from a card."""
 CORNER = 10.0
+SPREAD = 5.0
+"""Distance between the nested lanes of links entering the same card."""
 CROSS = 10_000.0
 NARROW = 60.0
 """A lane with cards this close both above and below runs through a gap between rows."""
@@ -163,17 +167,34 @@ def route(
     lanes.update(r.top() - LANE for r in cards)
     top_y, bottom_y = min(p1.y(), end.y()), max(p1.y(), end.y())
     for lane in lanes:
-        pts = [p1, QPointF(x1, p1.y()), QPointF(x1, lane), QPointF(x2, lane), QPointF(x2, end.y())]
-        pts.append(end)
-        cost = _length(pts) + CROSS * crossings(pts, cards, ends)
-        cost += _narrow_cost(lane, middle, cards, (x1, x2))
+        under = lane > bottom_y or (lane >= top_y and forward)
+        off = _spread(end, ends, under)
+        y = lane + off if under else lane - off
+        side = _narrow_cost(lane, middle, cards, (x1, x2))
         if (forward and lane < top_y) or (not forward and lane > bottom_y):
-            cost += WRONG_SIDE
-        if best is None or cost < best[0]:
-            best = (cost, pts)
+            side += WRONG_SIDE
+        # the usual stubs, else tight ones (a narrow gutter next to the card)
+        for lx1, lx2 in ((x1 + off, x2 - off), (p1.x() + TIGHT, x2 - off), (x1 + off, end.x() - 4)):
+            pts = [p1, QPointF(lx1, p1.y()), QPointF(lx1, y), QPointF(lx2, y)]
+            pts += [QPointF(lx2, end.y()), end]
+            cost = _length(pts) + CROSS * crossings(pts, cards, ends) + side
+            if best is None or cost < best[0]:
+                best = (cost, pts)
+            if cost < CROSS:
+                break
     if best is None:
         return cubic(p1, end)
     return rounded(_simplify(best[1]))
+
+
+def _spread(end: QPointF, ends: Sequence[QRectF], under: bool) -> float:
+    """How far a lane route stands off its neighbours: links into the same card nest (the one
+    entering higher runs outside when the lane is below the cards, inside when it is above)."""
+    if len(ends) != 2:
+        return 0.0
+    sink = ends[1]
+    rows = (sink.bottom() - end.y()) / 18.0 if under else (end.y() - sink.top()) / 18.0 - 2
+    return SPREAD * max(0.0, min(4.0, round(rows)))
 
 
 def _middle(p1: QPointF, end: QPointF, ends: Sequence[QRectF]) -> tuple[float, float]:

@@ -1,0 +1,85 @@
+"""Tests for workbench.ui.canvas.routing and LinkItem routing: links keep clear of the cards."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+
+from workbench.ui.canvas import routing
+from workbench.ui.canvas.link_item import LinkItem
+
+
+def card_rects(scene) -> dict:
+    return {
+        item: item.mapRectToScene(item.card_rect())
+        for item in scene.items()
+        if getattr(item, "is_card", False) and item.isVisible()
+    }
+
+
+def cards_crossed(link: LinkItem, cards: dict) -> list:
+    """Cards (other than the link's ends) that its path passes through."""
+    ends = {link.source.owner, link.sink.owner}
+    path = link.path()
+    points = [path.pointAtPercent(i / 200) for i in range(201)]
+    return [
+        item
+        for item, rect in cards.items()
+        if item not in ends and any(rect.adjusted(2, 2, -2, -2).contains(p) for p in points)
+    ]
+
+
+def link_named(scene, source: str, box: str) -> LinkItem:
+    return next(
+        lk for lk in scene.link_items() if lk.source.owner.title == source and lk.source.name == box
+    )
+
+
+def test_no_link_crosses_a_card_in_the_echo_example(scene):
+    cards = card_rects(scene)
+    crossing = {
+        repr(link): cards_crossed(link, cards)
+        for link in scene.link_items()
+        if link.isVisible() and cards_crossed(link, cards)
+    }
+    assert crossing == {}
+
+
+def test_long_forward_link_runs_along_the_bottom(scene):
+    link = link_named(scene, "TCPServer", "_selectorSignal")
+    cards = card_rects(scene)
+    inner = [r for item, r in cards.items() if item.title.startswith(("CSA", "Echo"))]
+    lowest = max(r.bottom() for r in inner)
+    bottom = link.path().boundingRect().bottom()
+    assert bottom > lowest  # below the rows of CSAs and Echos
+    assert not cards_crossed(link, cards)
+
+
+def test_backward_links_loop_over_their_cards(scene):
+    for source, box in (("Echo", "outbox"), ("CSA 51234", "CreatorFeedback")):
+        link = link_named(scene, source, box)
+        top = link.path().boundingRect().top()
+        src = link.source.owner.sceneBoundingRect()
+        assert top < src.top(), source  # over the card it leaves
+        assert not cards_crossed(link, card_rects(scene))
+
+
+def test_a_card_moved_into_the_way_reroutes_the_link(qtbot, scene):
+    link = link_named(scene, "TCPServer", "_selectorSignal")
+    echo2 = next(i for i in card_rects(scene) if i.title == "Echo 2")
+    mid = link.path().pointAtPercent(0.5)  # on the lane along the bottom
+    echo2.setPos(mid.x() - echo2.width / 2, mid.y() - echo2.height / 2)
+    assert echo2 in cards_crossed(link, card_rects(scene))
+    qtbot.waitUntil(lambda: not cards_crossed(link, card_rects(scene)), timeout=2000)
+
+
+def test_route_is_a_plain_curve_when_nothing_is_in_the_way():
+    path = routing.route(QPointF(0, 0), QPointF(300, 40), [])
+    assert path.elementCount() == 4  # move + one cubic (3 elements)
+
+
+def test_route_detours_below_a_card_in_the_way():
+    block = QRectF(120, -60, 80, 200)
+    path = routing.route(QPointF(0, 0), QPointF(300, 20), [block])
+    assert path.boundingRect().bottom() > block.bottom()
+    points = [path.pointAtPercent(i / 100) for i in range(101)]
+    assert not any(block.contains(p) for p in points)
