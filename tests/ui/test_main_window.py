@@ -212,7 +212,7 @@ def test_run_shows_states_and_crash_then_stops(make_window, qtbot):
     assert "boom from the test" in window.log.text()
     item.setSelected(True)
     assert "boom from the test" in window.properties.crash_text.text()
-    assert window.count_label.text() == "4 components \u00b7 2 links"
+    assert window.count_label.text().startswith("Live \u00b7 4 components \u00b7 2 links")
     qtbot.waitUntil(lambda: window.scene.node_item(src).state == "finished", timeout=3000)
     assert window.properties.read_only
     window.stop_graph()

@@ -41,6 +41,8 @@ class SchedulerDriver(QObject):
         self.scheduler = scheduler
         self.budget = budget
         self.slices = 0
+        self.busy_s = 0.0
+        """Seconds spent in scheduler slices (the status bar's scheduler load)."""
         self._paused = False
         self._hosting = False
         self._notifier = QSocketNotifier(scheduler.fileno(), QSocketNotifier.Type.Read, self)
@@ -112,9 +114,11 @@ class SchedulerDriver(QObject):
     def _run_slice(self) -> None:
         scheduler = self.scheduler
         scheduler.set_wakeup(None)  # deliveries inside the slice need no wake-up call each
+        start = time.perf_counter()
         try:
             self.slices += scheduler.step(self.budget)
         finally:
+            self.busy_s += time.perf_counter() - start
             if self._hosting:
                 scheduler.set_wakeup(self._kick)
         if not scheduler.has_runnable():

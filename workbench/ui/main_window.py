@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QPointF, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
 from workbench.model import Catalog, Graph
 from workbench.model.values import contains_code
@@ -23,6 +23,7 @@ from workbench.ui.canvas.layout import auto_layout
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.canvas.view import GraphView
+from workbench.ui.chrome import WindowChrome
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
 from workbench.ui.live.install import install_live_view
 from workbench.ui.panels.log import LogDock
@@ -82,12 +83,7 @@ class MainWindow(QMainWindow):
         toolbar.build_actions(self)
         toolbar.build_menus(self)
         self.toolbar = toolbar.build_toolbar(self)
-        self.status_label = QLabel()
-        self.statusBar().addWidget(self.status_label, 1)
-        self.count_label = QLabel(objectName="mutedLabel")
-        self.statusBar().addPermanentWidget(self.count_label)
-        self.theme_label = QLabel(objectName="mutedLabel")
-        self.statusBar().addPermanentWidget(self.theme_label)
+        self.chrome = WindowChrome(self)  # document tabs, breadcrumb, status bar labels
         self._closed = False
         self.trust_answer: bool | None = None
         """A preset answer to the trust question (the command line's --trust; tests)."""
@@ -151,6 +147,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(name + (" \u2022" if self.docs.dirty else ""))
         self.setWindowTitle(f"{name}[*] \u2014 Kamaelia Workbench")
         self.setWindowModified(self.docs.dirty)
+        self.chrome.update_documents()
 
     def _update_recent(self, paths: list[str]) -> None:
         self.recent_menu.clear()
@@ -159,6 +156,7 @@ class MainWindow(QMainWindow):
             act.setToolTip(path)
             act.triggered.connect(lambda _c=False, p=path: self.open_file(p))
         self.recent_menu.setEnabled(bool(paths))
+        self.chrome.update_documents()
 
     # -- theme ---------------------------------------------------------------------------
     def set_theme(self, name: str) -> None:
@@ -267,6 +265,7 @@ class MainWindow(QMainWindow):
             self.view.centerOn(item)
 
     def _on_selection(self) -> None:
+        self.chrome.update_breadcrumb()
         ids = self.scene.selected_node_ids()
         node = self.graph.node(ids[0]) if len(ids) == 1 and self.graph.has_node(ids[0]) else None
         if node is not self.properties.node:
@@ -281,8 +280,7 @@ class MainWindow(QMainWindow):
             self.log.append_crash(node_id, item.title, item.detail)
 
     def _update_counts(self) -> None:
-        nodes, links = len(self.graph.nodes), len(self.graph.links)
-        self.count_label.setText(f"{nodes} components \u00b7 {links} links")
+        self.chrome.update_counts()
 
     def _on_graph_event(self, event: str, payload) -> None:
         if event.startswith(("node_added", "node_removed", "link_", "graph_reset")):
@@ -474,6 +472,7 @@ class MainWindow(QMainWindow):
         theme = self.scene.theme
         color = {"running": theme.new, "paused": theme.control}.get(state, theme.muted)
         self.run_state_label.setStyleSheet(f"color: {color.name()};")
+        self.chrome.on_run_state(state)
 
     def _on_crash(self, node_id: str, name: str, text: str) -> None:
         self.log.append_crash(node_id or None, name, text)
@@ -498,6 +497,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.run.stop()
+        self.chrome.close()
         for signal in (self.stack.cleanChanged, self.docs.path_changed, self.docs.recent_changed):
             signal.disconnect()
         self.settings.setValue("window/geometry", self.saveGeometry())

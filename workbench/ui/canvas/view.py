@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from workbench.ui.canvas.minimap import MiniMap
 from workbench.ui.canvas.style import DETAIL_LOD
@@ -104,6 +104,15 @@ class GraphView(QGraphicsView):
         """Back to 100 %."""
         self.set_zoom(1.0)
 
+    def right_inset(self) -> int:
+        """Pixels at the right covered by pinned overlays (the live legend), 0 when none."""
+        covered = [
+            w.width() + 16
+            for w in self.findChildren(QWidget)
+            if w.property("pinned_right") and w.isVisible()
+        ]
+        return max(covered, default=0)
+
     def fit_all(self) -> None:
         """Fit every item in the view (at most 100 %)."""
         scene = self.scene()
@@ -115,6 +124,10 @@ class GraphView(QGraphicsView):
             self.centerOn(0, 0)
             return
         rect.adjust(-40, -40, 40, 40)
+        inset = self.right_inset() if rect.width() > 0 else 0
+        width = self.viewport().width()
+        if 0 < inset < width / 2:  # keep the graph clear of the legend pinned at the right
+            rect.adjust(0, 0, rect.width() * inset / (width - inset), 0)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.0:
             self.set_zoom(1.0)

@@ -49,6 +49,7 @@ class LegendWidget(_Pinned):
         """Create the legend over ``view``."""
         super().__init__(view)
         self.setFixedSize(214, 200)
+        self.setProperty("pinned_right", True)  # GraphView.fit_all keeps the graph clear of it
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.place()
         self.show()
