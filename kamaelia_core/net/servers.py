@@ -128,6 +128,12 @@ class ServerCore(Component):
         kind, count = type(self).__name__, len(self.connections)
         return f"<{kind}#{self.cid} port={self.port} connections={count}>"
 
+    def stop(self) -> None:
+        """End now; a server that never ran closes its listening socket here."""
+        if self.scheduler is None:
+            self.server.stop()
+        super().stop()
+
     def main(self) -> Generator[int, None, None]:
         """Start the TCPServer; make and retire protocol handlers."""
         server = self.server
@@ -280,6 +286,12 @@ class SingleServer(Component):
         self.port = self.listenport = self.server.port
         self.CSA: ConnectedSocketAdapter | None = None
         self._links: list[Any] = []
+
+    def stop(self) -> None:
+        """End now; a server that never ran closes its listening socket here."""
+        if self.scheduler is None:
+            self.server.stop()
+        super().stop()
 
     def main(self) -> Generator[int, None, None]:
         """Accept clients one at a time until told to stop."""

@@ -261,3 +261,33 @@ def test_a_server_without_a_port_is_a_build_error():
     with pytest.raises(BuildError, match=r"client\.port: \$port_of 'srv': Unbound has no") as info:
         build(g, Catalog([Unbound, PortUser]))
     assert info.value.node_id == client.id
+
+
+def test_a_failed_build_closes_the_servers_it_had_made(monkeypatch):
+    import gc
+    import warnings
+
+    from kamaelia_core.net.servers import ServerCore
+    from kamaelia_core.util.echo import Echo
+    from workbench.model.catalog import Catalog
+
+    catalog = Catalog([ServerCore, Echo, Numbers])
+    g = Graph()
+    server = g.add_node(cid(ServerCore), name="srv", container_kind="servercore",
+                        params={"port": 0})  # fmt: skip
+    g.add_node(cid(Echo), name="echo", parent=server.id)
+    g.add_node(cid(Numbers), name="broken", params={"count": 1, "nope": 2})
+    made = []
+    original = ServerCore.__init__
+
+    def spy(self, **argd):
+        original(self, **argd)
+        made.append(self)
+
+    monkeypatch.setattr(ServerCore, "__init__", spy)
+    with pytest.raises(BuildError, match="broken"):
+        build(g, catalog)
+    assert made and all(s.server.listener.fileno() == -1 for s in made)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        gc.collect()

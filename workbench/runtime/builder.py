@@ -73,6 +73,7 @@ class Builder:
         self.graph = graph
         self.catalog = catalog
         self.allow_code = allow_code
+        self._made: list[Component] = []
         self.built = Built(root=Component())
         self._servers: dict[str, Component | None] = {}
         """Server node ids that ``$port_of`` values name -> the server once built."""
@@ -92,6 +93,19 @@ class Builder:
         except PortRefError as exc:
             raise BuildError(str(exc), exc.problem.node_id) from exc
         self._servers = dict.fromkeys(order)
+        try:
+            return self._build(tops, order)
+        except BuildError:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        """A build failed part-way: give back what the components made so far hold (a server
+        binds its listening socket when it is constructed)."""
+        for comp in self._made:
+            comp.stop()
+
+    def _build(self, tops: list[Node], order: list[str]) -> Built:
         for server_id in order:
             self._node(self.graph.node(server_id))
         if len(tops) == 1 and not self._top_links():
@@ -167,12 +181,14 @@ class Builder:
                 f"node {node.name!r} ({node.id}): bad parameters: {exc}", node.id
             ) from exc
         try:
-            return cls(*args, **kwargs)
+            comp = cls(*args, **kwargs)
         except (TypeError, ValueError, OSError) as exc:
             raise BuildError(
                 f"node {node.name!r} ({node.id}): {cls.__name__} refused its parameters: {exc}",
                 node.id,
             ) from exc
+        self._made.append(comp)
+        return comp
 
     def _ports_for(self, node: Node, param: str) -> Callable[[str], int]:
         return lambda name: self._port_of(node, param, name)
