@@ -153,3 +153,51 @@ def test_click_row_selects_on_canvas_and_canvas_selection_reveals_row(qtbot, liv
         m.shown[selected[0].row()].cid,
         m.shown[selected[0].row()].sink_cid,
     )
+
+
+def test_type_chips_are_painted_in_the_token_colours(dock):
+    from workbench.ui.theme import DARK
+
+    dock.set_theme(DARK)
+    dock.append(
+        [
+            ev(1, msg="newCSA", src=TCP, sink=CORE),
+            ev(2, msg="shutdownCSA", src=TCP, sink=CORE),
+            ev(3, msg="producerFinished"),
+        ]
+    )
+    table = dock.table
+    expected = {0: DARK.new, 1: DARK.closing, 2: DARK.eos}
+    for row, color in expected.items():
+        rect = table.visualRect(dock.model.index(row, log_model.TYPE_COLUMN))
+        image = table.viewport().grab(rect).toImage()
+        pixels = [
+            image.pixelColor(x, image.height() // 2) for x in range(6, min(40, image.width()))
+        ]
+        assert any(
+            abs(p.red() - color.red())
+            + abs(p.green() - color.green())
+            + abs(p.blue() - color.blue())
+            < 30
+            for p in pixels
+        ), (row, color.name())
+
+
+def test_default_log_dock_shows_about_six_rows(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from tests.ui.fakes import make_catalog
+    from workbench.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(make_catalog(), settings=settings, autosave_dir=tmp_path / "auto")
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        table = win.live.log_dock.table
+        rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+        assert rows >= 5.5
+    finally:
+        win.shutdown()

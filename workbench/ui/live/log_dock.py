@@ -74,7 +74,7 @@ class TypeChipDelegate(QStyledItemDelegate):
         painter.drawPath(pill(chip))
         painter.setFont(font)
         solid = row.token in ("new", "closing", "eos")
-        painter.setPen(QColor("#ffffff") if solid and row.token != "new" else theme.text)
+        painter.setPen(QColor("#ffffff") if solid and row.token != "new" else color)
         if row.token == "new":
             painter.setPen(QColor("#0b1f10"))
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
@@ -214,6 +214,16 @@ class LogDock(QDockWidget):
     def set_theme(self, theme: Theme) -> None:
         """Paint the type chips with ``theme``'s token colours."""
         self.theme = theme
+        pal = self.table.palette()
+        accent, base = theme.accent, theme.base
+        mix = QColor(
+            round(accent.red() * 0.35 + base.red() * 0.65),
+            round(accent.green() * 0.35 + base.green() * 0.65),
+            round(accent.blue() * 0.35 + base.blue() * 0.65),
+        )  # the selected row: a calm tint of the accent, as the link it shows on the canvas
+        pal.setColor(pal.ColorRole.Highlight, mix)
+        pal.setColor(pal.ColorRole.HighlightedText, theme.text)
+        self.table.setPalette(pal)
         self.table.viewport().update()
 
     def set_paused(self, paused: bool) -> None:
