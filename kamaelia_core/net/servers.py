@@ -122,6 +122,8 @@ class ServerCore(Component):
         )
         self.port = self.server.port
         self.connections: dict[Component, _Connection] = {}
+        self.refused = 0
+        """Connections closed because the protocol factory raised."""
         self._ended: deque[tuple[Component, bool]] = deque()
 
     def __repr__(self) -> str:
@@ -175,7 +177,15 @@ class ServerCore(Component):
         if self._with_peer:
             known = getattr(csa, "peer", None)
             info = peer_info(newCSAMessage.sock, self.port, known, self.host)
-        handler = self.mkProtocolHandler(**info)
+        try:
+            handler = self.mkProtocolHandler(**info)
+        except Exception:  # the factory is user code: refuse this connection, keep serving
+            log.exception("%r: the protocol factory failed for %r; closing that connection",
+                          self, csa)  # fmt: skip
+            self.refused += 1
+            csa._deliver(ipc.shutdownMicroprocess(self), "control")
+            csa.activate(self.scheduler)
+            return
         to_handler = add_outbox(self, "_toHandler")
         conn = _Connection(csa, handler, to_handler, "")
         link = self.link

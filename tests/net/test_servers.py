@@ -142,6 +142,40 @@ def test_a_raising_handler_ends_only_its_own_connection(sched):
         good.close()
 
 
+def test_a_raising_protocol_factory_refuses_only_that_connection(sched, caplog):
+    calls = []
+
+    def factory(**_peer):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("factory bug")
+        return Echo()
+
+    server = ServerCore(protocol=factory, port=0)
+    sched.activate(server)
+    bad = connect(server.port)
+    try:
+        drive(sched, lambda: calls)
+        drive(sched, lambda: recv_some(bad) == b"")  # closed, not left hanging
+    finally:
+        bad.close()
+    assert server.refused == 1
+    assert "factory bug" in caplog.text
+    good = connect(server.port)
+    try:
+        good.sendall(b"still serving")
+        got = bytearray()
+        drive(
+            sched,
+            lambda: got == b"still serving",
+            client=lambda: got.extend(recv_some(good) or b""),
+        )
+        assert server.state not in ("finished", "crashed")
+    finally:
+        good.close()
+    drive(sched, lambda: not server.connections)
+
+
 def test_handler_finishing_closes_its_connection_after_flush(sched):
     class Greeter(Component):
         def main(self):

@@ -208,6 +208,17 @@ class Builder:
             )
         return port
 
+    def _precheck(self, template: Node) -> None:
+        """Fail at build time, not at the first connection, for a template that cannot be built:
+        unknown classes or parameters that do not decode (e.g. untrusted code)."""
+        for node in [template, *self.graph.descendants(template.id)]:
+            self._class(node)
+            for key, value in node.params.items():
+                try:
+                    decode(value, allow_code=self.allow_code, where=f"{node.name}.{key}")
+                except ParamValueError as exc:
+                    raise BuildError(f"node {node.name!r} ({node.id}): {exc}", node.id) from exc
+
     def _peer_kwargs(self, node: Node, peer: dict[str, Any]) -> dict[str, Any]:
         """The connection details (peer, peerport, ...) the handler's class accepts."""
         if not peer:
@@ -257,7 +268,7 @@ class Builder:
             )
         template = children[0]
         self.built.templates[template.id] = node.id
-        self._class(template)  # fail now, not at the first connection
+        self._precheck(template)
         return self._instantiate(node, {"protocol": self._factory(template)})
 
     def _factory(self, template: Node) -> Callable[..., Component]:
