@@ -222,6 +222,9 @@ def run_phases(kinds: list[str], args: argparse.Namespace, kpython: str | None) 
         phases.append((f"rt{conns}", load(rt)))
     phases.append(("churn", load({"kind": "churn", "duration": args.duration})))
     phases.append(("idle", load({"kind": "idle", "count": args.idle, "hold": args.hold})))
+    if args.phases:
+        wanted = set(args.phases.split(","))
+        phases = [(name, fn) for name, fn in phases if name in wanted]
     for name, fn in phases:
         rounds = args.repeat if name.startswith(("rt", "churn")) else 1
         for _round in range(rounds):  # interleaved, best kept: the machine may be shared
@@ -263,8 +266,8 @@ def report(all_results: dict[str, dict], idle_count: int) -> str:
     rows = []
     for kind, r in all_results.items():
         rt = [r.get(f"rt{n}", {}) for n in (1, 100, 1000)]
-        errs = sum(x.get("errors", 0) for x in rt) + r["churn"].get("errors", 0)
-        idle = r["idle"]
+        errs = sum(x.get("errors", 0) for x in rt) + r.get("churn", {}).get("errors", 0)
+        idle = r.get("idle", {})
         rows.append(
             [
                 kind,
@@ -276,10 +279,10 @@ def report(all_results: dict[str, dict], idle_count: int) -> str:
                 _fmt(rt[2].get("rps", 0)),
                 _fmt(rt[2].get("p99_ms", 0), 2),
                 rt[2].get("stalled", "?"),
-                _fmt(r["churn"].get("cps", 0)),
+                _fmt(r.get("churn", {}).get("cps", 0)),
                 errs,
                 f"{idle.get('held', 0)}/{idle.get('verified', 0)}",
-                f"{r['idle_cpu']:.1f} / {idle.get('cpu', 0):.1f}",
+                f"{r.get('idle_cpu', 0):.1f} / {idle.get('cpu', 0):.1f}",
             ]
         )
     lines = [table(headers, rows)]
@@ -295,8 +298,8 @@ def report(all_results: dict[str, dict], idle_count: int) -> str:
                 other = r.get(f"rt{n}", {}).get("rps", 0)
                 mine = core.get(f"rt{n}", {}).get("rps", 0)
                 parts.append(f"{n} conn {mine / other:.2f}x" if other else f"{n} conn n/a")
-            other = r["churn"].get("cps", 0)
-            mine = core["churn"].get("cps", 0)
+            other = r.get("churn", {}).get("cps", 0)
+            mine = core.get("churn", {}).get("cps", 0)
             parts.append(f"churn {mine / other:.2f}x" if other else "churn n/a")
             lines.append(f"  vs {kind}: " + ", ".join(parts))
     return "\n".join(lines)
@@ -310,6 +313,11 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=2.0, help="seconds idle CPU is measured")
     parser.add_argument("--repeat", type=int, default=2, help="load rounds (best kept)")
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated list")
+    parser.add_argument(
+        "--phases",
+        default="",
+        help="only these phases (comma-separated: idle_cpu,rt1,rt100,rt1000,churn,idle)",
+    )
     args = parser.parse_args()
     if args.loadgen:
         print(json.dumps(loadgen(json.loads(args.loadgen))))

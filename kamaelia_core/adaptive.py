@@ -74,10 +74,10 @@ class AdaptiveComponent(Component):
                 owner._drop_linkage(linkage)
         for source in list(box.sources):  # links made by components we could not find
             source.linked_to = None
-            box.sources.remove(source)
+            del box.sources[source]
             _reset_target(source)
         if box.linked_to is not None:
-            box.linked_to.sources.remove(box)
+            del box.linked_to.sources[box]
             box.linked_to = None
             _reset_target(box)
 

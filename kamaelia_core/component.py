@@ -8,11 +8,13 @@ do and any delivery wakes it. Names and behaviour follow Axon's ``component``.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kamaelia_core.errors import BadComponent, invalidComponentInterface
 from kamaelia_core.linkage import Box, Linkage
+from kamaelia_core.ordered import OrderedRefs
 
 if TYPE_CHECKING:
     from kamaelia_core.cat import CoordinatingAssistantTracker
@@ -32,6 +34,31 @@ def box_descriptions(spec: BoxSpec) -> dict[str, str]:
     raise invalidComponentInterface(
         f"boxes must be declared as a dict or a list of names, not {type(spec).__name__}"
     )
+
+
+_box_names: weakref.WeakKeyDictionary[type, tuple[Any, int, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per class and side: the declaration last seen, its length and its normalised box names."""
+
+
+def _names(cls: type, spec: BoxSpec, side: int) -> tuple[str, ...]:
+    """The box names of ``spec`` (``cls.Inboxes`` or ``cls.Outboxes``), normalised once per class.
+
+    The cache is keyed by the class itself (a subclass gets its own entry) and checked against the
+    declaration object and its length, so a class whose ``Inboxes`` is reassigned (or, against
+    advice, changed in place) is normalised again. Class dicts are never written to.
+    """
+    cached = _box_names.get(cls)
+    if cached is not None:
+        entry = cached[side]
+        if entry[0] is spec and entry[1] == len(spec):
+            return entry[2]
+    names = tuple(box_descriptions(spec))
+    other = (None, -1, ()) if cached is None else cached[1 - side]
+    this = (spec, len(spec), names)
+    _box_names[cls] = (this, other) if side == 0 else (other, this)  # type: ignore[assignment]
+    return names
 
 
 class Component:
@@ -65,18 +92,18 @@ class Component:
                 f"{type(self).__name__}() takes keyword arguments only in Component.__init__, "
                 f"got {len(args)} positional"
             )
-        self.__dict__.update(argd)
+        if argd:
+            self.__dict__.update(argd)
+        cls = type(self)
         self.cid: int = next(_ids)
-        self.name: str = f"{type(self).__name__}#{self.cid}"
-        self.inboxes: dict[str, Box] = {
-            n: Box(self, n, True) for n in box_descriptions(type(self).Inboxes)
-        }
+        self.name: str = f"{cls.__name__}#{self.cid}"
+        self.inboxes: dict[str, Box] = {n: Box(self, n, True) for n in _names(cls, cls.Inboxes, 0)}
         self.outboxes: dict[str, Box] = {
-            n: Box(self, n, False) for n in box_descriptions(type(self).Outboxes)
+            n: Box(self, n, False) for n in _names(cls, cls.Outboxes, 1)
         }
-        self.children: list[Component] = []
+        self.children: OrderedRefs[Component] = OrderedRefs()
         self.parent: Component | None = None
-        self.linkages: list[Linkage] = []
+        self.linkages: OrderedRefs[Linkage] = OrderedRefs()
         self._callOnCloseDown: list[Any] = []
         self._sched: Scheduler | None = None
         self._gen: Generator[Any, None, Any] | None = None
@@ -184,9 +211,10 @@ class Component:
             passthrough = args[0]
         src, sbox = source
         dst, dbox = sink
-        for comp in (src, dst):
-            if not isinstance(comp, Component):
-                raise BadComponent(f"link endpoints must be components, not {comp!r}")
+        if not isinstance(src, Component):
+            raise BadComponent(f"link endpoints must be components, not {src!r}")
+        if not isinstance(dst, Component):
+            raise BadComponent(f"link endpoints must be components, not {dst!r}")
         linkage = Linkage(src, dst, sbox, dbox, passthrough)
         linkage.connect()
         if synchronous or pipewidth is not None:
@@ -202,8 +230,10 @@ class Component:
     ) -> None:
         """Remove one linkage, or every linkage this component made touching ``thecomponent``."""
         if thelinkage is not None:
-            doomed = [thelinkage] if thelinkage in self.linkages else []
-        elif thecomponent is not None:
+            if thelinkage in self.linkages:
+                self._drop_linkage(thelinkage)
+            return
+        if thecomponent is not None:
             doomed = [lk for lk in self.linkages if thecomponent in (lk.source, lk.sink)]
         else:
             doomed = []
@@ -231,9 +261,10 @@ class Component:
 
     def addChildren(self, *children: Component) -> None:
         """Adopt ``children``: they wake this component when they finish. Not activated here."""
+        mine = self.children
         for child in children:
-            if child not in self.children:
-                self.children.append(child)
+            if child not in mine:
+                mine.append(child)
                 child.parent = self
                 child._callOnCloseDown.append(self.unpause)
 

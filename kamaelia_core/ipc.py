@@ -8,25 +8,36 @@ from __future__ import annotations
 
 from typing import Any
 
+_init = object.__setattr__
+"""Sets a field of a message being built (messages refuse ``setattr`` once made)."""
+
 
 class ipc:
-    """Base class of every coordination message."""
+    """Base class of every coordination message.
+
+    Subclasses declare their fields as ``__slots__`` and set them in ``__init__`` with
+    ``_init(self, name, value)`` (or the generic, slower ``self._set(name=value, ...)``).
+    """
 
     __slots__ = ()
+    _field_names: tuple[str, ...] = ()
+    """Every slot of the class and its bases, most derived first (computed once per class)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._field_names = tuple(
+            slot for klass in cls.__mro__ for slot in klass.__dict__.get("__slots__", ())
+        )
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} messages are immutable")
 
     def _set(self, **fields: Any) -> None:
         for key, value in fields.items():
-            object.__setattr__(self, key, value)
+            _init(self, key, value)
 
     def _fields(self) -> dict[str, Any]:
-        return {
-            slot: getattr(self, slot)
-            for cls in type(self).__mro__
-            for slot in getattr(cls, "__slots__", ())
-        }
+        return {slot: getattr(self, slot) for slot in self._field_names}
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{k}={_short(v)}" for k, v in self._fields().items() if v is not None)
@@ -55,7 +66,8 @@ class producerFinished(ipc):
     __slots__ = ("caller", "message")
 
     def __init__(self, caller: Any = None, message: Any = None) -> None:
-        self._set(caller=caller, message=message)
+        _init(self, "caller", caller)
+        _init(self, "message", message)
 
 
 class shutdownMicroprocess(ipc):
@@ -64,7 +76,7 @@ class shutdownMicroprocess(ipc):
     __slots__ = ("targets",)
 
     def __init__(self, *microprocesses: Any) -> None:
-        self._set(targets=tuple(microprocesses))
+        _init(self, "targets", tuple(microprocesses))
 
     def microprocesses(self) -> tuple[Any, ...]:
         """The components this message asks to stop."""
@@ -77,7 +89,8 @@ class shutdown(ipc):
     __slots__ = ("caller", "message")
 
     def __init__(self, caller: Any = None, message: Any = None) -> None:
-        self._set(caller=caller, message=message)
+        _init(self, "caller", caller)
+        _init(self, "message", message)
 
 
 class newComponent(ipc):
@@ -86,7 +99,7 @@ class newComponent(ipc):
     __slots__ = ("children",)
 
     def __init__(self, *components: Any) -> None:
-        self._set(children=tuple(components))
+        _init(self, "children", tuple(components))
 
     def components(self) -> tuple[Any, ...]:
         """The components to activate."""
@@ -99,7 +112,8 @@ class notify(ipc):
     __slots__ = ("caller", "object")
 
     def __init__(self, caller: Any, payload: Any) -> None:
-        self._set(caller=caller, object=payload)
+        _init(self, "caller", caller)
+        _init(self, "object", payload)
 
 
 class status(ipc):
@@ -108,7 +122,7 @@ class status(ipc):
     __slots__ = ("value",)
 
     def __init__(self, status: Any) -> None:
-        self._set(value=status)
+        _init(self, "value", status)
 
     def status(self) -> Any:
         """The reported status."""
@@ -121,7 +135,7 @@ class wouldblock(ipc):
     __slots__ = ("caller",)
 
     def __init__(self, caller: Any) -> None:
-        self._set(caller=caller)
+        _init(self, "caller", caller)
 
 
 class errorInformation(ipc):
@@ -130,7 +144,9 @@ class errorInformation(ipc):
     __slots__ = ("caller", "exception", "message")
 
     def __init__(self, caller: Any, exception: BaseException | None = None, message: Any = None):
-        self._set(caller=caller, exception=exception, message=message)
+        _init(self, "caller", caller)
+        _init(self, "exception", exception)
+        _init(self, "message", message)
 
 
 # --- network messages (Kamaelia.IPC) -------------------------------------------------------
@@ -154,10 +170,11 @@ class newCSA(notify):
     __slots__ = ("sock",)
 
     def __init__(self, caller: Any, payload: Any, sock: Any = None) -> None:
-        super().__init__(caller, payload)
+        _init(self, "caller", caller)
+        _init(self, "object", payload)
         if sock is None and isinstance(payload, tuple) and len(payload) == 2:
             sock = payload[1]
-        self._set(sock=sock)
+        _init(self, "sock", sock)
 
     @property
     def csa(self) -> Any:

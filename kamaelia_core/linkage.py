@@ -28,8 +28,10 @@ class Box:
         storage: Messages waiting in an inbox (empty and unused for outboxes).
         size: Most messages an inbox accepts, or None for no limit.
         linked_to: The box this one forwards to, or None.
-        sources: Boxes whose ``linked_to`` is this one.
-        feeders: Boxes whose terminal target is this one (to wake them when space frees up).
+        sources: Boxes whose ``linked_to`` is this one (a dict used as an ordered set, so
+            unlinking one of thousands of sources costs O(1)).
+        feeders: Boxes whose terminal target is this one (to wake them when space frees up), an
+            ordered set like ``sources``.
         target: The terminal box a message put here ends in.
     """
 
@@ -52,8 +54,8 @@ class Box:
         self.storage: deque[Any] = deque()
         self.size: int | None = None
         self.linked_to: Box | None = None
-        self.sources: list[Box] = []
-        self.feeders: list[Box] = []
+        self.sources: dict[Box, None] = {}
+        self.feeders: dict[Box, None] = {}
         self.target: Box = self
 
     def __repr__(self) -> str:
@@ -107,7 +109,7 @@ class Box:
         storage = self.storage
         if self.size is not None and len(storage) >= self.size and self.feeders:
             message = storage.popleft()
-            for feeder in self.feeders:
+            for feeder in list(self.feeders):
                 feeder.owner.unpause()
             return message
         return storage.popleft()
@@ -122,13 +124,14 @@ class Box:
 
 def _retarget(box: Box, target: Box) -> None:
     old = box.target
-    if old is not box and box in old.feeders:
-        old.feeders.remove(box)
+    if old is not box:
+        old.feeders.pop(box, None)
     box.target = target
     if target is not box:
-        target.feeders.append(box)
-    for source in box.sources:
-        _retarget(source, target)
+        target.feeders[box] = None
+    if box.sources:
+        for source in box.sources:
+            _retarget(source, target)
 
 
 class Linkage:
@@ -160,12 +163,17 @@ class Linkage:
         self.sourcebox = sourcebox
         self.sinkbox = sinkbox
         self.passthrough = passthrough
-        src_boxes = source.inboxes if passthrough == 1 else source.outboxes
-        dst_boxes = sink.outboxes if passthrough == 2 else sink.inboxes
-        self.source_box = _lookup(
-            src_boxes, source, sourcebox, "inbox" if passthrough == 1 else "outbox"
-        )
-        self.sink_box = _lookup(dst_boxes, sink, sinkbox, "outbox" if passthrough == 2 else "inbox")
+        try:
+            self.source_box = (source.inboxes if passthrough == 1 else source.outboxes)[sourcebox]
+        except KeyError:
+            kind = "inbox" if passthrough == 1 else "outbox"
+            src_boxes = source.inboxes if passthrough == 1 else source.outboxes
+            _lookup(src_boxes, source, sourcebox, kind)
+        try:
+            self.sink_box = (sink.outboxes if passthrough == 2 else sink.inboxes)[sinkbox]
+        except KeyError:
+            kind = "outbox" if passthrough == 2 else "inbox"
+            _lookup(sink.outboxes if passthrough == 2 else sink.inboxes, sink, sinkbox, kind)
 
     def sourcePair(self) -> tuple[Component, str]:
         """``(component, box name)`` of the source."""
@@ -196,7 +204,7 @@ class Linkage:
                 f"{src.linked_to.owner.name}.{src.linked_to.name}; a box has one destination"
             )
         src.linked_to = dst
-        dst.sources.append(src)
+        dst.sources[src] = None
         _retarget(src, dst.final())
 
     def disconnect(self) -> None:
@@ -205,7 +213,7 @@ class Linkage:
         if src.linked_to is not dst:
             return
         src.linked_to = None
-        dst.sources.remove(src)
+        dst.sources.pop(src, None)
         _retarget(src, src)
 
     def __repr__(self) -> str:

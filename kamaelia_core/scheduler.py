@@ -58,7 +58,7 @@ class WaitComplete(ipc.ipc):
     __slots__ = ("generator",)
 
     def __init__(self, generator: Any) -> None:
-        self._set(generator=generator)
+        ipc._init(self, "generator", generator)
 
 
 def _chain(first: Any, rest: Any) -> Any:
