@@ -55,12 +55,25 @@ def test_long_forward_link_runs_along_the_bottom(scene):
 
 
 def test_backward_links_loop_over_their_cards(scene):
-    for source, box in (("Echo", "outbox"), ("CSA 51234", "CreatorFeedback")):
-        link = link_named(scene, source, box)
-        top = link.path().boundingRect().top()
-        src = link.source.owner.sceneBoundingRect()
-        assert top < src.top(), source  # over the card it leaves
-        assert not cards_crossed(link, card_rects(scene))
+    link = link_named(scene, "Echo", "outbox")  # Echo back into its CSA, on the same row
+    top = link.path().boundingRect().top()
+    for end in (link.source.owner, link.sink.owner):
+        assert top < end.sceneBoundingRect().top()  # over both cards
+    feedback = link_named(scene, "CSA 51234", "CreatorFeedback")  # to the TCPServer, lower
+    for backward in (link, feedback):
+        assert not cards_crossed(backward, card_rects(scene))
+
+
+def test_group_socket_links_keep_off_the_header_labels(scene):
+    link = link_named(scene, "TCPServer", "protocolHandlerSignal")  # to the ServerCore header
+    group = link.sink.owner
+    frame = group.frame_rect()
+    header = QRectF(frame.left(), frame.top(), frame.width(), 30)
+    path = link.path()
+    inside = [path.pointAtPercent(i / 200) for i in range(201)]
+    inside = [p for p in inside if header.adjusted(0, 0, 0, -1).contains(p)]
+    socket = link.sink.anchor()
+    assert all(abs(p.y() - socket.y()) < 1 or abs(p.x() - socket.x()) < 40 for p in inside)
 
 
 def test_a_card_moved_into_the_way_reroutes_the_link(qtbot, scene):

@@ -36,6 +36,8 @@ from workbench.ui.canvas.style import (
 )
 
 ARROW = 7.0
+HEADER_H = 30.0
+"""Height of a group's header (``group_item.HEADER``)."""
 BAND = 700.0
 """How far above and below its ends a link looks for cards to route around."""
 MAX_CARDS = 80
@@ -121,11 +123,6 @@ class LinkItem(QGraphicsPathItem):
 
     def _route(self, p1: QPointF, p2: QPointF) -> QPainterPath:
         end = QPointF(p2.x() - PORT_R - 1 - ARROW, p2.y())
-        to_group = hasattr(self.sink.owner, "frame_rect") or hasattr(
-            self.source.owner, "frame_rect"
-        )
-        if to_group:
-            return routing.cubic(p1, end)
         cards, ends = self._cards_near(p1, p2)
         return routing.route(p1, end, cards, ends)
 
@@ -136,6 +133,8 @@ class LinkItem(QGraphicsPathItem):
             owner = port.shown_owner()
             if owner is not None and getattr(owner, "is_card", False):
                 ends.append(_card_rect(owner))
+            elif owner is not None and hasattr(owner, "frame_rect"):
+                ends.append(_header_rect(owner))  # a group's socket sits in its header
         scene = self.scene()
         if scene is None:
             return ends, ends
@@ -144,10 +143,14 @@ class LinkItem(QGraphicsPathItem):
         band = QRectF(left - 60, top - BAND, right - left + 120, bottom - top + 2 * BAND)
         cards = []
         for item in scene.items(band):
-            if getattr(item, "is_card", False) and item.isVisible():
+            if not item.isVisible():
+                continue
+            if getattr(item, "is_card", False):
                 cards.append(_card_rect(item))
-                if len(cards) >= MAX_CARDS:
-                    break
+            elif hasattr(item, "frame_rect"):
+                cards.append(_header_rect(item))  # keep off the sockets' labels
+            if len(cards) >= MAX_CARDS:
+                break
         return cards, ends
 
     def _pill_rect(self) -> QRectF:
@@ -217,3 +220,9 @@ def _card_rect(item: Any) -> QRectF:
     """The card's own rectangle in the scene (without its halo and badge margins)."""
     rect = item.card_rect() if hasattr(item, "card_rect") else item.boundingRect()
     return item.mapRectToScene(rect)
+
+
+def _header_rect(group: Any) -> QRectF:
+    """A group's header strip (title and sockets) in the scene."""
+    frame = group.frame_rect()
+    return QRectF(frame.left(), frame.top(), frame.width(), HEADER_H)

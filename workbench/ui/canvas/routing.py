@@ -25,6 +25,8 @@ CLEAR = 5.0
 """Room a segment keeps from a card."""
 CORNER = 10.0
 SPREAD = 5.0
+UNSPREAD = 300.0
+"""Cost of giving up the nesting offset (lanes on top of each other read as one)."""
 """Distance between the nested lanes of links entering the same card."""
 CROSS = 10_000.0
 NARROW = 60.0
@@ -47,15 +49,19 @@ def _hits(a: QPointF, b: QPointF, rect: QRectF, clear: float = CLEAR) -> bool:
 
 
 def crossings(points: Sequence[QPointF], cards: Iterable[QRectF], ends: Sequence[QRectF]) -> int:
-    """How many (segment, card) pairs of the polyline ``points`` cross; the first and last
-    segments (the stubs at the ports) are not checked against the two end cards ``ends``."""
+    """How many (segment, card) pairs of the polyline ``points`` cross; the two segments at
+    each port (its stub and the turn after it) are not checked against its own card in ``ends``
+    (a group's socket sits inside the group's header)."""
     cards = list(cards)
     n = 0
     last = len(points) - 2
+    src, dst = (ends[0], ends[-1]) if ends else (None, None)
+    if len(ends) == 1:  # one end is not a card: its own stub may touch the other only
+        src = dst = ends[0]
     for i in range(len(points) - 1):
         a, b = points[i], points[i + 1]
         for rect in cards:
-            if (i == 0 or i == last) and any(rect == e for e in ends):
+            if (i <= 1 and rect == src) or (i >= last - 1 and rect == dst):
                 continue
             if _hits(a, b, rect):
                 n += 1
@@ -166,11 +172,10 @@ def route(
     lanes.update(r.bottom() + LANE for r in cards)
     lanes.update(r.top() - LANE for r in cards)
     top_y, bottom_y = min(p1.y(), end.y()), max(p1.y(), end.y())
-    for lane in lanes:
+    for lane, off, unspread in _lanes_spread(lanes, end, ends, top_y, bottom_y, forward):
         under = lane > bottom_y or (lane >= top_y and forward)
-        off = _spread(end, ends, under)
         y = lane + off if under else lane - off
-        side = _narrow_cost(lane, middle, cards, (x1, x2))
+        side = _narrow_cost(lane, middle, cards, (x1, x2)) + (UNSPREAD if unspread else 0.0)
         if (forward and lane < top_y) or (not forward and lane > bottom_y):
             side += WRONG_SIDE
         # the usual stubs, else tight ones (a narrow gutter next to the card)
@@ -185,6 +190,19 @@ def route(
     if best is None:
         return cubic(p1, end)
     return rounded(_simplify(best[1]))
+
+
+def _lanes_spread(lanes, end, ends, top_y, bottom_y, forward) -> list[tuple[float, float, bool]]:
+    """Each lane with its nesting offset, and once more without (used when the offset lane is
+    blocked, say by a group's header just above the first row): (lane, offset, unspread)."""
+    out = []
+    for lane in lanes:
+        under = lane > bottom_y or (lane >= top_y and forward)
+        off = _spread(end, ends, under)
+        out.append((lane, off, False))
+        if off:
+            out.append((lane, 0.0, True))
+    return out
 
 
 def _spread(end: QPointF, ends: Sequence[QRectF], under: bool) -> float:
