@@ -109,6 +109,7 @@ class WindowChrome(QObject):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.update_counts)
         self._load = (0.0, time.monotonic())
+        window.view.setFocus()  # the canvas, not the palette's search box, has the keyboard
 
     # -- documents --------------------------------------------------------------------------
     def update_documents(self) -> None:
@@ -152,7 +153,7 @@ class WindowChrome(QObject):
             f"{links + drawn:,} links",
             f"{live.delivered:,} msgs",
             f"{_fmt_rate(rate)} msg/s",
-            f"scheduler load {self.scheduler_load():.0%}",
+            f"scheduler load {_fmt_load(self.scheduler_load())}",
         ]
         w.count_label.setText(DOT.join(parts))
 
@@ -203,6 +204,12 @@ def versions() -> str:
         wb = "dev"
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
     return f"Kamaelia workbench {wb}{DOT}Python {py}"
+
+
+def _fmt_load(load: float) -> str:
+    """ "36%", "4.2%", "0.3%"."""
+    pct = load * 100
+    return f"{pct:.0f}%" if pct >= 10 else f"{pct:.1f}%"
 
 
 def _fmt_rate(rate: float) -> str:

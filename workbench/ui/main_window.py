@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
         if self.docs.open(path):
             self.run.reset_badges()
             self.view.fit_all()
-            self.show_status(f"Opened {path}")
+            self.show_status(f"Opened {Path(path).name}")
             return True
         return False
 

@@ -113,26 +113,59 @@ class GraphView(QGraphicsView):
         ]
         return max(covered, default=0)
 
+    def shown_rect(self) -> QRectF:
+        """What there is to see: the shown cards, groups and links (items hidden in a collapsed
+        stack and the token layer do not count); the scene's item bounds when there are none."""
+        scene = self.scene()
+        rect = QRectF()
+        for item in scene.items():
+            shown = getattr(item, "is_card", False) or hasattr(item, "frame_rect")
+            if (shown or hasattr(item, "link_id")) and item.isVisible():
+                rect = rect.united(item.sceneBoundingRect())
+        return rect if not rect.isEmpty() else scene.itemsBoundingRect()
+
     def fit_all(self) -> None:
         """Fit every item in the view (at most 100 %)."""
         scene = self.scene()
         if scene is None:
             return
-        rect = scene.itemsBoundingRect()
+        rect = self.shown_rect()
         if rect.isEmpty():
             self.zoom_reset()
             self.centerOn(0, 0)
             return
         rect.adjust(-40, -40, 40, 40)
-        inset = self.right_inset() if rect.width() > 0 else 0
+        self._fit_rect(rect)
+        inset = self.right_inset()
         width = self.viewport().width()
-        if 0 < inset < width / 2:  # keep the graph clear of the legend pinned at the right
+        if 0 < inset < width / 2 and self._overlay_hides_something():
+            # keep the graph clear of the legend pinned at the right
             rect.adjust(0, 0, rect.width() * inset / (width - inset), 0)
+            self._fit_rect(rect)
+
+    def _fit_rect(self, rect: QRectF) -> None:
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.0:
             self.set_zoom(1.0)
             self.centerOn(rect.center())
         self.scale_by(1.0)
+        self.zoom_changed.emit(self.zoom())  # fitInView scales behind scale_by's back
+
+    def _overlay_hides_something(self) -> bool:
+        """True when a pinned overlay covers a shown card or a group's header."""
+        scene = self.scene()
+        for widget in self.findChildren(QWidget):
+            if not (widget.property("pinned_right") and widget.isVisible()):
+                continue
+            area = self.mapToScene(widget.geometry()).boundingRect()
+            for item in scene.items(area):
+                if getattr(item, "is_card", False) and item.isVisible():
+                    return True
+                if hasattr(item, "frame_rect") and item.isVisible():
+                    frame = item.frame_rect()
+                    if area.intersects(QRectF(frame.topLeft(), frame.topRight() + QPointF(0, 30))):
+                        return True
+        return False
         self.zoom_changed.emit(self.zoom())
         self.minimap.update()
 

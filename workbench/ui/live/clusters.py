@@ -21,7 +21,7 @@ from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.live.layout import SlotLayout
 from workbench.ui.live.live_node_item import LiveNodeItem
 
-GAP = 170.0
+GAP = 140.0
 """Horizontal room between two columns of cards (for the link and its counter pill)."""
 ROW_PITCH = 168.0
 """Vertical distance between two rows (the gap leaves room for a link loop and its pill)."""
@@ -195,7 +195,8 @@ class ClusterLayout:
         for cluster in self.clusters.values():
             x = cluster.column_x("end") + 20
             right = x if right is None else max(right, x)
-            top = cluster.anchor.y() + 40 if top is None else min(top, cluster.anchor.y() + 40)
+            y = cluster.anchor.y() + ROW_PITCH * 0.75  # beside the rows, clear of the legend
+            top = y if top is None else min(top, y)
         if right is None:
             rect = self.scene.itemsBoundingRect()
             right, top = rect.right() + 80, rect.top()

@@ -257,6 +257,7 @@ class TokenLayerItem(QGraphicsItem):
         font = Fonts.get("sub")
         metrics = QFontMetricsF(font)
         painter.setFont(font)
+        leading: dict[int, Token] = {}  # the frontmost token of each highlighted link
         for token in self.tokens:
             if token.pos is None:
                 continue
@@ -266,7 +267,11 @@ class TokenLayerItem(QGraphicsItem):
             else:
                 self._paint_pill(painter, token, color, metrics)
             if token.link is not None and token.link.highlighted:
-                self._paint_callout(painter, token, theme, metrics)
+                first = leading.get(id(token.link))
+                if first is None or token.progress > first.progress:
+                    leading[id(token.link)] = token
+        for token in leading.values():  # one value callout per link, over the tokens
+            self._paint_callout(painter, token, theme, metrics)
 
     def _paint_dot(self, painter: QPainter, token: Token, color: QColor) -> None:
         table = self.table(token)

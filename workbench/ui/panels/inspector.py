@@ -240,7 +240,11 @@ class LiveInspector(QWidget):
             return
         theme = self.sparkline.theme
         color = theme.state_color(state).name()
-        cls = ent.cls if ent is not None and ent.cls else getattr(item, "subtitle", "")
+        comp = self.controller.session.component(ent.cid) if ent is not None else None
+        if comp is not None:
+            cls = f"{type(comp).__module__}.{type(comp).__qualname__}"
+        else:
+            cls = ent.cls if ent is not None and ent.cls else getattr(item, "subtitle", "")
         self.header.setText(
             f"<span style='font-size:13pt; font-weight:600'>{html.escape(item.title)}</span>"
             f"&nbsp;&nbsp;<span style='color:{color}'>● {html.escape(state)}</span><br>"
@@ -273,7 +277,7 @@ class LiveInspector(QWidget):
                 widget.deleteLater()
         self.box_labels = {}
         ports = list(getattr(item, "ports", {}).values())
-        ports.sort(key=lambda p: (not p.box.is_inbox, p.box.kind == "control", p.name))
+        ports.sort(key=lambda p: not p.box.is_inbox)  # inboxes first, each in the card's order
         for row, port in enumerate(ports):
             arrow = "◀" if port.box.is_inbox else "▶"
             name = QLabel(f"{arrow} {port.name}")

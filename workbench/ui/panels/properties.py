@@ -212,6 +212,10 @@ class ParamField(QWidget):
             self.committed.emit(self.spec.name, value)
 
 
+EDIT_HINT = "Select a component to edit its parameters."
+INSPECT_HINT = "Select a component to inspect it (live view: parameters are read-only)."
+
+
 class PropertiesDock(QDockWidget):
     """The form for the selected node."""
 
@@ -250,11 +254,7 @@ class PropertiesDock(QDockWidget):
                 item.widget().hide()  # until the deferred delete runs
                 item.widget().deleteLater()
         if node is None:
-            text = (
-                "Select a component to inspect it."
-                if self.read_only
-                else ("Select a component to edit its parameters.")
-            )
+            text = INSPECT_HINT if self.read_only else EDIT_HINT
             self.hint = QLabel(text, objectName="mutedLabel")
             self.hint.setWordWrap(True)
             self.layout_.addWidget(self.hint)
@@ -334,6 +334,12 @@ class PropertiesDock(QDockWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Lock the form (live mode: parameters are shown, not edited)."""
         self.read_only = read_only
+        hint = getattr(self, "hint", None)
+        if self.node is None and hint is not None:
+            try:
+                hint.setText(INSPECT_HINT if read_only else EDIT_HINT)
+            except RuntimeError:  # deleted with an older form
+                pass
         for field in self.fields.values():
             field.setEnabled(not read_only)
         if self.node is not None and hasattr(self, "name_edit"):
