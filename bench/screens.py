@@ -2,15 +2,25 @@
 
 Opens the echo example, runs it, opens loopback clients with the toolbar's traffic generator and
 grabs the window at chosen moments: connections appearing, three live, one closing, and a flood
-in high-rate mode. The pictures go to assets/screens/.
+in high-rate mode; and the README's picture (workbench_live.png): three live connections in slow
+motion with the TCPServer in the Inspector and a data row of the log shown on the canvas.
+The pictures go to assets/screens/.
+
+Run: ``QT_QPA_PLATFORM=offscreen python bench/screens.py [DIR]`` (DIR: assets/screens by default).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication
@@ -120,6 +130,53 @@ def capture_highrate(out: Path, clients: int = 137) -> Path:
     return path
 
 
+def capture_hero(out: Path, theme: str = "dark") -> Path:
+    """The README's picture: three live connections at 0.25x, the TCPServer inspected (counters,
+    sparkline, boxes) and a data row of the log highlighted on the canvas."""
+    from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
+
+    app = QApplication.instance() or QApplication([])
+    window = make_window(app, theme)
+    live = window.live
+    window.run_graph()
+    spin(app, 2, lambda: bool(window.run.session and server_ports(window.run.session.scheduler)))
+    window.speed_slider.setValue(54)  # 0.25x slow motion
+    live.set_clients(3)
+    session = window.run.session
+    port = server_ports(session.scheduler)[0]
+    plan = TrafficPlan(clients=3, lines=400, rate=1.5, connect_rate=0.6, hold=None, duration=90)
+    live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
+    ctl = live.controller
+    spin(app, 10, lambda: len(ctl.entities_of_kind("connection")) == 3)
+    tcp = next((i for i in window.scene.items() if getattr(i, "title", "") == "TCPServer"), None)
+    if tcp is not None:
+        tcp.setSelected(True)  # the Inspector shows it, the breadcrumb its path
+    for _ in range(6):  # let the inspector take its 1 s samples: the sparkline's history
+        spin(app, 1.0)
+    fit(app, window)
+    _select_a_data_row(window)
+    if tcp is not None:  # keep the server selected too (as a Ctrl+click would)
+        window.scene.blockSignals(True)
+        tcp.setSelected(True)
+        window.scene.blockSignals(False)
+    spin(app, 0.5)
+    path = _grab(window, out / "workbench_live.png")
+    live.stop_traffic()
+    window.shutdown()
+    window.close()
+    return path
+
+
+def capture_all(out: Path) -> list[Path]:
+    """Every picture of assets/screens/ under its usual name in ``out``."""
+    written = [*capture_strip(out), capture_highrate(out), capture_hero(out)]
+    with tempfile.TemporaryDirectory(prefix="kw-light-") as tmp:
+        light = capture_strip(Path(tmp), "light")
+        keep = next(p for p in light if p.name == "live_light_2_three_live.png")
+        written.append(Path(shutil.copy(keep, out / keep.name)))
+    return written
+
+
 def _select_a_data_row(window) -> None:
     dock = window.live.log_dock
     model = dock.model
@@ -135,3 +192,9 @@ def _grab(window, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(path))
     return path
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "screens"
+    for saved in capture_all(target):
+        print(f"saved {saved}")
