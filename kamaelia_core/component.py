@@ -85,6 +85,11 @@ class Component:
     IsService: ClassVar[bool] = False
     Daemon: ClassVar[bool] = False
     """A daemon (a service) does not keep ``Scheduler.run()`` going on its own."""
+    _transient: bool = False
+    """Set (per instance) by a creator that makes many short-lived components, such as the net
+    stack's per-connection adapters and handlers: once such a component has ended and no link
+    touches its boxes any more, its boxes let go of it (see ``_release_boxes``), so it is freed
+    at once by reference counting instead of waiting, as cyclic garbage, for the collector."""
 
     def __init__(self, *args: Any, **argd: Any) -> None:
         if args:
@@ -152,7 +157,13 @@ class Component:
             noSpaceInBox: The destination is size-limited and full.
             KeyError: No such outbox.
         """
-        self.outboxes[outbox].target.put(message, self, outbox)
+        try:
+            self.outboxes[outbox].target.put(message, self, outbox)
+        except AttributeError:
+            box = self.outboxes[outbox]
+            if box.target is not None:
+                raise
+            box.put(message, self, outbox)  # a released box (see _release_boxes): discarded
 
     def recv(self, inbox: str = "inbox") -> Any:
         """Take the oldest message waiting in ``inbox``.
@@ -184,7 +195,8 @@ class Component:
 
     def _deliver(self, message: Any, inbox: str = "inbox") -> None:
         """Put ``message`` into ``inbox`` as if linked to it (for tests and hosts)."""
-        self.inboxes[inbox].target.put(message, self, inbox)
+        box = self.inboxes[inbox]
+        (box.target or box).put(message, self, inbox)
 
     def setInboxSize(self, inbox: str, size: int | None) -> None:
         """Limit ``inbox`` to ``size`` messages (None: no limit)."""
@@ -253,6 +265,33 @@ class Component:
                 linkage.sinkbox,
                 extra={"passthrough": linkage.passthrough},
             )
+        source, sink = linkage.source, linkage.sink
+        if source._transient and source is not self:
+            source._release_boxes()
+        if sink._transient and sink is not self and sink is not source:
+            sink._release_boxes()
+
+    def _release_boxes(self) -> None:
+        """Break the component <-> box reference cycles of an ended, unlinked transient component.
+
+        Does nothing unless the component has ended and no link touches any of its boxes. Then
+        each box's ``owner`` becomes an ``EndedComponent`` record (same ``cid`` and ``name``; no
+        reference back to the component) and an unlinked box's ``target`` becomes None instead
+        of the box itself. Messages put into its inboxes are still stored and counted by the tap;
+        what it sends is discarded, as before. Only ``box.owner is component`` and ``box.target
+        is box`` stop being true.
+        """
+        if self._state not in ("finished", "crashed"):
+            return
+        boxes = (*self.inboxes.values(), *self.outboxes.values())
+        for box in boxes:
+            if box.sources or box.linked_to is not None:
+                return
+        ended = EndedComponent(self)
+        for box in boxes:
+            box.owner = ended  # type: ignore[assignment]
+            if box.target is box:
+                box.target = None  # type: ignore[assignment]
 
     def unlink_all(self) -> None:
         """Remove every linkage this component made."""
@@ -366,6 +405,33 @@ class Component:
             callback()
         self.unlink_all()
         return None
+
+
+class EndedComponent:
+    """What the boxes of a released component (see ``Component._release_boxes``) point to.
+
+    It carries the component's ``cid``, ``name`` and scheduler, so a message still put into one of
+    those boxes is stored (and recorded by a tap) as before, and it holds no reference to the
+    component, so the component and its boxes are freed as soon as nobody else holds them.
+    """
+
+    __slots__ = ("_asleep", "_pause_req", "_sched", "cid", "name")
+    parent = None
+    children: tuple[Component, ...] = ()
+    linkages: tuple[Linkage, ...] = ()
+
+    def __init__(self, comp: Component) -> None:
+        self.cid = comp.cid
+        self.name = comp.name
+        self._sched = comp._sched
+        self._asleep = False
+        self._pause_req = False
+
+    def unpause(self) -> None:
+        """Nothing to wake: the component has ended."""
+
+    def __repr__(self) -> str:
+        return f"<{self.name} ended>"
 
 
 component = Component

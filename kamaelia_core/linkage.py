@@ -32,7 +32,8 @@ class Box:
             unlinking one of thousands of sources costs O(1)).
         feeders: Boxes whose terminal target is this one (to wake them when space frees up), an
             ordered set like ``sources``.
-        target: The terminal box a message put here ends in.
+        target: The terminal box a message put here ends in (None for a box that let go of its
+            ended component, see ``Component._release_boxes``).
     """
 
     __slots__ = (
@@ -124,7 +125,7 @@ class Box:
 
 def _retarget(box: Box, target: Box) -> None:
     old = box.target
-    if old is not box:
+    if old is not box and old is not None:  # None: a released box (Component._release_boxes)
         old.feeders.pop(box, None)
     box.target = target
     if target is not box:

@@ -112,6 +112,18 @@ class Reactor:
         except (KeyError, ValueError, OSError):
             log.debug("fd %d was already gone from the reactor", fd)
 
+    def forget(self, fd: int) -> None:
+        """Drop the callback of a descriptor that has been closed (closing it left the epoll set).
+
+        Saves the ``epoll_ctl`` call ``unregister`` would make, which can only fail with EBADF
+        once the descriptor is closed.
+        """
+        if self._callbacks.pop(fd, None) is not None and self._epoll is None:
+            try:
+                self._sel.unregister(fd)
+            except (KeyError, ValueError, OSError):
+                pass
+
     def is_registered(self, fileobj: Any) -> bool:
         """Whether ``fileobj`` is watched."""
         return fd_of(fileobj) in self._callbacks

@@ -393,6 +393,8 @@ class Scheduler:
         except Exception:
             log.exception("%s failed while closing down", comp.name)
             result = None
+        if comp._transient:
+            comp._release_boxes()
         if isinstance(result, ipc.shutdownMicroprocess):
             for target in result.microprocesses():
                 target.stop()

@@ -52,6 +52,8 @@ def delete_outbox(comp: Component, name: str, linkage: Linkage | None = None) ->
         return
     if linkage is not None:
         comp.unlink(thelinkage=linkage)
-        return
-    for found in [lk for lk in comp.linkages if lk.source_box is box]:
-        comp.unlink(thelinkage=found)
+    else:
+        for found in [lk for lk in comp.linkages if lk.source_box is box]:
+            comp.unlink(thelinkage=found)
+    if box.target is box and not box.sources:
+        box.target = None  # type: ignore[assignment]  # no self-reference: freed at once

@@ -105,7 +105,8 @@ class ConnectedSocketAdapter(Component):
         self.selectorService = selectorService
         self.crashOnBadDataToSend = crashOnBadDataToSend
         self.noisyErrors = noisyErrors
-        listensocket.setblocking(False)
+        if listensocket.gettimeout() != 0.0:  # the TCPServer has made it non-blocking already
+            listensocket.setblocking(False)
         self.peer: tuple[str, int] | None = peer if peer is not None else peer_of(listensocket)
         self.buffer = bytearray()
         self.reason: str | None = None
@@ -341,6 +342,7 @@ class ConnectedSocketAdapter(Component):
         self.reason = reason
         if self._linger_timer is not None:
             self._linger_timer.cancel()
+            self._linger_timer = None  # it refers back to this CSA
         sock = self.socket
         if reason == "producerFinished":
             _drain_quietly(sock)

@@ -292,7 +292,10 @@ class Selector(Component):
         if self._by_fd.get(reg.fd) is reg:
             del self._by_fd[reg.fd]
             if reg.watched >= 0 and self.scheduler is not None:
-                self.scheduler.io.unregister(reg.fd)
+                if _closed(sock):  # it has left the epoll set already
+                    self.scheduler.io.forget(reg.fd)
+                else:
+                    self.scheduler.io.unregister(reg.fd)
         for kind, name in enumerate(reg.names):
             if name is not None:
                 delete_outbox(self, name, reg.links[kind])
@@ -311,6 +314,14 @@ class Selector(Component):
                     tracker.deRegisterService(service)
             except KeyError:
                 pass
+
+
+def _closed(sock: Any) -> bool:
+    """Whether ``sock`` (a socket or file) has been closed."""
+    try:
+        return sock.fileno() < 0
+    except (OSError, ValueError):
+        return True
 
 
 def _owners(reg: _Registration) -> list[Any]:

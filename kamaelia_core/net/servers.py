@@ -6,7 +6,10 @@ CSA ``outbox`` -> handler ``inbox``, handler ``outbox`` -> CSA ``inbox``, handle
 ``control``, plus two private outboxes to the handler's and the CSA's ``control``, then activates
 both. On ``shutdownCSA`` it sends ``socketShutdown`` to the handler and ``shutdownMicroprocess`` to
 the CSA and forgets them. A handler that finishes closes its connection after a flush; one that
-crashes closes it at once: either way only its own connection ends.
+crashes closes it at once: either way only its own connection ends. Once a connection has ended
+and nothing links to them any more, the CSA and the handler let go of their boxes
+(``Component._transient``): they are freed at once rather than left to the cyclic collector, which
+cost about a fifth of the CPU of a connect/close churn.
 
 ``SingleServer`` serves one client at a time through its own ``inbox``/``outbox``.
 """
@@ -186,6 +189,7 @@ class ServerCore(Component):
             csa._deliver(ipc.shutdownMicroprocess(self), "control")
             csa.activate(self.scheduler)
             return
+        handler._transient = True  # freed as soon as it has ended and is unlinked
         to_handler = add_outbox(self, "_toHandler")
         conn = _Connection(csa, handler, to_handler, "")
         link = self.link

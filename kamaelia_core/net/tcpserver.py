@@ -240,6 +240,7 @@ class TCPServer(Component):
                 log.debug("TCP_NODELAY not set: %s", describe_error(exc))
         peer = (address[0], address[1]) if isinstance(address, tuple) else None
         csa = self.CSA(sock, self.selectorService, peer=peer)
+        csa._transient = True  # freed as soon as it has ended and is unlinked
         self.socket_handlers[csa] = sock
         self.accepted += 1
         self.addChildren(csa)

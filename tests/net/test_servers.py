@@ -275,3 +275,42 @@ def test_2000_connect_close_cycles_leak_no_fd_and_no_component(sched):
     selector = server.server.selectorService[0]
     assert len(selector.fds()) == 1 and len(selector.linkages) == 1
     assert len(server.server.linkages) == 2
+
+
+def test_ended_connections_leave_no_cyclic_garbage(sched):
+    """A closed connection's CSA and handler are freed by reference counting, not the collector."""
+    import gc
+
+    from kamaelia_core.linkage import Box
+
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        clients = [connect(server.port) for _ in range(20)]
+        drive(sched, lambda: len(server.connections) == 20)
+        got = [b""] * len(clients)
+
+        def pump() -> None:
+            for i, c in enumerate(clients):
+                got[i] += recv_some(c) or b""
+
+        for c in clients:
+            c.sendall(b"ping")
+        drive(sched, lambda: got == [b"ping"] * len(clients), client=pump)
+        for c in clients:
+            c.close()
+        drive(sched, lambda: not server.connections)
+        sched.run_until_idle()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kinds = {type(o).__name__ for o in gc.garbage if isinstance(o, (Component, Box))}
+        assert kinds == set()
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was:
+            gc.enable()
