@@ -112,6 +112,7 @@ def capture_highrate(out: Path, clients: int = 137) -> Path:
     port = server_ports(session.scheduler)[0]
     plan = TrafficPlan(clients=clients, lines=100_000, rate=0, connect_rate=0, hold=None,
                        duration=60)  # fmt: skip
+    spin(app, 2, lambda: _select_tcpserver(window))  # inspected through the flood
     live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
     live.set_clients(clients)
     ctl = live.controller
@@ -148,9 +149,7 @@ def capture_hero(out: Path, theme: str = "dark") -> Path:
     live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
     ctl = live.controller
     spin(app, 10, lambda: len(ctl.entities_of_kind("connection")) == 3)
-    tcp = next((i for i in window.scene.items() if getattr(i, "title", "") == "TCPServer"), None)
-    if tcp is not None:
-        tcp.setSelected(True)  # the Inspector shows it, the breadcrumb its path
+    tcp = _select_tcpserver(window)  # the Inspector shows it, the breadcrumb its path
     for _ in range(6):  # let the inspector take its 1 s samples: the sparkline's history
         spin(app, 1.0)
     fit(app, window)
@@ -175,6 +174,15 @@ def capture_all(out: Path) -> list[Path]:
         keep = next(p for p in light if p.name == "live_light_2_three_live.png")
         written.append(Path(shutil.copy(keep, out / keep.name)))
     return written
+
+
+def _select_tcpserver(window):
+    """Select the TCPServer's card (None while it is not drawn yet)."""
+    tcp = next((i for i in window.scene.items() if getattr(i, "title", "") == "TCPServer"), None)
+    if tcp is not None and not tcp.isSelected():
+        window.scene.clearSelection()
+        tcp.setSelected(True)
+    return tcp
 
 
 def _select_a_data_row(window) -> None:
