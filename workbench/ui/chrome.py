@@ -4,7 +4,8 @@ Installed by the MainWindow. Above the canvas: one tab for the open document and
 recent file (a click opens it), and at the right the containment path of the selection
 ("echo_server > ServerCore > TCPServer", with chevrons). The status bar reads, at the left, the
 mode with the counts ("Live · 9 components · 14 links · 2,341 msgs · 3.1 msg/s · scheduler load
-4%"), and at the right the theme and the versions. While live it refreshes twice a second.
+4%"), and at the right the theme and the versions. While live it refreshes twice a second and
+adds the scheduler's cycle count to the toolbar's run state ("RUNNING · cycle 41,276").
 """
 
 from __future__ import annotations
@@ -156,6 +157,10 @@ class WindowChrome(QObject):
             f"scheduler load {_fmt_load(self.scheduler_load())}",
         ]
         w.count_label.setText(DOT.join(parts))
+        driver = w.run.driver
+        if driver is not None and hasattr(w, "run_state_label"):
+            state = "PAUSED" if w.run.state == "paused" else "RUNNING"
+            w.run_state_label.setText(f"\u25cf {state}{DOT}cycle {driver.slices:,}")
 
     def scheduler_load(self) -> float:
         """Share of wall time the scheduler spent in its slices since the last call."""

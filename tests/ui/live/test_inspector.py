@@ -114,5 +114,8 @@ def test_status_bar_shows_live_counts_then_edit(qtbot, window):
     assert text.startswith("Live \u00b7 ")
     for part in ("components", "links", "msg/s", "scheduler load"):
         assert part in text
+    qtbot.waitUntil(lambda: "cycle " in window.run_state_label.text(), timeout=3000)
+    assert window.run_state_label.text().startswith("\u25cf RUNNING \u00b7 cycle ")
     window.stop_graph()
     assert label.text().startswith("Edit \u00b7 ")
+    assert window.run_state_label.text().endswith("EDITING")
