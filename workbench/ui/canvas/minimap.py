@@ -60,10 +60,10 @@ class MiniMap(QWidget):
             self.update()
             return
         rect = QRectF()
-        for item in scene.node_items():
-            if not item.isVisible():
-                continue
+        for item in scene.items():  # the model's cards and the live view's own
             is_group = hasattr(item, "frame_rect")
+            if not (is_group or getattr(item, "is_card", False)) or not item.isVisible():
+                continue
             r = item.frame_rect() if is_group else item.mapRectToScene(item.card_rect())
             self._blocks.append((r, is_group, item.isSelected()))
             rect = rect.united(r)
