@@ -16,7 +16,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from workbench.ui.main_window import MIME_FRAGMENT, MainWindow
+from workbench.ui.clipboard import release_clipboard
+from workbench.ui.main_window import MainWindow
 
 ORG, APP = "Kamaelia", "Kamaelia Workbench"
 MAX_TRAFFIC = 500
@@ -80,14 +81,6 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[i
     except argparse.ArgumentTypeError as exc:
         parser.error(str(exc))
         raise
-
-
-def release_clipboard(app: QApplication) -> None:
-    """Drop a fragment we put on the clipboard before Python tears PySide down: a QMimeData
-    destroyed after that crashes the interpreter on exit."""
-    data = app.clipboard().mimeData()
-    if data is not None and data.hasFormat(MIME_FRAGMENT):
-        app.clipboard().clear()
 
 
 def summary(window: MainWindow) -> str:

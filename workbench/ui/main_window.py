@@ -7,16 +7,14 @@ commands, the DocumentController handles files, the RunController runs the graph
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QPointF, QSettings, Qt
+from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
 from workbench.model import Catalog, Graph
-from workbench.model.values import contains_code
 from workbench.ui import toolbar
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.layout import auto_layout
@@ -24,17 +22,20 @@ from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.canvas.view import GraphView
 from workbench.ui.chrome import WindowChrome
+from workbench.ui.clipboard import FragmentClipboard
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
 from workbench.ui.live.install import install_live_view
+from workbench.ui.panels.lessons import install_lessons
 from workbench.ui.panels.log import LogDock
 from workbench.ui.panels.palette import PaletteDock, QuickAddPopup
 from workbench.ui.panels.properties import PropertiesDock
 from workbench.ui.run_controller import RunController, SessionFactory
 from workbench.ui.theme import THEMES, apply_theme, saved_theme_name
+from workbench.ui.trust import confirm_trust
 from workbench.ui.undo import GraphEditor
 
 log = logging.getLogger(__name__)
-MIME_FRAGMENT = "application/x-kamaelia-fragment"
+__all__ = ["MainWindow"]
 TIMES = "\u00d7"
 
 
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         """A preset answer to the trust question (the command line's --trust; tests)."""
         self._connect()
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
+        self.lessons = install_lessons(self)  # Help > Lessons
+        self.clipboard = FragmentClipboard(self)
         self.set_theme(saved_theme_name(self.settings))
         self._update_recent(self.docs.recent())
         self._update_title()
@@ -205,36 +208,15 @@ class MainWindow(QMainWindow):
 
     def copy(self) -> None:
         """Copy the selected nodes (and the links among them) to the clipboard."""
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            return
-        data = QMimeData()
-        text = json.dumps(self.editor.copy_fragment(ids))
-        data.setData(MIME_FRAGMENT, text.encode("utf-8"))
-        data.setText(text)
-        QApplication.clipboard().setMimeData(data)
+        self.clipboard.copy()
 
     def cut(self) -> None:
         """Copy, then delete."""
-        self.copy()
-        self.delete_selection()
+        self.clipboard.cut()
 
     def paste(self) -> None:
         """Paste a copied fragment, offset, and select it."""
-        data = QApplication.clipboard().mimeData()
-        if data is None or not data.hasFormat(MIME_FRAGMENT):
-            return
-        try:
-            fragment = json.loads(bytes(data.data(MIME_FRAGMENT).data()).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            self._report(f"Cannot paste: {exc}", "error")
-            return
-        created = self.editor.paste_fragment(fragment, (40.0, 40.0))
-        self.scene.clearSelection()
-        for node_id in created:
-            item = self.scene.node_item(node_id)
-            if item is not None:
-                item.setSelected(True)
+        self.clipboard.paste()
 
     def select_all(self) -> None:
         """Select every node and link."""
@@ -405,26 +387,7 @@ class MainWindow(QMainWindow):
 
     def confirm_trust(self) -> bool:
         """Ask once per document before running a graph whose parameters hold Python code."""
-        code = [n for n in self.graph.nodes if any(contains_code(v) for v in n.params.values())]
-        if not code:
-            return True
-        if self.run.allow_code:
-            return True
-        if self.trust_answer is None:
-            names = ", ".join(n.name for n in code[:4])
-            answer = QMessageBox.question(
-                self,
-                "Run Python code?",
-                f"This graph's parameters contain Python expressions ({names}). Running it "
-                "evaluates them with your permissions. Run it only if you trust this graph.",
-            )
-            trusted = answer == QMessageBox.StandardButton.Yes
-        else:
-            trusted = self.trust_answer
-        self.run.allow_code = trusted
-        if not trusted:
-            self.show_status("Not run: the graph's Python expressions were not trusted", True)
-        return trusted
+        return confirm_trust(self)
 
     def toggle_pause(self, paused: bool) -> None:
         """Pause / resume."""
