@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from kamaelia_core.component import Component
 
 
+_NO_STORAGE = ()
+"""The ``storage`` of every outbox: what is put into an outbox is discarded, never stored."""
+
+
 class Box:
     """One named inbox or outbox of a component.
 
@@ -25,7 +29,8 @@ class Box:
         owner: The component the box belongs to.
         name: The box's name.
         is_inbox: True for inboxes, False for outboxes.
-        storage: Messages waiting in an inbox (empty and unused for outboxes).
+        storage: Messages waiting in an inbox (for outboxes, which never hold messages, one
+            shared empty tuple).
         size: Most messages an inbox accepts, or None for no limit.
         linked_to: The box this one forwards to, or None.
         sources: Boxes whose ``linked_to`` is this one (a dict used as an ordered set, so
@@ -52,7 +57,7 @@ class Box:
         self.owner = owner
         self.name = name
         self.is_inbox = is_inbox
-        self.storage: deque[Any] = deque()
+        self.storage: deque[Any] = deque() if is_inbox else _NO_STORAGE  # type: ignore[assignment]
         self.size: int | None = None
         self.linked_to: Box | None = None
         self.sources: dict[Box, None] = {}

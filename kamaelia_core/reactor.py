@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 READ = 1
 WRITE = 4
 Callback = Callable[[int, int], None]
-"""Called with ``(fd, events)``; events is a mask of READ, WRITE and ERROR."""
+"""Called with ``(fd, events)``; events is a mask of READ, WRITE, ERROR and HANGUP."""
 ERROR = 8
+HANGUP = 16
+"""Also set with READ when the peer has shut down its side (or the connection failed)."""
 
 _HAS_EPOLL = hasattr(select, "epoll")
 
@@ -50,6 +52,10 @@ class Reactor:
         self._wake_pending = False
         self._cross_thread: list[Callable[[], None]] = []
         self.closed = False
+        self.hangups: set[int] = set()
+        """Descriptors whose peer has hung up (EPOLLRDHUP/EPOLLHUP/EPOLLERR seen) since they were
+        registered. A reader of an edge-triggered descriptor that is not in this set may stop at
+        a short read: whatever arrives next (data or the end) is reported as a new event."""
         self.on_ready: Callable[[], None] | None = None
         """Called after a wait that found ready descriptors, before their callbacks run."""
         self.register(self._wake_r, READ, self._drain_wakeups)
@@ -78,6 +84,7 @@ class Reactor:
         """Watch ``fileobj`` for ``events`` (READ | WRITE); ``callback`` on readiness."""
         fd = fd_of(fileobj)
         self._callbacks[fd] = callback
+        self.hangups.discard(fd)
         if self._epoll is not None:
             self._epoll.register(fd, self._mask(events))
         elif events:
@@ -102,6 +109,7 @@ class Reactor:
     def unregister(self, fileobj: Any) -> None:
         """Stop watching ``fileobj``; unknown or already closed descriptors are ignored."""
         fd = fd_of(fileobj)
+        self.hangups.discard(fd)
         if self._callbacks.pop(fd, None) is None or fd < 0:
             return
         try:
@@ -118,6 +126,7 @@ class Reactor:
         Saves the ``epoll_ctl`` call ``unregister`` would make, which can only fail with EBADF
         once the descriptor is closed.
         """
+        self.hangups.discard(fd)
         if self._callbacks.pop(fd, None) is not None and self._epoll is None:
             try:
                 self._sel.unregister(fd)
@@ -173,7 +182,10 @@ class Reactor:
         for fd, ev in ready:
             callback = callbacks.get(fd)
             if callback is not None:
-                callback(fd, events_of(ev))
+                events = events_of(ev)
+                if events & HANGUP:
+                    self.hangups.add(fd)
+                callback(fd, events)
         if self._epoll is None and self._cross_thread:
             self._drain_wakeups(self._wake_r, READ)
         return len(ready)
@@ -201,6 +213,8 @@ def _epoll_events(ev: int) -> int:
         mask |= WRITE
     if ev & (select.EPOLLERR | select.EPOLLHUP):
         mask |= ERROR
+    if ev & (select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR):
+        mask |= HANGUP
     return mask
 
 

@@ -108,6 +108,7 @@ class ConnectedSocketAdapter(Component):
         if listensocket.gettimeout() != 0.0:  # the TCPServer has made it non-blocking already
             listensocket.setblocking(False)
         self.peer: tuple[str, int] | None = peer if peer is not None else peer_of(listensocket)
+        self._fd: int = listensocket.fileno()
         self.buffer = bytearray()
         self.reason: str | None = None
         self.closed = False
@@ -237,6 +238,24 @@ class ConnectedSocketAdapter(Component):
             self.bytes_in += len(data)
             if not self._forward(data) or self._paused:
                 return
+            if len(data) < size and self._drained_by_short_read():
+                self._readable = False
+                return
+
+    def _drained_by_short_read(self) -> bool:
+        """Whether a short read proves the socket drained, saving the recv that would fail.
+
+        True when this scheduler's reactor watches the socket and its peer has not hung up: a
+        stream socket returns less than asked only when nothing more is queued, and whatever
+        arrives next, data or the end of the stream, is reported as a new event (the Selector
+        then sends ReadReady again). When the peer has hung up, keep reading to the end.
+        """
+        sched = self._sched
+        if sched is None:
+            return False
+        io = sched.io
+        fd = self._fd
+        return fd in io._callbacks and fd not in io.hangups
 
     def _forward(self, data: bytes) -> bool:
         """Send ``data`` on outbox; hold it when the consumer's inbox is full."""

@@ -244,3 +244,57 @@ def test_4mb_to_a_slow_reader_completes_with_bounded_buffering(sched, pair):
     assert producer.blocked > 0  # back-pressure reached the producer
     assert csa.max_buffered <= csa.high_water + producer.chunk
     assert peak_inbox[0] <= csa.paused_inbox_limit
+
+
+class CountingSocket:
+    """Wraps a socket and counts ``recv`` calls (and those that found nothing)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.calls, self.empty = sock, 0, 0
+
+    def recv(self, size: int) -> bytes:
+        self.calls += 1
+        try:
+            return self.sock.recv(size)
+        except BlockingIOError:
+            self.empty += 1
+            raise
+
+    def __getattr__(self, name: str):
+        return getattr(self.sock, name)
+
+
+def test_a_short_read_ends_the_reading_until_the_next_event(sched, pair):
+    csa, client, sink, _w = pair
+    counting = csa.socket = CountingSocket(csa.socket)
+    client.sendall(b"abc")
+    drive(sched, lambda: b"".join(sink.collected) == b"abc")
+    sched.run_until_idle()
+    assert (counting.calls, counting.empty) == (1, 0)  # no recv just to hear EAGAIN
+    client.sendall(b"def")
+    drive(sched, lambda: b"".join(sink.collected) == b"abcdef")
+    client.shutdown(socket.SHUT_WR)
+    drive(sched, lambda: csa.closed)
+    assert csa.reason == "peer closed" and counting.empty == 0
+
+
+def test_without_a_reactor_watching_the_socket_it_reads_until_eagain(sched):
+    a, b = socket.socketpair()
+    try:
+        csa = ConnectedSocketAdapter(a)
+        sink = Collector()
+        csa.link((csa, "outbox"), (sink, "inbox"))
+        counting = csa.socket = CountingSocket(a)
+        for comp in (csa, sink):
+            sched.activate(comp)
+        sched.run_until_idle()
+        b.sendall(b"abc")
+        csa._deliver(a, "ReadReady")  # driven by hand: no edge will come for what follows
+        sched.run_until_idle()
+        assert b"".join(sink.collected) == b"abc"
+        assert (counting.calls, counting.empty) == (2, 1)
+        csa.stop()
+        sched.run_until_idle()
+    finally:
+        a.close()
+        b.close()
