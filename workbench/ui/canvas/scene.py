@@ -1,8 +1,8 @@
-"""Observes a workbench.model Graph and keeps one canvas item per node, group and link in step.
+"""Observes a workbench.model Graph and keeps one canvas item per node, group, link, note in step.
 
 The model is the truth: the scene subscribes to the graph's events and redraws; it never edits the
-graph. User gestures (wiring, moving) come out as signals (``link_requested``, ``nodes_moved``)
-that the window turns into undoable model commands.
+graph. User gestures (wiring, moving, editing a note) come out as signals (``link_requested``,
+``items_moved``, ``note_edited``) that the window turns into undoable model commands.
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from workbench.model import Catalog, Graph, ImplicitLink, Link, Node, UnknownComponentError
+from workbench.model.items import Annotation
 from workbench.model.validate import check_link
 from workbench.ui.canvas.boxes import boxes_from
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.link_item import LinkItem
 from workbench.ui.canvas.node_item import NodeItem
+from workbench.ui.canvas.note_item import NoteItem
+from workbench.ui.canvas.notes import SceneNotes
 from workbench.ui.canvas.port_item import PortItem
 from workbench.ui.canvas.wire_item import WireItem
 from workbench.ui.theme import DARK, Theme
@@ -48,6 +51,8 @@ class GraphScene(QGraphicsScene):
     link_rejected = Signal(str)  #: why a wire was refused
     wire_hint = Signal(str)  #: live feedback while wiring ("" clears)
     nodes_moved = Signal(dict)  #: {node id: (x, y)} after the user dragged items
+    items_moved = Signal(dict, dict)  #: ({node id: (x, y)}, {note id: (x, y)}) of one drag
+    note_edited = Signal(str, str)  #: (annotation id, new text) after an inline edit
     node_activated = Signal(str)  #: node id double-clicked
     theme_changed = Signal()
 
@@ -63,6 +68,7 @@ class GraphScene(QGraphicsScene):
         self.link_validator: LinkValidator = self._check_link
         self._nodes: dict[str, NodeItem | GroupItem] = {}
         self._links: dict[str, LinkItem] = {}
+        self.notes = SceneNotes(self)
         self._wire: WireItem | None = None
         self._wire_from: PortItem | None = None
         self._changed_cards: list[QRectF] = []
@@ -103,6 +109,18 @@ class GraphScene(QGraphicsScene):
                 return link
         return None
 
+    def note_item(self, annotation_id: str) -> NoteItem | None:
+        """The item drawing annotation ``annotation_id``."""
+        return self.notes.item(annotation_id)
+
+    def note_items(self) -> list[NoteItem]:
+        """All note items."""
+        return self.notes.items()
+
+    def selected_note_ids(self) -> list[str]:
+        """Ids of the selected notes."""
+        return [i.annotation_id for i in self.selectedItems() if isinstance(i, NoteItem)]
+
     def node_items(self) -> list[NodeItem | GroupItem]:
         """All node and group items."""
         return list(self._nodes.values())
@@ -130,6 +148,7 @@ class GraphScene(QGraphicsScene):
         self.setBackgroundBrush(theme.canvas)
         for item in self.items():
             item.update()
+        self.notes.apply_theme(theme)
         self.theme_changed.emit()
 
     def set_low_detail(self, low: bool) -> None:
@@ -175,6 +194,7 @@ class GraphScene(QGraphicsScene):
             self._unsubscribe()
             self._unsubscribe = None
         self._cancel_wire()
+        self.notes.drop()
         self._nodes.clear()
         self._links.clear()
         self.clear()
@@ -183,6 +203,7 @@ class GraphScene(QGraphicsScene):
     def rebuild(self) -> None:
         """Drop every item and draw the graph afresh (``graph_reset``)."""
         self._cancel_wire()
+        self.notes.drop()
         self._nodes.clear()
         self._links.clear()
         self.clear()
@@ -194,6 +215,7 @@ class GraphScene(QGraphicsScene):
         for link in self.graph.links:
             self._add_link(link)
         self._sync_implicit_links()
+        self.notes.rebuild()
 
     def _spec_view(self, node: Node) -> tuple[dict, dict, str, str, bool]:
         try:
@@ -280,6 +302,9 @@ class GraphScene(QGraphicsScene):
 
     # -- model events -------------------------------------------------------------------
     def _on_event(self, event: str, payload: Any) -> None:
+        if event.startswith("annotation_"):
+            self.notes.on_event(event, payload)
+            return
         handler = getattr(self, f"_on_{event}", None)
         if handler is not None:
             handler(payload)
@@ -336,22 +361,26 @@ class GraphScene(QGraphicsScene):
 
     # -- moves ---------------------------------------------------------------------------
     def report_moved(self, items: list[QGraphicsItem]) -> None:
-        """Emit ``nodes_moved`` for the items whose position differs from the model's."""
+        """Emit ``items_moved`` (and ``nodes_moved`` for the node part) for the items whose
+        position differs from the model's."""
         moved: dict[str, tuple[float, float]] = {}
+        notes: dict[str, tuple[float, float]] = {}
         for item in items:
             model = getattr(item, "model", None)
-            if not isinstance(model, Node):
+            if not isinstance(model, Node | Annotation):
                 continue
             pos = item.origin if isinstance(item, GroupItem) else item.pos()
             xy = (round(pos.x(), 1), round(pos.y(), 1))
             if xy != tuple(model.position):
-                moved[model.id] = xy
+                (moved if isinstance(model, Node) else notes)[model.id] = xy
+        if moved or notes:
+            self.items_moved.emit(moved, notes)
         if moved:
             self.nodes_moved.emit(moved)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mouseReleaseEvent(event)
-        self.report_moved([i for i in self.selectedItems() if isinstance(i, NodeItem)])
+        self.report_moved([i for i in self.selectedItems() if isinstance(i, NodeItem | NoteItem)])
 
     # -- wiring --------------------------------------------------------------------------
     def port_at(self, pos: QPointF, exclude: PortItem | None = None) -> PortItem | None:

@@ -36,7 +36,7 @@ class Fonts:
 
     @classmethod
     def get(cls, name: str) -> QFont:
-        """Return font ``name``: title, sub, label, label_italic, mono, header."""
+        """Return font ``name``: title, sub, label, label_italic, mono, header, note."""
         if name not in cls._cache:
             font = {
                 "title": lambda: ui_font(9.5, bold=True),
@@ -45,6 +45,7 @@ class Fonts:
                 "label": lambda: ui_font(8.0),
                 "label_italic": lambda: ui_font(8.0),
                 "mono": lambda: mono_font(7.5),
+                "note": lambda: ui_font(9.0),
             }[name]()
             font.setItalic(name == "label_italic")
             cls._cache[name] = font

@@ -114,12 +114,14 @@ class GraphView(QGraphicsView):
         return max(covered, default=0)
 
     def shown_rect(self) -> QRectF:
-        """What there is to see: the shown cards, groups and links (items hidden in a collapsed
-        stack and the token layer do not count); the scene's item bounds when there are none."""
+        """What there is to see: the shown cards, groups, links and notes (items hidden in a
+        collapsed stack and the token layer do not count); the scene's item bounds when there are
+        none."""
         scene = self.scene()
         rect = QRectF()
         for item in scene.items():
             shown = getattr(item, "is_card", False) or hasattr(item, "frame_rect")
+            shown = shown or getattr(item, "is_note", False)
             if (shown or hasattr(item, "link_id")) and item.isVisible():
                 rect = rect.united(item.sceneBoundingRect())
         return rect if not rect.isEmpty() else scene.itemsBoundingRect()
