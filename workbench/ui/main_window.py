@@ -25,6 +25,7 @@ from workbench.ui.chrome import WindowChrome
 from workbench.ui.clipboard import FragmentClipboard
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
 from workbench.ui.live.install import install_live_view
+from workbench.ui.note_actions import install_note_actions
 from workbench.ui.panels.lessons import install_lessons
 from workbench.ui.panels.log import LogDock
 from workbench.ui.panels.palette import PaletteDock, QuickAddPopup
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
         self.lessons = install_lessons(self)  # Help > Lessons
+        self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits
         self.clipboard = FragmentClipboard(self)
         self.set_theme(saved_theme_name(self.settings))
         self._update_recent(self.docs.recent())
@@ -111,7 +113,7 @@ class MainWindow(QMainWindow):
         s.link_requested.connect(self.editor.add_link)
         s.link_rejected.connect(lambda msg: self.show_status(f"Cannot link: {msg}", error=True))
         s.wire_hint.connect(lambda msg: self.show_status(msg, error=msg.startswith("Cannot")))
-        s.nodes_moved.connect(self.editor.move_nodes)
+        s.items_moved.connect(self.editor.move_items)
         s.selectionChanged.connect(self._on_selection)
         s.node_activated.connect(self._on_node_activated)
         self.view.component_dropped.connect(self.add_component)
@@ -203,8 +205,9 @@ class MainWindow(QMainWindow):
         self.quick_add.popup_at(self.view.mapToGlobal(self.view.mapFromScene(pos)))
 
     def delete_selection(self) -> None:
-        """Delete the selected nodes and links (one undo step)."""
-        self.editor.remove(self.scene.selected_node_ids(), self.scene.selected_link_ids())
+        """Delete the selected nodes, links and notes (one undo step)."""
+        s = self.scene
+        self.editor.remove(s.selected_node_ids(), s.selected_link_ids(), s.selected_note_ids())
 
     def copy(self) -> None:
         """Copy the selected nodes (and the links among them) to the clipboard."""

@@ -14,11 +14,15 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.model import (
+    AddAnnotation,
     AddLink,
     AddNode,
     Catalog,
     Command,
+    EditAnnotation,
     Graph,
+    GraphError,
+    Macro,
     MoveNodes,
     RenameNode,
     SetParam,
@@ -134,10 +138,51 @@ class GraphEditor:
         self.push(command)
         return command.node_id
 
-    def remove(self, node_ids: list[str], link_ids: list[str] = ()) -> None:
-        """Delete nodes (with children and links) and links, as one step."""
-        if node_ids or link_ids:
-            self.push(remove_selection(self.graph, node_ids, link_ids))
+    def remove(
+        self, node_ids: list[str], link_ids: list[str] = (), note_ids: list[str] = ()
+    ) -> None:
+        """Delete nodes (with children and links), links and notes, as one step."""
+        notes = [a for a in note_ids if self.has_note(a)]
+        if node_ids or link_ids or notes:
+            self.push(remove_selection(self.graph, node_ids, link_ids, notes))
+
+    def has_note(self, annotation_id: str) -> bool:
+        """True if the graph has an annotation with that id."""
+        try:
+            self.graph.annotation(annotation_id)
+        except GraphError:
+            return False
+        return True
+
+    def add_note(self, text: str, position: tuple[float, float]) -> str:
+        """Place a note; returns the new annotation id."""
+        command = AddAnnotation(text, position)
+        self.push(command)
+        return command.annotation_id
+
+    def edit_note(self, annotation_id: str, text: str) -> None:
+        """Change a note's text (nothing happens if it is unchanged or gone)."""
+        if self.has_note(annotation_id) and self.graph.annotation(annotation_id).text != text:
+            self.push(EditAnnotation(annotation_id, text=text))
+
+    def move_items(
+        self,
+        nodes: dict[str, tuple[float, float]],
+        notes: dict[str, tuple[float, float]],
+        drag_id: Any = None,
+    ) -> None:
+        """Move nodes and notes of one drag as one step (moves with the same ``drag_id`` merge)."""
+        notes = {a: p for a, p in notes.items() if self.has_note(a)}
+        if not notes:
+            self.move_nodes(nodes, drag_id)
+            return
+        commands: list[Command] = [
+            EditAnnotation(a, position=p, drag_id=drag_id) for a, p in notes.items()
+        ]
+        moves = {n: p for n, p in nodes.items() if self.graph.has_node(n)}
+        if moves:
+            commands.insert(0, MoveNodes(moves, drag_id=drag_id))
+        self.push(commands[0] if len(commands) == 1 else Macro("Move", commands))
 
     def add_link(self, source: BoxRef, sink: BoxRef) -> str:
         """Link ``source`` to ``sink``; returns the link id."""
@@ -166,7 +211,10 @@ class GraphEditor:
             self.push(RenameNode(node_id, name))
 
     def copy_fragment(self, node_ids: list[str]) -> dict[str, Any]:
-        """A JSON-able fragment of the nodes, their descendants and the links among them."""
+        """A JSON-able fragment of the nodes, their descendants and the links among them.
+
+        Notes (annotations) are not part of a fragment: copy/paste skips them.
+        """
         chosen = [n for n in node_ids if self.graph.has_node(n)]
         tops = [n for n in chosen if not set(chosen) & set(self.graph.ancestors(n))]
         nodes: list[dict[str, Any]] = []
