@@ -113,3 +113,20 @@ def test_snap_to_grid(scene):
     tcp = _by_name(scene, "TCPServer")
     tcp.setPos(33.3, 47.9)
     assert (tcp.pos().x(), tcp.pos().y()) == (30, 50)
+
+
+def test_scene_draws_and_follows_annotations(scene, graph):
+    note = graph.add_annotation("hello", (10, 20))
+    item = scene.note_item(note.id)
+    assert item.model is note and item.text == "hello"
+    graph.edit_annotation(note.id, text="hello again", position=(30, 40))
+    assert item.text == "hello again" and (item.pos().x(), item.pos().y()) == (30, 40)
+    item.setSelected(True)
+    assert scene.selected_note_ids() == [note.id]
+    graph.remove_annotation(note.id)
+    assert scene.note_item(note.id) is None and item.scene() is None
+    graph.add_annotation("kept", (0, 0))
+    graph.replace_with(graph.copy())
+    assert [i.text for i in scene.note_items()] == ["kept"]
+    graph.replace_with(Graph())
+    assert scene.note_items() == []

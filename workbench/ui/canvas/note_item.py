@@ -62,6 +62,7 @@ class NoteItem(QGraphicsItem):
         self.model = model
         self.editing = False
         self._before_edit = ""
+        self._filtered_in: object = None  # the scene whose text item events we filter
         self._height = MIN_H
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -166,7 +167,9 @@ class NoteItem(QGraphicsItem):
             return
         self.editing = True
         self._before_edit = self.text
-        self.text_item.installSceneEventFilter(self)
+        if self._filtered_in is not self.scene():  # installed once: never removed while it runs
+            self.text_item.installSceneEventFilter(self)
+            self._filtered_in = self.scene()
         self.text_item.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
         self.text_item.setAcceptedMouseButtons(Qt.MouseButton.AllButtons)
         self.text_item.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -184,13 +187,13 @@ class NoteItem(QGraphicsItem):
             return
         self.editing = False
         text = self.text
-        self.text_item.removeSceneEventFilter(self)
+        if self.text_item.hasFocus():
+            self.text_item.clearFocus()
         self.text_item.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.text_item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         cursor = self.text_item.textCursor()
         cursor.clearSelection()
         self.text_item.setTextCursor(cursor)
-        self.text_item.clearFocus()
         self.update()
         if not commit or text == self._before_edit:
             self.text_item.setPlainText(self._before_edit)
