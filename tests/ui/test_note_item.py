@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSettings, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QPainter
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.fakes import Echo, cid, make_catalog
 from workbench.model import Catalog, Graph, load, save
@@ -221,3 +222,34 @@ def test_theme_switch_recolours_paper_and_text(window):
         got = _paper_pixel(window.scene, item)
         want = (paper.red(), paper.green(), paper.blue())
         assert all(abs(a - b) <= 6 for a, b in zip(got, want, strict=True)), (name, got, want)
+
+
+def _mouse(window: MainWindow, kind, pos: QPointF, buttons) -> None:
+    viewport = window.view.viewport()
+    event = QMouseEvent(
+        kind,
+        pos,
+        viewport.mapToGlobal(pos),
+        Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def test_dragging_a_note_with_the_mouse_is_one_undoable_move(window):
+    note_id = window.editor.add_note("drag me", (0, 0))
+    item = window.scene.note_item(note_id)
+    window.view.centerOn(item)
+    start = QPointF(window.view.mapFromScene(item.mapToScene(QPointF(30, 20))))
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    count = window.stack.count()
+    _mouse(window, QEvent.Type.MouseButtonPress, start, left)
+    for step in range(1, 6):
+        _mouse(window, QEvent.Type.MouseMove, start + QPointF(20 * step, 10 * step), left)
+    _mouse(window, QEvent.Type.MouseButtonRelease, start + QPointF(100, 50), none)
+    assert window.stack.count() == count + 1 and window.stack.undoText() == "Move note"
+    moved = window.graph.annotation(note_id).position
+    assert moved != (0.0, 0.0) and moved == (item.pos().x(), item.pos().y())
+    window.stack.undo()
+    assert (item.pos().x(), item.pos().y()) == (0.0, 0.0)

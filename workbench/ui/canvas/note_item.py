@@ -2,9 +2,10 @@
 
 The card is a calm, muted rectangle holding the note's text wrapped at :data:`TEXT_WIDTH`. It moves
 and selects like a node card; the scene reports the moves (``GraphScene.report_moved``) and the
-window turns them into the model's undoable commands. A double-click edits the text inline in a
-child ``QGraphicsTextItem``: Ctrl+Enter or leaving the note commits (through the scene's
-``note_edited`` signal), Escape puts the old text back. The item never edits the model itself.
+window turns them into the model's undoable commands. A double-click edits the text inline in the
+child :class:`~workbench.ui.canvas.note_text.NoteTextItem`: Ctrl+Enter or leaving the note commits
+(through the scene's ``note_edited`` signal), Escape puts the old text back. The item never edits
+the model itself.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
-    QGraphicsTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
+from workbench.ui.canvas.note_text import NoteTextItem
 from workbench.ui.canvas.style import Fonts, theme_of
 from workbench.ui.theme import Theme
 
@@ -70,7 +71,7 @@ class NoteItem(QGraphicsItem):
             | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
         self.setZValue(Z_NOTE)
-        self.text_item = QGraphicsTextItem(self)
+        self.text_item = NoteTextItem(self)
         self.text_item.setFont(Fonts.get("note"))
         self.text_item.setTextWidth(TEXT_WIDTH)
         self.text_item.setPos(PAD - 4, PAD - 4)  # the document has a 4 unit margin of its own
