@@ -342,9 +342,11 @@ class Component:
 
     def activate(self, scheduler: Scheduler | None = None, tracker: Any = None) -> Component:
         """Hand this component to ``scheduler`` (default: the running or thread default one)."""
-        from kamaelia_core.scheduler import Scheduler
+        if scheduler is None:
+            from kamaelia_core.scheduler import Scheduler
 
-        (scheduler or Scheduler.current_or_default()).activate(self)
+            scheduler = Scheduler.current_or_default()
+        scheduler.activate(self)
         return self
 
     def run(self) -> None:
