@@ -120,3 +120,25 @@ def test_two_thousand_nodes_use_the_cheap_drawing_paths(qtbot, catalog):
         assert not big.low_detail
     finally:
         big.close()
+
+
+def test_fit_keeps_cards_clear_of_the_minimap_and_includes_notes(qtbot, catalog):
+    from tests.ui.fakes import Echo, cid
+    from workbench.model import Graph
+    from workbench.ui.canvas.scene import GraphScene
+
+    graph = Graph()
+    graph.add_node(cid(Echo), position=(0, 0))
+    corner = graph.add_node(cid(Echo), position=(560, 300))
+    note = graph.add_annotation("above it all", (0, -120))
+    scene = GraphScene(graph, catalog)
+    try:
+        view = _view(qtbot, scene)
+        view.fit_all()
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        assert visible.contains(scene.note_item(note.id).sceneBoundingRect())
+        under_map = view.mapToScene(view.minimap.geometry()).boundingRect()
+        card = scene.node_item(corner.id)
+        assert not under_map.intersects(card.mapRectToScene(card.card_rect()))
+    finally:
+        scene.close()

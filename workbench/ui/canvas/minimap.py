@@ -21,6 +21,7 @@ class MiniMap(QWidget):
         super().__init__(view)
         self.view = view
         self.setFixedSize(*SIZE)
+        self.setProperty("pinned_right", True)  # GraphView.fit_all keeps the cards clear of it
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._blocks: list[tuple[QRectF, bool, bool]] = []
         self._pixmap: QPixmap | None = None
