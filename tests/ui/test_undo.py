@@ -55,3 +55,25 @@ def test_add_rename_set_param(qtbot, graph, catalog):
     editor.stack.undo()
     editor.stack.undo()
     assert not graph.has_node(node_id)
+
+
+def test_note_edits_are_undoable_and_a_mixed_drag_is_one_step(qtbot, graph, catalog):
+    editor = GraphEditor(graph, catalog, QUndoStack())
+    before = dumps(graph)
+    note_id = editor.add_note("hi", (0, 0))
+    editor.edit_note(note_id, "hi")  # unchanged: nothing to undo
+    editor.edit_note("a999", "gone")  # unknown: ignored
+    assert editor.stack.count() == 1
+    editor.edit_note(note_id, "hello")
+    node = graph.nodes[1]
+    editor.move_items({node.id: (5, 5)}, {note_id: (7, 7), "a999": (1, 1)})
+    assert editor.stack.count() == 3 and editor.stack.undoText() == "Move"
+    assert graph.annotation(note_id).position == (7.0, 7.0)
+    editor.move_items({}, {note_id: (8, 8)}, drag_id="d")
+    editor.move_items({}, {note_id: (9, 9)}, drag_id="d")
+    assert editor.stack.count() == 4 and editor.stack.undoText() == "Move note"
+    editor.remove([], [], [note_id, "a999"])
+    assert graph.annotations == []
+    while editor.stack.canUndo():
+        editor.stack.undo()
+    assert dumps(graph) == before
