@@ -253,3 +253,13 @@ def test_dragging_a_note_with_the_mouse_is_one_undoable_move(window):
     assert moved != (0.0, 0.0) and moved == (item.pos().x(), item.pos().y())
     window.stack.undo()
     assert (item.pos().x(), item.pos().y()) == (0.0, 0.0)
+
+
+def test_a_move_keeps_an_edit_going_and_a_new_text_cancels_it(qtbot, window):
+    note_id = window.editor.add_note("first", (0, 0))
+    item = window.scene.note_item(note_id)
+    _edit(qtbot, window, item, "typing")
+    window.graph.edit_annotation(note_id, position=(40, 40))
+    assert item.editing and item.text == "typing" and item.pos() == QPointF(40, 40)
+    window.graph.edit_annotation(note_id, text="from elsewhere")
+    assert not item.editing and item.text == "from elsewhere"

@@ -86,12 +86,15 @@ class NoteItem(QGraphicsItem):
         return self.text_item.toPlainText()
 
     def sync(self, text: str | None = None) -> None:
-        """Show the model's text and position (or ``text`` when given); cancels an edit."""
-        if self.editing:
-            self.end_edit(commit=False)
+        """Show the model's text and position (or ``text`` when given).
+
+        An edit in progress goes on when only the position changed; a new text cancels it.
+        """
         if text is None and self.model is not None:
             text = self.model.text
-        if text is not None and text != self.text:
+        if self.editing and text is not None and text != self._before_edit:
+            self.end_edit(commit=False)
+        if not self.editing and text is not None and text != self.text:
             self.text_item.setPlainText(text)
         if self.model is not None:
             target = QPointF(*self.model.position)
