@@ -82,7 +82,28 @@ class _Connection:
         self.links: list[Any] = []
 
 
-class ServerCore(Component):
+class _ServerOwner(Component):
+    """What ServerCore and SingleServer share: the TCPServer they make when constructed."""
+
+    server: TCPServer
+
+    def _start_server(self, activity_inbox: str) -> TCPServer:
+        """Wire the TCPServer's news to ``activity_inbox`` and our shutdowns to it; start it."""
+        server = self.server
+        self.link((server, "protocolHandlerSignal"), (self, activity_inbox))
+        self.link((self, "_serversignal"), (server, "control"))
+        self.addChildren(server)
+        server.activate(self.scheduler)
+        return server
+
+    def stop(self) -> None:
+        """End now; a server that never ran closes its listening socket here."""
+        if self.scheduler is None:
+            self.server.stop()
+        super().stop()
+
+
+class ServerCore(_ServerOwner):
     """A TCP server running one protocol handler per connection.
 
     Args:
@@ -133,19 +154,9 @@ class ServerCore(Component):
         kind, count = type(self).__name__, len(self.connections)
         return f"<{kind}#{self.cid} port={self.port} connections={count}>"
 
-    def stop(self) -> None:
-        """End now; a server that never ran closes its listening socket here."""
-        if self.scheduler is None:
-            self.server.stop()
-        super().stop()
-
     def main(self) -> Generator[int, None, None]:
         """Start the TCPServer; make and retire protocol handlers."""
-        server = self.server
-        self.link((server, "protocolHandlerSignal"), (self, "_socketactivity"))
-        self.link((self, "_serversignal"), (server, "control"))
-        self.addChildren(server)
-        server.activate(self.scheduler)
+        server = self._start_server("_socketactivity")
         activity = self.inboxes["_socketactivity"].storage
         control = self.inboxes["control"].storage
         while True:
@@ -259,7 +270,7 @@ class MoreComplexServer(ServerCore):
     """Kamaelia's older name for the ServerCore contract (factory gets the peer keywords)."""
 
 
-class SingleServer(Component):
+class SingleServer(_ServerOwner):
     """Serves one connection at a time through its own boxes.
 
     Data on ``inbox`` goes to the connected client; the client's data comes out of ``outbox``;
@@ -301,19 +312,9 @@ class SingleServer(Component):
         self.CSA: ConnectedSocketAdapter | None = None
         self._links: list[Any] = []
 
-    def stop(self) -> None:
-        """End now; a server that never ran closes its listening socket here."""
-        if self.scheduler is None:
-            self.server.stop()
-        super().stop()
-
     def main(self) -> Generator[int, None, None]:
         """Accept clients one at a time until told to stop."""
-        server = self.server
-        self.link((server, "protocolHandlerSignal"), (self, "_oobinfo"))
-        self.link((self, "_serversignal"), (server, "control"))
-        self.addChildren(server)
-        server.activate(self.scheduler)
+        server = self._start_server("_oobinfo")
         oob = self.inboxes["_oobinfo"].storage
         control = self.inboxes["control"].storage
         stopping = False
