@@ -13,6 +13,7 @@ from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kamaelia_core.errors import BadComponent, invalidComponentInterface
+from kamaelia_core.ipc import producerFinished, shutdown, shutdownMicroprocess
 from kamaelia_core.linkage import Box, Linkage
 from kamaelia_core.ordered import OrderedRefs
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from kamaelia_core.scheduler import Scheduler, TimerHandle
 
 _ids = itertools.count(1)
+
+ENDINGS = (producerFinished, shutdownMicroprocess, shutdown)
+"""Messages on ``control`` that end a component (and that it passes on on ``signal``)."""
 
 BoxSpec = dict[str, str] | list[str] | tuple[str, ...]
 
@@ -192,6 +196,18 @@ class Component:
         box = self.inboxes[inbox]
         while box.storage:
             yield box.pop()
+
+    def pass_on_ending(self, inbox: str = "control", outbox: str = "signal") -> bool:
+        """Drain ``inbox``; on the first ending message (producerFinished, shutdownMicroprocess,
+        shutdown) send it on ``outbox`` and return True: the caller then returns from ``main``.
+        Other control messages are dropped. The usual last step of a Kamaelia slice."""
+        box = self.inboxes[inbox]
+        while box.storage:
+            message = box.pop()
+            if isinstance(message, ENDINGS):
+                self.send(message, outbox)
+                return True
+        return False
 
     def _deliver(self, message: Any, inbox: str = "inbox") -> None:
         """Put ``message`` into ``inbox`` as if linked to it (for tests and hosts)."""

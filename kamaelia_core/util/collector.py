@@ -6,7 +6,6 @@ from collections.abc import Generator
 from typing import Any
 
 from kamaelia_core.component import Component
-from kamaelia_core.util.transformers import ENDINGS
 
 
 class Collector(Component):
@@ -38,16 +37,12 @@ class Collector(Component):
     def main(self) -> Generator[Any, None, None]:
         """Move arrivals into ``collected``; end on a shutdown message."""
         inbox = self.inboxes["inbox"]
-        control = self.inboxes["control"]
         keep = self.collected.append
         while True:
             while inbox.storage:
                 keep(inbox.pop())
-            while control.storage:
-                msg = control.pop()
-                if isinstance(msg, ENDINGS):
-                    self.send(msg, "signal")
-                    return
+            if self.pass_on_ending():
+                return
             self.pause()
             yield 1
 

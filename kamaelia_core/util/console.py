@@ -69,7 +69,6 @@ class ConsoleEchoer(Component):
     def main(self) -> Generator[Any, None, None]:
         """Write (and forward) what waits, then sleep until more arrives."""
         inbox = self.inboxes["inbox"]
-        control = self.inboxes["control"]
         while True:
             if inbox.storage:
                 stream = None if self.forward_only else (self.stream or sys.stdout)
@@ -82,11 +81,8 @@ class ConsoleEchoer(Component):
                         self.send(message, "outbox")
                 if stream is not None:
                     stream.flush()
-            while control.storage:
-                msg = control.pop()
-                if isinstance(msg, ENDINGS):
-                    self.send(msg, "signal")
-                    return
+            if self.pass_on_ending():
+                return
             self.pause()
             yield 1
 

@@ -8,7 +8,6 @@ from typing import Any
 from kamaelia_core.component import Component
 from kamaelia_core.errors import noSpaceInBox
 from kamaelia_core.ipc import producerFinished
-from kamaelia_core.util.transformers import ENDINGS
 
 
 class DataSource(Component):
@@ -41,13 +40,9 @@ class DataSource(Component):
     def main(self) -> Generator[Any, None, None]:
         """Send everything (waiting while the destination is full), then producerFinished."""
         messages = self.messages
-        control = self.inboxes["control"]
         while self.sent < len(messages):
-            while control.storage:
-                msg = control.pop()
-                if isinstance(msg, ENDINGS):
-                    self.send(msg, "signal")
-                    return
+            if self.pass_on_ending():
+                return
             try:
                 while self.sent < len(messages):
                     self.send(messages[self.sent], "outbox")
@@ -94,14 +89,10 @@ class RateSource(Component):
         sched = self.scheduler
         assert sched is not None
         interval = 1.0 / self.rate
-        control = self.inboxes["control"]
         due = sched.clock()
         while self.sent < len(self.messages):
-            while control.storage:
-                msg = control.pop()
-                if isinstance(msg, ENDINGS):
-                    self.send(msg, "signal")
-                    return
+            if self.pass_on_ending():
+                return
             now = sched.clock()
             if now >= due:
                 try:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from kamaelia_core.component import Component
-from kamaelia_core.ipc import producerFinished, shutdown, shutdownMicroprocess
+from kamaelia_core.component import ENDINGS, Component
 
-ENDINGS = (producerFinished, shutdownMicroprocess, shutdown)
-"""Control messages that end a util component (passed on through its signal outbox)."""
+__all__ = ["ENDINGS", "PureTransformer"]
 
 
 class PureTransformer(Component):
@@ -48,17 +46,13 @@ class PureTransformer(Component):
     def main(self) -> Generator[Any, None, None]:
         """Transform whatever waits, then sleep until more arrives."""
         inbox = self.inboxes["inbox"]
-        control = self.inboxes["control"]
         while True:
             while inbox.storage:
                 result = self.processMessage(inbox.pop())
                 if result is not None:
                     self.send(result, "outbox")
-            while control.storage:
-                msg = control.pop()
-                if isinstance(msg, ENDINGS):
-                    self.send(msg, "signal")
-                    return
+            if self.pass_on_ending():
+                return
             self.pause()
             yield 1
 

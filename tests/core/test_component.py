@@ -181,3 +181,19 @@ def test_repr_and_str_show_name_and_state():
     assert c.name in repr(c)
     assert "created" in repr(c)
     assert "inbox" in str(c)
+
+
+def test_pass_on_ending_drops_other_control_messages_and_passes_the_ending_on():
+    from kamaelia_core.ipc import notify, producerFinished
+
+    comp, watcher = Component(), Component()
+    comp.link((comp, "signal"), (watcher, "control"))
+    assert comp.pass_on_ending() is False
+    comp._deliver(notify(None, "hello"), "control")
+    assert comp.pass_on_ending() is False and not comp.dataReady("control")
+    done = producerFinished(None)
+    comp._deliver(done, "control")
+    comp._deliver("after", "control")
+    assert comp.pass_on_ending() is True
+    assert watcher.recv("control") is done
+    assert comp.dataReady("control") == 1  # what came after the ending is left alone
