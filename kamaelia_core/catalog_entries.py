@@ -21,6 +21,7 @@ from kamaelia_core.util.console import ConsoleEchoer, ConsoleReader
 from kamaelia_core.util.echo import Echo
 from kamaelia_core.util.http import HelloHTTP
 from kamaelia_core.util.sources import DataSource, RateSource
+from kamaelia_core.util.timing import StopAfter
 from kamaelia_core.util.transformers import PureTransformer
 
 COMPONENTS: list[type] = [
@@ -38,6 +39,7 @@ COMPONENTS: list[type] = [
     Echo,
     LineChat,
     HelloHTTP,
+    StopAfter,
     # internet
     TCPServer,
     TCPClient,
