@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import logging
 
-from kamaelia_core import Component, Scheduler, ipc
+from kamaelia_core import Component, Scheduler
 from kamaelia_core.net import ServerCore, TCPClient
 from kamaelia_core.util.chat import LineChat
+from kamaelia_core.util.timing import StopAfter
 
 
 class Chatter(Component):
@@ -51,31 +52,6 @@ class Chatter(Component):
         self.unpause()
 
 
-class StopWhenDone(Component):
-    """Stops the server once every watched component has finished (or after ``seconds``)."""
-
-    Inboxes = {"inbox": "Unused", "control": "Unused"}
-    Outboxes = {"outbox": "Unused", "signal": "shutdownMicroprocess to the server"}
-
-    def __init__(self, watched: list[Component], seconds: float) -> None:
-        super().__init__()
-        self.watched, self.seconds = watched, seconds
-        self.expired = False
-        for comp in watched:
-            comp._callOnCloseDown.append(self.unpause)  # wake me when it ends
-
-    def main(self):
-        self.scheduler.call_later(self.seconds, self._expire)
-        while not self.expired and not all(c._isStopped() for c in self.watched or [None]):
-            self.pause()
-            yield 1
-        self.send(ipc.shutdownMicroprocess(), "signal")
-
-    def _expire(self) -> None:
-        self.expired = True
-        self.unpause()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=1602, help="0: any free port")
@@ -95,7 +71,7 @@ def main() -> None:
         sched.activate(client)
         sched.activate(bot)
         bots.append(bot)
-    stopper = StopWhenDone(bots, args.duration)
+    stopper = StopAfter(args.duration, watched=bots)
     stopper.link((stopper, "signal"), (server, "control"))
     sched.activate(stopper)
     logging.info("chat server on 127.0.0.1:%d", server.port)

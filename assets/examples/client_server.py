@@ -14,6 +14,7 @@ import logging
 from kamaelia_core import Component, Scheduler, ipc
 from kamaelia_core.net import ServerCore, TCPClient
 from kamaelia_core.util.echo import Echo
+from kamaelia_core.util.timing import StopAfter
 
 
 class Talker(Component):
@@ -41,26 +42,6 @@ class Talker(Component):
             yield 1
 
 
-class Referee(Component):
-    """Waits for every talker, reports, and shuts the server down."""
-
-    Outboxes = {"outbox": "Unused", "signal": "shutdownMicroprocess to the server"}
-
-    def __init__(self, talkers: list[Talker]) -> None:
-        super().__init__()
-        self.talkers = talkers
-        for talker in talkers:
-            talker._callOnCloseDown.append(self.unpause)
-
-    def main(self):
-        while not all(t._isStopped() for t in self.talkers):
-            self.pause()
-            yield 1
-        good = sum(bytes(t.got) == t.want for t in self.talkers)
-        logging.info("%d of %d clients got their echo back", good, len(self.talkers))
-        self.send(ipc.shutdownMicroprocess(), "signal")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -69,7 +50,7 @@ def main() -> None:
     sched = Scheduler()
     server = ServerCore(protocol=Echo, port=0)
     sched.activate(server)
-    talkers = []
+    talkers: list[Talker] = []
     for n in range(args.clients):
         client, talker = TCPClient("127.0.0.1", server.port), Talker(n)
         talker.link((talker, "outbox"), (client, "inbox"))
@@ -79,13 +60,15 @@ def main() -> None:
         sched.activate(client)
         sched.activate(talker)
         talkers.append(talker)
-    referee = Referee(talkers)
+    referee = StopAfter(None, watched=talkers)  # shuts the server down once every talker ends
     referee.link((referee, "signal"), (server, "control"))
     sched.activate(referee)
     try:
         sched.run()
     finally:
         sched.close()
+    good = sum(bytes(t.got) == t.want for t in talkers)
+    logging.info("%d of %d clients got their echo back", good, len(talkers))
 
 
 if __name__ == "__main__":

@@ -10,26 +10,10 @@ from __future__ import annotations
 import argparse
 import logging
 
-from kamaelia_core import Component, Scheduler, ipc
+from kamaelia_core import Scheduler
 from kamaelia_core.net import ServerCore
 from kamaelia_core.util.echo import Echo
-
-
-class StopAfter(Component):
-    """Sends shutdownMicroprocess on its signal after ``seconds``."""
-
-    Inboxes = {"inbox": "Unused", "control": "Unused"}
-    Outboxes = {"outbox": "Unused", "signal": "shutdownMicroprocess when the time is up"}
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__()
-        self.seconds = seconds
-
-    def main(self):
-        self.wake_after(self.seconds)
-        self.pause()
-        yield 1
-        self.send(ipc.shutdownMicroprocess(), "signal")
+from kamaelia_core.util.timing import StopAfter
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import logging
 
-from kamaelia_core import Component, Scheduler, ipc
+from kamaelia_core import Component, Scheduler
 from kamaelia_core.net import ServerCore, TCPClient
 from kamaelia_core.util.http import HelloHTTP
+from kamaelia_core.util.timing import StopAfter
 
 
 class Fetch(Component):
@@ -35,29 +36,6 @@ class Fetch(Component):
         logging.info("%s: %r", self.name, bytes(answer).split(b"\r\n", 1)[0])
 
 
-class StopWhenDone(Component):
-    """Stops the server once the fetches have finished, or after ``seconds``."""
-
-    Outboxes = {"outbox": "Unused", "signal": "shutdownMicroprocess to the server"}
-
-    def __init__(self, watched: list[Component], seconds: float) -> None:
-        super().__init__()
-        self.watched, self.seconds, self.expired = watched, seconds, False
-        for comp in watched:
-            comp._callOnCloseDown.append(self.unpause)  # wake me when it ends
-
-    def main(self):
-        self.scheduler.call_later(self.seconds, self._expire)
-        while not self.expired and not (self.watched and all(c._isStopped() for c in self.watched)):
-            self.pause()
-            yield 1
-        self.send(ipc.shutdownMicroprocess(), "signal")
-
-    def _expire(self) -> None:
-        self.expired = True
-        self.unpause()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8080, help="0: any free port")
@@ -77,7 +55,7 @@ def main() -> None:
         sched.activate(client)
         sched.activate(fetch)
         fetches.append(fetch)
-    stopper = StopWhenDone(fetches, args.duration)
+    stopper = StopAfter(args.duration, watched=fetches)
     stopper.link((stopper, "signal"), (server, "control"))
     sched.activate(stopper)
     logging.info("HTTP hello on http://127.0.0.1:%d/", server.port)
