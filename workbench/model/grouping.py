@@ -9,11 +9,17 @@ wiring into explicit links, so the graph behaves as before.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workbench.model.commands import Command, CommandError, _NodeRecord, _record_subtree
+from workbench.model.commands import (
+    Command,
+    CommandError,
+    _NodeRecord,
+    _record_subtree,
+    _restore_links,
+    _restore_nodes,
+)
 from workbench.model.graph import BoxRef, Graph, Link
 
 Plan = list[tuple[BoxRef, BoxRef]]
@@ -21,8 +27,19 @@ Plan = list[tuple[BoxRef, BoxRef]]
 
 @dataclass
 class _Applied:
+    """The link changes a Group or Ungroup made: the links it removed and the ids it added."""
+
     removed: list[Link]
     added_ids: list[str]
+
+    def remove_added(self, graph: Graph) -> None:
+        """Take the added links out again (first step of an undo)."""
+        for link_id in self.added_ids:
+            graph.remove_link(link_id)
+
+    def restore_removed(self, graph: Graph) -> None:
+        """Put the removed links back with their ids (last step of an undo)."""
+        _restore_links(graph, self.removed)
 
 
 def _apply_links(graph: Graph, remove: list[Link], add: Plan, ids: list[str]) -> list[str]:
@@ -33,13 +50,6 @@ def _apply_links(graph: Graph, remove: list[Link], add: Plan, ids: list[str]) ->
         link_id = ids[i] if i < len(ids) else None
         out.append(graph.add_link(source, sink, link_id=link_id).id)
     return out
-
-
-def _unapply_links(graph: Graph, removed: Iterable[Link], added_ids: Iterable[str]) -> None:
-    for link_id in added_ids:
-        graph.remove_link(link_id)
-    for link in removed:
-        graph.add_link(link.source, link.sink, link_id=link.id)
 
 
 class Group(Command):
@@ -155,14 +165,13 @@ class Group(Command):
 
     def undo(self, graph: Graph) -> None:
         assert self.container_id is not None
-        for link_id in self._applied.added_ids:
-            graph.remove_link(link_id)
+        self._applied.remove_added(graph)
         graph.reparent_node(self.container_id, None)  # out of the way of the original indices
         by_index = sorted(self.node_ids, key=lambda n: self._indices.get(n, 0))
         for node_id in by_index:
             graph.reparent_node(node_id, self._parent, self._indices.get(node_id))
         graph.remove_node(self.container_id)
-        _unapply_links(graph, self._applied.removed, [])
+        self._applied.restore_removed(graph)
 
 
 class Ungroup(Command):
@@ -218,19 +227,8 @@ class Ungroup(Command):
 
     def undo(self, graph: Graph) -> None:
         assert self._record is not None
-        for link_id in self._applied.added_ids:
-            graph.remove_link(link_id)
-        node = copy.deepcopy(self._record.node)
-        graph.add_node(
-            node.component,
-            name=node.name,
-            params=node.params,
-            position=node.position,
-            parent=node.parent,
-            container_kind=node.container_kind,
-            node_id=node.id,
-            index=self._record.index,
-        )
+        self._applied.remove_added(graph)
+        _restore_nodes(graph, [self._record])
         for child in self._children:
-            graph.reparent_node(child, node.id)
-        _unapply_links(graph, self._applied.removed, [])
+            graph.reparent_node(child, self.container_id)
+        self._applied.restore_removed(graph)
