@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 
 from workbench.model.graph import Annotation, BoxRef, Graph, GraphError, JSONValue, Link, Node
 
@@ -83,6 +83,22 @@ def _restore_nodes(graph: Graph, records: Iterable[_NodeRecord]) -> None:
 def _restore_links(graph: Graph, links: Iterable[Link]) -> None:
     for link in links:
         graph.add_link(link.source, link.sink, link_id=link.id)
+
+
+_C = TypeVar("_C", bound=Command)
+
+
+def _continues_drag(other: Command, command: _C) -> TypeGuard[_C]:
+    """True when ``other`` is the same kind of command as ``command`` and continues its drag.
+
+    One drag is one undo step: commands of one kind with the same non-None ``drag_id`` merge.
+    """
+    drag_id = getattr(command, "drag_id", None)
+    return (
+        isinstance(other, type(command))
+        and drag_id is not None
+        and getattr(other, "drag_id", None) == drag_id
+    )
 
 
 class Macro(Command):
@@ -208,12 +224,7 @@ class MoveNodes(Command):
             graph.move_node(nid, position)
 
     def merge_with(self, other: Command) -> bool:
-        if (
-            not isinstance(other, MoveNodes)
-            or self.drag_id is None
-            or other.drag_id != self.drag_id
-            or set(other.moves) - set(self.moves)
-        ):
+        if not _continues_drag(other, self) or set(other.moves) - set(self.moves):
             return False
         self.moves.update(other.moves)
         return True
@@ -343,12 +354,7 @@ class EditAnnotation(Command):
         graph.edit_annotation(self.annotation_id, text=self.old.text, position=self.old.position)
 
     def merge_with(self, other: Command) -> bool:
-        if (
-            not isinstance(other, EditAnnotation)
-            or self.drag_id is None
-            or other.drag_id != self.drag_id
-            or other.annotation_id != self.annotation_id
-        ):
+        if not _continues_drag(other, self) or other.annotation_id != self.annotation_id:
             return False
         self.new_text = other.new_text if other.new_text is not None else self.new_text
         self.position = other.position if other.position is not None else self.position
