@@ -10,6 +10,7 @@ other cards' own loops use.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF
@@ -36,36 +37,56 @@ NARROW_COST = 600.0
 WRONG_SIDE = 2500.0
 """Cost of a lane under the cards for a backward link, or over them for a forward one."""
 Segment = tuple[QPointF, QPointF]
+Box = tuple[float, float, float, float, bool, bool]
+"""A card for the router: left, top, right, bottom (grown by CLEAR), is source end, is sink end."""
 
 
-def _hits(a: QPointF, b: QPointF, rect: QRectF, clear: float = CLEAR) -> bool:
-    """True when the axis-parallel segment a-b passes through ``rect`` (grown by ``clear``)."""
-    r = rect.adjusted(-clear, -clear, clear, clear)
-    if abs(a.y() - b.y()) < 0.01:
-        lo, hi = sorted((a.x(), b.x()))
-        return r.top() < a.y() < r.bottom() and lo < r.right() and hi > r.left()
-    lo, hi = sorted((a.y(), b.y()))
-    return r.left() < a.x() < r.right() and lo < r.bottom() and hi > r.top()
+def _boxes(cards: Iterable[QRectF], ends: Sequence[QRectF]) -> list[Box]:
+    """The cards as plain floats grown by CLEAR, each marked when it is the source's or the
+    sink's own card (the two segments at that port are not checked against it)."""
+    src, dst = (ends[0], ends[-1]) if ends else (None, None)
+    out = []
+    for rect in cards:
+        r = rect.adjusted(-CLEAR, -CLEAR, CLEAR, CLEAR)
+        out.append((r.left(), r.top(), r.right(), r.bottom(), rect == src, rect == dst))
+    return out
+
+
+def _count(points: Sequence[tuple[float, float]], boxes: list[Box], stop: float) -> int:
+    """Crossings of the polyline ``points`` with ``boxes``, counting no further than ``stop``
+    (the hot loop of the router: ``_hits_box`` inlined)."""
+    n = 0
+    last = len(points) - 2
+    for i in range(len(points) - 1):
+        (ax, ay), (bx, by) = points[i], points[i + 1]
+        own_src, own_dst = i <= 1, i >= last - 1
+        if abs(ay - by) < 0.01:
+            lo, hi = (ax, bx) if ax <= bx else (bx, ax)
+            for left, top, right, bottom, src, dst in boxes:
+                if top < ay < bottom and lo < right and hi > left:
+                    if (own_src and src) or (own_dst and dst):
+                        continue
+                    n += 1
+                    if n >= stop:
+                        return n
+        else:
+            lo, hi = (ay, by) if ay <= by else (by, ay)
+            for left, top, right, bottom, src, dst in boxes:
+                if left < ax < right and lo < bottom and hi > top:
+                    if (own_src and src) or (own_dst and dst):
+                        continue
+                    n += 1
+                    if n >= stop:
+                        return n
+    return n
 
 
 def crossings(points: Sequence[QPointF], cards: Iterable[QRectF], ends: Sequence[QRectF]) -> int:
     """How many (segment, card) pairs of the polyline ``points`` cross; the two segments at
     each port (its stub and the turn after it) are not checked against its own card in ``ends``
     (a group's socket sits inside the group's header)."""
-    cards = list(cards)
-    n = 0
-    last = len(points) - 2
-    src, dst = (ends[0], ends[-1]) if ends else (None, None)
-    if len(ends) == 1:  # one end is not a card: its own stub may touch the other only
-        src = dst = ends[0]
-    for i in range(len(points) - 1):
-        a, b = points[i], points[i + 1]
-        for rect in cards:
-            if (i <= 1 and rect == src) or (i >= last - 1 and rect == dst):
-                continue
-            if _hits(a, b, rect):
-                n += 1
-    return n
+    pts = [(p.x(), p.y()) for p in points]
+    return _count(pts, _boxes(cards, ends), math.inf)
 
 
 def curve_crossings(path: QPainterPath, cards: Iterable[QRectF], ends: Sequence[QRectF]) -> int:
@@ -112,34 +133,47 @@ def _dist(a: QPointF, b: QPointF) -> float:
     return abs(a.x() - b.x()) + abs(a.y() - b.y())
 
 
-def _length(points: Sequence[QPointF]) -> float:
-    return sum(_dist(points[i], points[i + 1]) for i in range(len(points) - 1))
+def _length(points: Sequence[tuple[float, float]]) -> float:
+    return sum(
+        abs(points[i][0] - points[i + 1][0]) + abs(points[i][1] - points[i + 1][1])
+        for i in range(len(points) - 1)
+    )
 
 
-def _narrow_cost(
-    y: float, middle: tuple[float, float], cards: list[QRectF], span: tuple[float, float]
-) -> float:
+Raw = tuple[float, float, float, float]
+"""A card's left, top, right, bottom."""
+
+
+def _narrow_cost(y: float, middle: tuple[float, float], cards: list[Raw], span) -> float:
     """Cost of a lane at ``y`` over the x-range ``span`` that squeezes between rows of cards
     standing between the two ends (``middle``: the x-range from the left end card to the right
     one)."""
     lo, hi = middle
     a, b = sorted(span)
-    inner = [
-        r
-        for r in cards
-        if r.left() >= lo - 1 and r.right() <= hi + 1 and r.right() > a and r.left() < b
-    ]
-    above = [r for r in inner if 0 <= y - r.bottom() < NARROW]
-    below = [r for r in inner if 0 <= r.top() - y < NARROW]
+    lefts = set()
+    above = below = False
+    for left, top, right, bottom in cards:
+        if not (left >= lo - 1 and right <= hi + 1 and right > a and left < b):
+            continue
+        if 0 <= y - bottom < NARROW:
+            above = True
+            lefts.add(round(left))
+        if 0 <= top - y < NARROW:
+            below = True
+            lefts.add(round(left))
     if not (above and below):
         return 0.0
-    return NARROW_COST * len({round(r.left()) for r in above + below})
+    return NARROW_COST * len(lefts)
 
 
 def route(
     p1: QPointF, end: QPointF, cards: list[QRectF], ends: Sequence[QRectF] = ()
 ) -> QPainterPath:
     """The path from outbox anchor ``p1`` to ``end`` (just before the inbox's arrowhead).
+
+    Candidates are scored by length, side costs and crossings; the crossings (the costly part)
+    are counted only for a candidate that could still beat the best so far, and no further than
+    needed to tell.
 
     Args:
         p1: the outbox's anchor (on the right edge of its card).
@@ -152,44 +186,60 @@ def route(
         plain = cubic(p1, end)
         if not cards or curve_crossings(plain, cards, ends) == 0:
             return plain
-    best: tuple[float, list[QPointF]] | None = None
-    x1, x2 = p1.x() + OUT, end.x() - OUT
+    raw = [(r.left(), r.top(), r.right(), r.bottom()) for r in cards]
+    boxes = _boxes(cards, ends)
+    best: tuple[float, list[tuple[float, float]]] | None = None
+    px, py, ex, ey = p1.x(), p1.y(), end.x(), end.y()
+    x1, x2 = px + OUT, ex - OUT
     middle = _middle(p1, end, ends)
     if forward and x2 > x1:  # Z through a free gutter
         gutters = {x1, x2, (x1 + x2) / 2}
-        gutters.update(r.right() + LANE for r in cards if x1 < r.right() + LANE < x2)
-        gutters.update(r.left() - LANE for r in cards if x1 < r.left() - LANE < x2)
+        gutters.update(r[2] + LANE for r in raw if x1 < r[2] + LANE < x2)
+        gutters.update(r[0] - LANE for r in raw if x1 < r[0] - LANE < x2)
         for gx in gutters:
-            pts = [p1, QPointF(gx, p1.y()), QPointF(gx, end.y()), end]
-            cost = _length(pts) + CROSS * crossings(pts, cards, ends)
-            cost += _narrow_cost(p1.y(), middle, cards, (x1, gx))
-            cost += _narrow_cost(end.y(), middle, cards, (gx, x2))
+            pts = [(px, py), (gx, py), (gx, ey), (ex, ey)]
+            length = _length(pts)
+            before = _narrow_cost(py, middle, raw, (x1, gx))
+            after = _narrow_cost(ey, middle, raw, (gx, x2))
+            lower = length + before + after
+            if best is not None and lower >= best[0]:
+                continue
+            stop = math.inf if best is None else (best[0] - lower) / CROSS + 1
+            cost = length + CROSS * _count(pts, boxes, stop)
+            cost += before
+            cost += after
             if best is None or cost < best[0]:
                 best = (cost, pts)
     if best is not None and best[0] < NARROW_COST:
-        return rounded(best[1])
-    lanes = {p1.y(), end.y()}
-    lanes.update(r.bottom() + LANE for r in cards)
-    lanes.update(r.top() - LANE for r in cards)
-    top_y, bottom_y = min(p1.y(), end.y()), max(p1.y(), end.y())
+        return rounded([QPointF(x, y) for x, y in best[1]])
+    lanes = {py, ey}
+    lanes.update(r[3] + LANE for r in raw)
+    lanes.update(r[1] - LANE for r in raw)
+    top_y, bottom_y = min(py, ey), max(py, ey)
     for lane, off, unspread in _lanes_spread(lanes, end, ends, top_y, bottom_y, forward):
         under = lane > bottom_y or (lane >= top_y and forward)
         y = lane + off if under else lane - off
-        side = _narrow_cost(lane, middle, cards, (x1, x2)) + (UNSPREAD if unspread else 0.0)
+        side = _narrow_cost(lane, middle, raw, (x1, x2)) + (UNSPREAD if unspread else 0.0)
         if (forward and lane < top_y) or (not forward and lane > bottom_y):
             side += WRONG_SIDE
         # the usual stubs, else tight ones (a narrow gutter next to the card)
-        for lx1, lx2 in ((x1 + off, x2 - off), (p1.x() + TIGHT, x2 - off), (x1 + off, end.x() - 4)):
-            pts = [p1, QPointF(lx1, p1.y()), QPointF(lx1, y), QPointF(lx2, y)]
-            pts += [QPointF(lx2, end.y()), end]
-            cost = _length(pts) + CROSS * crossings(pts, cards, ends) + side
+        for lx1, lx2 in ((x1 + off, x2 - off), (px + TIGHT, x2 - off), (x1 + off, ex - 4)):
+            pts = [(px, py), (lx1, py), (lx1, y), (lx2, y), (lx2, ey), (ex, ey)]
+            length = _length(pts)
+            lower = length + side
+            if best is not None and lower >= best[0]:  # cannot win; only "no crossing" matters
+                if lower < CROSS and _count(pts, boxes, 1) == 0:
+                    break
+                continue
+            stop = math.inf if best is None else (best[0] - lower) / CROSS + 1
+            cost = length + CROSS * _count(pts, boxes, stop) + side
             if best is None or cost < best[0]:
                 best = (cost, pts)
             if cost < CROSS:
                 break
     if best is None:
         return cubic(p1, end)
-    return rounded(_simplify(best[1]))
+    return rounded(_simplify([QPointF(x, y) for x, y in best[1]]))
 
 
 def _lanes_spread(lanes, end, ends, top_y, bottom_y, forward) -> list[tuple[float, float, bool]]:
