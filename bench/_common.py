@@ -123,6 +123,17 @@ def _open(port: int, count: int, timeout: float) -> tuple[dict[int, socket.socke
     return done, failed
 
 
+def _recv_ready(sock: socket.socket) -> bytes | None:
+    """What a non-blocking ``sock`` has for us: None when nothing yet, b"" when the peer closed
+    (a socket error counts as closed)."""
+    try:
+        return sock.recv(65536)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
 def _round_trips(socks: dict[int, socket.socket], duration: float) -> dict:
     """64-byte ping-pong on every socket for ``duration`` seconds."""
     ep = select.epoll()
@@ -142,12 +153,9 @@ def _round_trips(socks: dict[int, socket.socket], duration: float) -> dict:
     while live and now() < end:
         for fd, _ev in ep.poll(0.05):
             sock = socks[fd]
-            try:
-                data = sock.recv(65536)
-            except BlockingIOError:
+            data = _recv_ready(sock)
+            if data is None:
                 continue
-            except OSError:
-                data = b""
             if not data:
                 errors += 1
                 live -= 1
@@ -241,12 +249,9 @@ def phase_churn(port: int, duration: float, concurrency: int = 32, cap: int = 15
                 except OSError:
                     finish(fd, False)
                 continue
-            try:
-                data = sock.recv(65536)
-            except BlockingIOError:
+            data = _recv_ready(sock)
+            if data is None:
                 continue
-            except OSError:
-                data = b""
             if not data:
                 finish(fd, False, "closed early")
                 continue
