@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -62,21 +63,49 @@ def fit(app: QApplication, window) -> None:
     spin(app, 0.05)
 
 
-def capture_strip(out: Path, theme: str = "dark") -> list[Path]:
-    """Grab connections appearing, three live and one closing; returns the files written."""
-    from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
+SLOW_MOTION = 54
+"""The speed slider's position for 0.25x."""
+
+
+def run_example(theme: str = "dark") -> tuple[QApplication, Any, int]:
+    """Open the echo example in a new window, run it and wait for its server to listen.
+
+    Returns:
+        The application, the window and the server's port.
+    """
+    from workbench.runtime.traffic import server_ports
 
     app = QApplication.instance() or QApplication([])
     window = make_window(app, theme)
-    live = window.live
     window.run_graph()
     spin(app, 2, lambda: bool(window.run.session and server_ports(window.run.session.scheduler)))
-    window.speed_slider.setValue(54)  # 0.25x slow motion
+    return app, window, server_ports(window.run.session.scheduler)[0]
+
+
+def start_traffic(window, port: int, plan) -> None:
+    """Open loopback clients on ``port`` following ``plan`` (the toolbar's traffic generator)."""
+    from workbench.runtime.traffic import TrafficGenerator
+
+    window.live.traffic = TrafficGenerator(window.run.session.scheduler, port, plan=plan).start()
+
+
+def close_window(window) -> None:
+    """Stop the clients and the running graph, and close the window."""
+    window.live.stop_traffic()
+    window.shutdown()
+    window.close()
+
+
+def capture_strip(out: Path, theme: str = "dark") -> list[Path]:
+    """Grab connections appearing, three live and one closing; returns the files written."""
+    from workbench.runtime.traffic import TrafficPlan
+
+    app, window, port = run_example(theme)
+    live = window.live
+    window.speed_slider.setValue(SLOW_MOTION)
     live.set_clients(3)
-    session = window.run.session
-    port = server_ports(session.scheduler)[0]
     plan = TrafficPlan(clients=3, lines=40, rate=1.2, connect_rate=2.5, hold=None, duration=60)
-    live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
+    start_traffic(window, port, plan)
     ctl = live.controller
     written = []
     spin(app, 4, lambda: len(ctl.entities_of_kind("connection")) >= 2)
@@ -93,27 +122,20 @@ def capture_strip(out: Path, theme: str = "dark") -> list[Path]:
     spin(app, 3, lambda: any(e.closing for e in ctl.entities_of_kind("connection")))
     spin(app, 0.35)
     written.append(_grab(window, out / f"live_{theme}_3_closing.png"))
-    live.stop_traffic()
-    window.shutdown()
-    window.close()
+    close_window(window)
     return written
 
 
 def capture_highrate(out: Path, clients: int = 137) -> Path:
     """A flood from ``clients`` ping-pong clients: stacks, rates and the high-rate banner."""
-    from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
+    from workbench.runtime.traffic import TrafficPlan
 
-    app = QApplication.instance() or QApplication([])
-    window = make_window(app, "dark")
+    app, window, port = run_example("dark")
     live = window.live
-    window.run_graph()
-    spin(app, 2, lambda: bool(window.run.session and server_ports(window.run.session.scheduler)))
-    session = window.run.session
-    port = server_ports(session.scheduler)[0]
     plan = TrafficPlan(clients=clients, lines=100_000, rate=0, connect_rate=0, hold=None,
                        duration=60)  # fmt: skip
     spin(app, 2, lambda: _select_tcpserver(window))  # inspected through the flood
-    live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
+    start_traffic(window, port, plan)
     live.set_clients(clients)
     ctl = live.controller
 
@@ -125,28 +147,21 @@ def capture_highrate(out: Path, clients: int = 137) -> Path:
     fit(app, window)
     spin(app, 0.6)
     path = _grab(window, out / "live_dark_4_highrate.png")
-    live.stop_traffic()
-    window.shutdown()
-    window.close()
+    close_window(window)
     return path
 
 
 def capture_hero(out: Path, theme: str = "dark") -> Path:
     """The README's picture: three live connections at 0.25x, the TCPServer inspected (counters,
     sparkline, boxes) and a data row of the log highlighted on the canvas."""
-    from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
+    from workbench.runtime.traffic import TrafficPlan
 
-    app = QApplication.instance() or QApplication([])
-    window = make_window(app, theme)
+    app, window, port = run_example(theme)
     live = window.live
-    window.run_graph()
-    spin(app, 2, lambda: bool(window.run.session and server_ports(window.run.session.scheduler)))
-    window.speed_slider.setValue(54)  # 0.25x slow motion
+    window.speed_slider.setValue(SLOW_MOTION)
     live.set_clients(3)
-    session = window.run.session
-    port = server_ports(session.scheduler)[0]
     plan = TrafficPlan(clients=3, lines=400, rate=1.5, connect_rate=0.6, hold=None, duration=90)
-    live.traffic = TrafficGenerator(session.scheduler, port, plan=plan).start()
+    start_traffic(window, port, plan)
     ctl = live.controller
     spin(app, 10, lambda: len(ctl.entities_of_kind("connection")) == 3)
     tcp = _select_tcpserver(window)  # the Inspector shows it, the breadcrumb its path
@@ -160,9 +175,7 @@ def capture_hero(out: Path, theme: str = "dark") -> Path:
         window.scene.blockSignals(False)
     spin(app, 0.5)
     path = _grab(window, out / "workbench_live.png")
-    live.stop_traffic()
-    window.shutdown()
-    window.close()
+    close_window(window)
     return path
 
 
