@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,8 +33,7 @@ from workbench.model.items import (
     id_sort_key,
     snake_case,
 )
-
-logger = logging.getLogger(__name__)
+from workbench.model.observers import Observers
 
 __all__ = [
     "CONTAINER_KINDS",
@@ -80,7 +78,7 @@ class Graph:
         self._links: dict[str, Link] = {}
         self._annotations: dict[str, Annotation] = {}
         self._counters: dict[str, int] = {"n": 0, "l": 0, "a": 0}
-        self._observers: list[Observer] = []
+        self._observers: Observers[[str, Any]] = Observers("graph observer")
 
     def __repr__(self) -> str:
         return (
@@ -100,22 +98,10 @@ class Graph:
         Returns:
             A function that unsubscribes the callback.
         """
-        self._observers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._observers:
-                self._observers.remove(callback)
-
-        return unsubscribe
+        return self._observers.subscribe(callback)
 
     def _emit(self, event: str, payload: Any) -> None:
-        for callback in list(self._observers):
-            try:
-                callback(event, payload)
-            except Exception:  # an observer is foreign code: log it, detach it, go on
-                logger.exception("graph observer %r failed on %s; detached", callback, event)
-                if callback in self._observers:
-                    self._observers.remove(callback)
+        self._observers.notify(event, payload)
 
     # ----------------------------------------------------------------- ids
     def _new_id(self, prefix: str) -> str:

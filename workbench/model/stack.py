@@ -7,14 +7,12 @@ headless tools and the tests, and any UI that wants a plain observer.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from workbench.model.commands import Command
 from workbench.model.graph import Graph
-
-logger = logging.getLogger(__name__)
+from workbench.model.observers import Observers
 
 StackObserver = Callable[[str, Any], None]
 
@@ -32,36 +30,19 @@ class CommandStack:
         self._commands: list[Command] = []
         self._index = 0
         self._clean_index: int | None = 0
-        self._observers: list[StackObserver] = []
+        self._observers: Observers[[str, Any]] = Observers("command stack observer")
 
     def __repr__(self) -> str:
         return f"<CommandStack {self._index}/{len(self._commands)} clean={self.is_clean}>"
 
     def subscribe(self, callback: StackObserver) -> Callable[[], None]:
         """Observe the stack; returns an unsubscribe function."""
-        self._observers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._observers:
-                self._observers.remove(callback)
-
-        return unsubscribe
-
-    def _notify(self, event: str, payload: Any) -> None:
-        for callback in list(self._observers):
-            try:
-                callback(event, payload)
-            except Exception:  # a foreign observer: log it, detach it, go on
-                logger.exception(
-                    "command stack observer %r failed on %s; detached", callback, event
-                )
-                if callback in self._observers:
-                    self._observers.remove(callback)
+        return self._observers.subscribe(callback)
 
     def _emit(self, event: str, payload: Any, was_clean: bool) -> None:
-        self._notify(event, payload)
+        self._observers.notify(event, payload)
         if was_clean != self.is_clean:
-            self._notify("clean_changed", self.is_clean)
+            self._observers.notify("clean_changed", self.is_clean)
 
     def push(self, command: Command) -> None:
         """Do ``command`` and record it, merging it into the previous one when that allows.
@@ -140,7 +121,7 @@ class CommandStack:
         was_clean = self.is_clean
         self._clean_index = self._index
         if not was_clean:
-            self._notify("clean_changed", True)
+            self._observers.notify("clean_changed", True)
 
     def clear(self) -> None:
         """Forget the history (e.g. after loading another document); the state counts as clean."""

@@ -9,15 +9,13 @@ Everything it keeps is bounded.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kamaelia_core.instrument import Event, Tap
-
-log = logging.getLogger(__name__)
+from workbench.model.observers import Observers
 
 LinkKey = tuple[int, str, int, str]
 """(source cid, source box, sink cid, sink box) of a delivery path."""
@@ -89,7 +87,7 @@ class EventStream:
         self.delivered = 0
         """Deliveries seen."""
         self.forgotten_links = 0
-        self._watchers: list[Watcher] = []
+        self._watchers: Observers[[list[Event]]] = Observers("event watcher")
         self._rate_t = time.monotonic()
         self._rate_count = 0
         self.rate = 0.0
@@ -102,25 +100,14 @@ class EventStream:
 
     def subscribe(self, watcher: Watcher) -> Callable[[], None]:
         """Call ``watcher(batch)`` with every drained batch; returns an unsubscribe function."""
-        self._watchers.append(watcher)
-
-        def unsubscribe() -> None:
-            if watcher in self._watchers:
-                self._watchers.remove(watcher)
-
-        return unsubscribe
+        return self._watchers.subscribe(watcher)
 
     def pump(self, max_events: int | None = None) -> list[Event]:
         """Drain the tap once, update the statistics, and hand the batch to every watcher."""
         batch = self.tap.drain(max_events)
         if batch:
             self._account(batch)
-            for watcher in list(self._watchers):
-                try:
-                    watcher(batch)
-                except Exception:
-                    log.exception("event watcher %r failed; unsubscribing it", watcher)
-                    self._watchers.remove(watcher)
+            self._watchers.notify(batch)
         self._update_rates()
         return batch
 
