@@ -406,6 +406,13 @@ class Scheduler:
         self.shutdown_all()
         self.io.close()
 
+    def __enter__(self) -> Scheduler:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving a ``with Scheduler() as sched:`` block closes the scheduler (see ``close``)."""
+        self.close()
+
     # -- endings -------------------------------------------------------------------------------
 
     def _finish(self, comp: Component, stopped: bool = False) -> None:
@@ -469,11 +476,8 @@ class Scheduler:
 
 def run_components(components: Iterable[Component]) -> Scheduler:
     """Activate ``components`` on a fresh scheduler and run it to completion; returns it."""
-    sched = Scheduler()
-    for comp in components:
-        sched.activate(comp)
-    try:
+    with Scheduler() as sched:
+        for comp in components:
+            sched.activate(comp)
         sched.run()
-    finally:
-        sched.close()
     return sched

@@ -362,3 +362,14 @@ def test_a_yield_the_scheduler_cannot_honour_crashes_the_component_not_the_sched
         assert sink.got == [1]
     finally:
         other.close()
+
+
+@pytest.mark.core_only
+def test_a_with_block_closes_the_scheduler_even_on_an_error():
+    with Scheduler() as sched:
+        idle = Idle()
+        sched.activate(idle)
+    assert sched.io.closed and idle.state == "finished"
+    with pytest.raises(RuntimeError, match="inside"), Scheduler() as other:
+        raise RuntimeError("inside")
+    assert other.io.closed
