@@ -59,26 +59,23 @@ def main() -> None:
     parser.add_argument("--demo", type=int, default=0, help="scripted clients to run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    sched = Scheduler()
-    server = ServerCore(protocol=LineChat, port=args.port)
-    sched.activate(server)
-    bots: list[Component] = []
-    for n in range(args.demo):
-        client, bot = TCPClient("127.0.0.1", server.port), Chatter(n, args.demo - 1)
-        bot.link((client, "outbox"), (bot, "inbox"))
-        bot.link((bot, "outbox"), (client, "inbox"))
-        bot.link((client, "signal"), (bot, "control"))
-        sched.activate(client)
-        sched.activate(bot)
-        bots.append(bot)
-    stopper = StopAfter(args.duration, watched=bots)
-    stopper.link((stopper, "signal"), (server, "control"))
-    sched.activate(stopper)
-    logging.info("chat server on 127.0.0.1:%d", server.port)
-    try:
+    with Scheduler() as sched:
+        server = ServerCore(protocol=LineChat, port=args.port)
+        sched.activate(server)
+        bots: list[Component] = []
+        for n in range(args.demo):
+            client, bot = TCPClient("127.0.0.1", server.port), Chatter(n, args.demo - 1)
+            bot.link((client, "outbox"), (bot, "inbox"))
+            bot.link((bot, "outbox"), (client, "inbox"))
+            bot.link((client, "signal"), (bot, "control"))
+            sched.activate(client)
+            sched.activate(bot)
+            bots.append(bot)
+        stopper = StopAfter(args.duration, watched=bots)
+        stopper.link((stopper, "signal"), (server, "control"))
+        sched.activate(stopper)
+        logging.info("chat server on 127.0.0.1:%d", server.port)
         sched.run()
-    finally:
-        sched.close()
 
 
 if __name__ == "__main__":

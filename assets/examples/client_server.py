@@ -47,26 +47,23 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    sched = Scheduler()
-    server = ServerCore(protocol=Echo, port=0)
-    sched.activate(server)
-    talkers: list[Talker] = []
-    for n in range(args.clients):
-        client, talker = TCPClient("127.0.0.1", server.port), Talker(n)
-        talker.link((talker, "outbox"), (client, "inbox"))
-        talker.link((talker, "signal"), (client, "control"))
-        talker.link((client, "outbox"), (talker, "inbox"))
-        talker.link((client, "signal"), (talker, "control"))
-        sched.activate(client)
-        sched.activate(talker)
-        talkers.append(talker)
-    referee = StopAfter(None, watched=talkers)  # shuts the server down once every talker ends
-    referee.link((referee, "signal"), (server, "control"))
-    sched.activate(referee)
-    try:
+    with Scheduler() as sched:
+        server = ServerCore(protocol=Echo, port=0)
+        sched.activate(server)
+        talkers: list[Talker] = []
+        for n in range(args.clients):
+            client, talker = TCPClient("127.0.0.1", server.port), Talker(n)
+            talker.link((talker, "outbox"), (client, "inbox"))
+            talker.link((talker, "signal"), (client, "control"))
+            talker.link((client, "outbox"), (talker, "inbox"))
+            talker.link((client, "signal"), (talker, "control"))
+            sched.activate(client)
+            sched.activate(talker)
+            talkers.append(talker)
+        referee = StopAfter(None, watched=talkers)  # shuts the server down once every talker ends
+        referee.link((referee, "signal"), (server, "control"))
+        sched.activate(referee)
         sched.run()
-    finally:
-        sched.close()
     good = sum(bytes(t.got) == t.want for t in talkers)
     logging.info("%d of %d clients got their echo back", good, len(talkers))
 

@@ -22,17 +22,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds to run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    sched = Scheduler()
-    server = ServerCore(protocol=Echo, port=args.port)
-    stopper = StopAfter(args.duration)
-    stopper.link((stopper, "signal"), (server, "control"))
-    sched.activate(server)
-    sched.activate(stopper)
-    logging.info("echo server on 127.0.0.1:%d for %.0f s", server.port, args.duration)
-    try:
+    with Scheduler() as sched:
+        server = ServerCore(protocol=Echo, port=args.port)
+        stopper = StopAfter(args.duration)
+        stopper.link((stopper, "signal"), (server, "control"))
+        sched.activate(server)
+        sched.activate(stopper)
+        logging.info("echo server on 127.0.0.1:%d for %.0f s", server.port, args.duration)
         sched.run()
-    finally:
-        sched.close()
 
 
 if __name__ == "__main__":

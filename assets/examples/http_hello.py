@@ -43,26 +43,23 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=0, help="requests to make itself")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    sched = Scheduler()
-    server = ServerCore(protocol=HelloHTTP, port=args.port)
-    sched.activate(server)
-    fetches: list[Component] = []
-    for _ in range(args.requests):
-        client, fetch = TCPClient("127.0.0.1", server.port), Fetch()
-        fetch.link((client, "outbox"), (fetch, "inbox"))
-        fetch.link((fetch, "outbox"), (client, "inbox"))
-        fetch.link((client, "signal"), (fetch, "control"))
-        sched.activate(client)
-        sched.activate(fetch)
-        fetches.append(fetch)
-    stopper = StopAfter(args.duration, watched=fetches)
-    stopper.link((stopper, "signal"), (server, "control"))
-    sched.activate(stopper)
-    logging.info("HTTP hello on http://127.0.0.1:%d/", server.port)
-    try:
+    with Scheduler() as sched:
+        server = ServerCore(protocol=HelloHTTP, port=args.port)
+        sched.activate(server)
+        fetches: list[Component] = []
+        for _ in range(args.requests):
+            client, fetch = TCPClient("127.0.0.1", server.port), Fetch()
+            fetch.link((client, "outbox"), (fetch, "inbox"))
+            fetch.link((fetch, "outbox"), (client, "inbox"))
+            fetch.link((client, "signal"), (fetch, "control"))
+            sched.activate(client)
+            sched.activate(fetch)
+            fetches.append(fetch)
+        stopper = StopAfter(args.duration, watched=fetches)
+        stopper.link((stopper, "signal"), (server, "control"))
+        sched.activate(stopper)
+        logging.info("HTTP hello on http://127.0.0.1:%d/", server.port)
         sched.run()
-    finally:
-        sched.close()
 
 
 if __name__ == "__main__":
