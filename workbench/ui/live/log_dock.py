@@ -99,7 +99,8 @@ class LogDock(QDockWidget):
         self.model = LogModel(max_rows, self)
         self._unsubscribe: Callable[[], None] | None = None
         self._revealing = False
-        self._queued: list = []
+        self._queued: list[LogRow] = []
+        """Rows taken from the stream's batches, not yet in the table."""
         self._stream = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -186,21 +187,24 @@ class LogDock(QDockWidget):
         self.flush()
 
     def _queue(self, batch) -> None:
-        self._queued.extend(batch)
+        self._queued.extend(self.model.take(batch))  # counted and sampled now, shown later
         if not self._flush_timer.isActive():
             flooded = self.model.sample > 1  # a table nobody can read anyway: refresh less
             self._flush_timer.start(FLUSH_MS * 2 if flooded else FLUSH_MS)
 
     def flush(self) -> None:
-        """Add the events queued from the stream now."""
+        """Add the rows queued from the stream now."""
         self._flush_timer.stop()
-        if self._queued:
-            batch, self._queued = self._queued, []
-            self.append(batch)
+        rows, self._queued = self._queued, []
+        self.model.add_rows(rows)
+        self._shown(len(rows))
 
     def append(self, batch) -> None:
         """Add a batch of events now."""
-        added = self.model.append_events(batch)
+        self.flush()
+        self._shown(self.model.append_events(batch))
+
+    def _shown(self, added: int) -> None:
         if added and self.follow.isChecked() and not self.model.paused:
             self.table.scrollToBottom()
         self._update_count()

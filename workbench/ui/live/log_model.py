@@ -167,7 +167,15 @@ class LogModel(QAbstractTableModel):
     # -- feeding ----------------------------------------------------------------------------
     def append_events(self, batch: Iterable[Event]) -> int:
         """Add the loggable events of ``batch``; returns how many rows were added."""
-        new = []
+        rows = self.take(batch)
+        self.add_rows(rows)
+        return len(rows)
+
+    def take(self, batch: Iterable[Event]) -> list[LogRow]:
+        """Count the loggable events of ``batch`` and make the rows to show (sampled when
+        flooded), without touching the table: :meth:`add_rows` adds them later, so a flood's
+        events are let go of as they come instead of piling up between table refreshes."""
+        new: list[LogRow] = []
         now = time.monotonic()
         if not isinstance(batch, list):
             batch = list(batch)
@@ -175,24 +183,26 @@ class LogModel(QAbstractTableModel):
         self._last_append = now
         if burst > 2 * LOG_RATE:  # a flood starts: thin it now, not a second later
             self.sample = max(self.sample, math.ceil(burst / LOG_RATE))
-        logged, sample = kinds.LOGGED_KINDS, self.sample
+        logged, sample, paused = kinds.LOGGED_KINDS, self.sample, self.paused
         special, control = kinds.SPECIAL_TYPES, kinds.CONTROL_BOXES
+        total, skip, missed = 0, self._skip, 0
         for ev in batch:
-            if ev.kind not in logged:
+            kind = ev.kind
+            if kind not in logged:
                 continue
-            self.total += 1
-            if self.paused:
-                self.missed_while_paused += 1
+            total += 1
+            if paused:
+                missed += 1
                 continue
             if (
                 sample > 1  # fast path for the flood: plain data rows, sampled
-                and ev.kind == "delivered"
+                and kind == "delivered"
                 and ev.msg_type not in special
                 and ev.sink_box not in control
                 and ev.box not in control
             ):
-                self._skip = (self._skip + 1) % sample
-                if self._skip:
+                skip = (skip + 1) % sample
+                if skip:
                     continue
                 category = "data"
             else:
@@ -200,13 +210,19 @@ class LogModel(QAbstractTableModel):
             if self.t0 is None:
                 self.t0 = ev.t
             new.append(self._row(ev, category))
+        self.total += total
+        self.missed_while_paused += missed
+        self._skip = skip
         self._rate_n += len(new)
         if now - self._rate_t >= 1.0:
             rate = self._rate_n * self.sample / (now - self._rate_t)
             self.sample = max(1, math.ceil(rate / LOG_RATE)) if rate > LOG_RATE else 1
             self._rate_t, self._rate_n = now, 0
-        self._add(new)
-        return len(new)
+        return new
+
+    def add_rows(self, rows: list[LogRow]) -> None:
+        """Add rows made by :meth:`take` to the table (those passing the filter are shown)."""
+        self._add(rows)
 
     def _row(self, ev: Event, category: str) -> LogRow:
         source, sink, conn = self.describe(ev)
