@@ -3,16 +3,35 @@
 One QSocketNotifier watches the scheduler's epoll fd (I/O and cross-thread wakes); a zero-interval
 timer runs ~1 ms ``step()`` slices only while something is runnable and stops itself when the run
 queue empties; a single-shot timer fires at ``next_deadline()``. No polling, no threads.
+
+While any scheduler is hosted, the objects that existed when hosting began (modules, widgets, the
+catalog, the built graph) are frozen out of the cyclic garbage collector (``gc.freeze``): a busy
+run makes ~150k short-lived tracked objects a second (the tap's events), the collector promotes
+those in flight, and every ~0.6 s a full collection walked ~60k objects in ~20 ms, blocking the
+loop; frozen, it walks only what the run made (~3 ms). Unfrozen when the last hosted run stops.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+_hosted = 0
+"""Drivers currently hosting (the collector is frozen while it is above 0)."""
+
+
+def _hold_collector(on: bool) -> None:
+    global _hosted
+    _hosted += 1 if on else -1
+    if on and _hosted == 1:
+        gc.freeze()
+    elif not on and _hosted == 0:
+        gc.unfreeze()
 
 
 class HostableScheduler(Protocol):
@@ -56,6 +75,8 @@ class SchedulerDriver(QObject):
     def start(self) -> None:
         """Begin hosting: watch the fd, take wake-ups, run whatever is runnable."""
         self._paused = False
+        if not self._hosting:
+            _hold_collector(True)
         self._hosting = True
         self.scheduler.set_wakeup(self._kick)
         self._notifier.setEnabled(True)
@@ -63,6 +84,8 @@ class SchedulerDriver(QObject):
 
     def stop(self) -> None:
         """Stop hosting: timers stopped, notifier off, wake-up callback removed."""
+        if self._hosting:
+            _hold_collector(False)
         self._hosting = False
         self._slice_timer.stop()
         self._deadline_timer.stop()
