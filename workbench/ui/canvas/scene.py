@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -24,6 +24,7 @@ from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.note_item import NoteItem
 from workbench.ui.canvas.notes import SceneNotes
 from workbench.ui.canvas.port_item import PortItem
+from workbench.ui.canvas.reroute import Rerouter
 from workbench.ui.canvas.wire_item import WireItem
 from workbench.ui.theme import DARK, Theme
 
@@ -71,11 +72,8 @@ class GraphScene(QGraphicsScene):
         self.notes = SceneNotes(self)
         self._wire: WireItem | None = None
         self._wire_from: PortItem | None = None
-        self._changed_cards: list[QRectF] = []
         self._closed = False
-        self._reroute_timer = QTimer(self)
-        self._reroute_timer.setSingleShot(True)
-        self._reroute_timer.timeout.connect(self.reroute_links)
+        self._rerouter = Rerouter(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(QRectF(-2000, -2000, 4000, 4000))
         self._unsubscribe: Callable[[], None] | None = graph.subscribe(self._on_event)
@@ -162,34 +160,18 @@ class GraphScene(QGraphicsScene):
                 port.setVisible(not low)
 
     def card_changed(self, rect: QRectF) -> None:
-        """A card moved, appeared or went: re-route the links near ``rect`` on the next turn."""
-        if self._closed:
-            return
-        self._changed_cards.append(rect)
-        if not self._reroute_timer.isActive():
-            self._reroute_timer.start(0)
+        """A card moved, appeared or went: re-route the links near ``rect`` from the next turn
+        (coalesced, a few milliseconds a turn: ``canvas.reroute``)."""
+        self._rerouter.changed(rect)
 
     def reroute_links(self) -> None:
-        """Re-route the links passing near the cards that changed since the last call."""
-        self._reroute_timer.stop()
-        rects, self._changed_cards = self._changed_cards, []
-        if len(rects) > 64:
-            union = QRectF()
-            for rect in rects:
-                union = union.united(rect)
-            rects = [union]
-        done: set[int] = set()
-        for rect in rects:
-            for item in self.items(rect.adjusted(-40, -40, 40, 40)):
-                if isinstance(item, LinkItem) and id(item) not in done:
-                    done.add(id(item))
-                    item.update_path()
+        """Re-route now every link near the cards that changed since the last call."""
+        self._rerouter.run()
 
     def close(self) -> None:
         """Unsubscribe from the graph and remove every item (teardown)."""
         self._closed = True
-        self._reroute_timer.stop()
-        self._changed_cards.clear()
+        self._rerouter.close()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
