@@ -1,11 +1,12 @@
 """Turns a running session's event batches into the live canvas: nodes, links, badges and tokens.
 
 Sits between ``Session.events`` (the runtime's EventStream) and a GraphScene. A frame timer
-(~30 Hz, dozing at 10 Hz when nothing happens) pumps the stream; each batch updates what is known
-of every live component (``Entity``), places runtime-spawned ones next to their owner
-(ClusterLayout), keeps the links in step with real ``linked`` events (LiveLinks), sets state
-badges, and hands deliveries to the token layer, or, above ``high_rate`` deliveries per second, to
-link pulses and rate labels. Every delivery is counted even when it is not drawn.
+(~30 Hz, 60 Hz while tokens move, dozing at 10 Hz when nothing happens) pumps the stream, at
+most MAX_PER_FRAME events a turn; each batch updates what is known of every live component
+(``Entity``), places runtime-spawned ones next to their owner (ClusterLayout), keeps the links in
+step with real ``linked`` events (LiveLinks), sets state badges, and hands deliveries to the token
+layer, or, above ``high_rate`` deliveries per second, to link pulses and rate labels. Every
+delivery is counted even when it is not drawn.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsView
 
 from kamaelia_core.instrument import Event
 from workbench.ui.canvas.link_item import LinkItem
-from workbench.ui.live import kinds, lifecycle, readouts, routing
+from workbench.ui.live import kinds, lifecycle, readouts, routing, token_layer
 from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity
 from workbench.ui.live.links import DisplayLink, LiveLinks
 from workbench.ui.live.live_node_item import LiveNodeItem
@@ -37,7 +38,8 @@ FADE_S = 1.2
 CRASH_KEEP_S = 10.0
 HIGH_RATE = 200.0
 TOKENS_PER_BATCH = 48
-MAX_PER_FRAME = 60_000
+MAX_PER_FRAME = 3000
+"""Events a pump takes (~10 ms of work); a bigger backlog waits for the next turns of the loop."""
 STATE_OF = {"paused": "waiting", "woke": "running"}
 
 
@@ -106,6 +108,8 @@ class LiveController(QObject):
         self.frame = QTimer(self)
         self.frame.setInterval(FRAME_MS)
         self.frame.timeout.connect(self.tick)
+        self._more = QTimer(self, singleShot=True, interval=0)  # the rest of a backlog
+        self._more.timeout.connect(self._pump)
         self._unsubscribe = session.events.subscribe(self._on_batch)
         scene.selectionChanged.connect(self._on_selection)
         self.legend = LegendWidget(view) if view is not None else None
@@ -123,6 +127,7 @@ class LiveController(QObject):
     def close(self) -> None:
         """Stop the timers, unsubscribe, remove every live item and reset the design items."""
         self.frame.stop()
+        self._more.stop()
         self.tokens.clear()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -162,17 +167,24 @@ class LiveController(QObject):
     # -- the frame --------------------------------------------------------------------------
     def tick(self) -> None:
         """One frame: pump the stream, retire ended nodes, refresh counters now and then."""
-        self.session.events.pump(MAX_PER_FRAME)
+        self._pump()
         now = time.monotonic()
         self._sweep(now)
         if now - self._last_refresh >= REFRESH_S:
             self._refresh(now)
         busy = now - self._last_event < 1.0 or self.tokens.is_moving() or self._fading()
         interval = FRAME_MS if busy else DOZE_MS
+        if self.mode == "tokens" and self.tokens.is_moving():
+            interval = token_layer.FRAME_MS  # new deliveries join the moving tokens at 60 Hz
         if self.frame.interval() != interval:
             self.frame.setInterval(interval)
         if self.session.state == "stopped" and not busy:
             self.frame.stop()
+
+    def _pump(self) -> None:
+        """Take at most MAX_PER_FRAME events; more waiting: take them on the next turn."""
+        if len(self.session.events.pump(MAX_PER_FRAME)) >= MAX_PER_FRAME:
+            self._more.start()
 
     def _fading(self) -> bool:
         return any(e.ended_at is not None and e.kind != "design" for e in self.entities.values())
@@ -316,6 +328,8 @@ class LiveController(QObject):
                     continue
                 budget -= 1
             self._token(ev, hops, kind)
+        if self.tokens.is_moving():
+            self.tokens.tick()  # put this batch's tokens on screen with the next paint
 
     def _token(self, ev: Event, hops: list[DisplayLink], kind: str) -> None:
         routing.emit_token(self, ev, hops, kind)
