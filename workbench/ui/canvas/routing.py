@@ -54,7 +54,7 @@ def _boxes(cards: Iterable[QRectF], ends: Sequence[QRectF]) -> list[Box]:
 
 def _count(points: Sequence[tuple[float, float]], boxes: list[Box], stop: float) -> int:
     """Crossings of the polyline ``points`` with ``boxes``, counting no further than ``stop``
-    (the hot loop of the router: ``_hits_box`` inlined)."""
+    (the router's hot loop: an axis-parallel segment against each grown card, inlined)."""
     n = 0
     last = len(points) - 2
     for i in range(len(points) - 1):
