@@ -75,6 +75,9 @@ def test_tcpserver_counters_sparkline_and_boxes_update(qtbot, window):
     qtbot.waitUntil(lambda: values["live_connections"].text() == "1", timeout=5000)
     inspector.sample()
     assert inspector.sparkline.values[-1] == 1.0 and 2.0 in inspector.sparkline.values
+    # per-component send counts let go of ended connections (churn must not grow them)
+    sched = window.run.session.scheduler
+    qtbot.waitUntil(lambda: set(inspector.sent) <= {c.cid for c in sched.components}, timeout=5000)
     assert "listenport" in [
         inspector.params.itemAt(i, inspector.params.ItemRole.LabelRole).widget().text()
         for i in range(inspector.params.rowCount())

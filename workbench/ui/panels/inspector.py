@@ -34,6 +34,10 @@ def fmt_uptime(seconds: float) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+ENDED = frozenset({"finished", "stopped", "crashed"})
+"""Event kinds after which a component's counters are let go."""
+
+
 class Sparkline(QWidget):
     """A small filled line chart of the last ``HISTORY`` samples."""
 
@@ -103,7 +107,8 @@ class LiveInspector(QWidget):
         controller: the LiveController watched, or None.
         target: (cid, title, class name) of the component shown, or None.
         history: live-connection samples (one per :meth:`sample`).
-        sent: messages sent per (cid, outbox) since attach.
+        sent: messages sent per live cid and outbox since attach (ended components are dropped,
+            so connection churn does not grow it).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -115,7 +120,7 @@ class LiveInspector(QWidget):
         self.item: Any = None
         self.history: deque[float] = deque(maxlen=HISTORY)
         self.accepted_history: deque[int] = deque(maxlen=RATE_WINDOW + 1)
-        self.sent: Counter[tuple[int, str]] = Counter()
+        self.sent: dict[int, Counter[str]] = {}
         self.started = time.monotonic()
         self._unsubscribe = None
         self.values: dict[str, QLabel] = {}
@@ -205,7 +210,17 @@ class LiveInspector(QWidget):
         self.sparkline.update()
 
     def _on_batch(self, batch: list) -> None:
-        self.sent.update((ev.cid, ev.box) for ev in batch if ev.kind == "delivered")
+        sent = self.sent
+        shown = self.target[0] if self.target else None
+        for ev in batch:
+            kind = ev.kind
+            if kind == "delivered":
+                counts = sent.get(ev.cid)
+                if counts is None:
+                    counts = sent[ev.cid] = Counter()
+                counts[ev.box] += 1
+            elif kind in ENDED and ev.cid != shown:
+                sent.pop(ev.cid, None)
 
     # -- selection --------------------------------------------------------------------------
     def show_item(self, item: Any) -> None:
@@ -319,7 +334,7 @@ class LiveInspector(QWidget):
         self.values["accept_rate"].setText(f"{self.accept_rate():.1f} /s")
         self.values["uptime"].setText(fmt_uptime(time.monotonic() - self.started))
         self.values["state"].setText(ent.state if ent is not None else "-")
-        sent = sum(n for (c, _box), n in self.sent.items() if c == cid)
+        sent = sum(self.sent.get(cid, {}).values())
         self.values["delivered"].setText(f"{sent:,} sent")
         for key in ("live_connections", "accepted", "closed", "accept_rate"):
             self._set_row_visible(key, server)
@@ -332,7 +347,7 @@ class LiveInspector(QWidget):
                 box = comp.inboxes.get(name) if comp is not None else None
                 label.setText(f"queue {len(box.storage)}" if box is not None else "queue -")
             else:
-                label.setText(f"{self.sent.get((cid, name), 0):,} sent")
+                label.setText(f"{self.sent.get(cid, Counter())[name]:,} sent")
 
     def _set_row_visible(self, key: str, visible: bool) -> None:
         self.counter_rows.setRowVisible(self.values[key], visible)
