@@ -162,12 +162,13 @@ class Component:
             KeyError: No such outbox.
         """
         try:
-            self.outboxes[outbox].target.put(message, self, outbox)
+            box = self.outboxes[outbox]
+            box.target.put(message, box.route)
         except AttributeError:
             box = self.outboxes[outbox]
             if box.target is not None:
                 raise
-            box.put(message, self, outbox)  # a released box (see _release_boxes): discarded
+            box.put(message, (box, box))  # a released box (see _release_boxes): discarded
 
     def recv(self, inbox: str = "inbox") -> Any:
         """Take the oldest message waiting in ``inbox``.
@@ -212,7 +213,7 @@ class Component:
     def _deliver(self, message: Any, inbox: str = "inbox") -> None:
         """Put ``message`` into ``inbox`` as if linked to it (for tests and hosts)."""
         box = self.inboxes[inbox]
-        (box.target or box).put(message, self, inbox)
+        (box.target or box).put(message, box.route or (box, box))
 
     def setInboxSize(self, inbox: str, size: int | None) -> None:
         """Limit ``inbox`` to ``size`` messages (None: no limit)."""
@@ -308,6 +309,7 @@ class Component:
             box.owner = ended  # type: ignore[assignment]
             if box.target is box:
                 box.target = None  # type: ignore[assignment]
+                box.route = None  # type: ignore[assignment]
 
     def unlink_all(self) -> None:
         """Remove every linkage this component made."""

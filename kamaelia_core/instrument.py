@@ -1,15 +1,14 @@
-"""The instrumentation tap: structured engine events into a bounded ring buffer.
+"""The instrumentation tap: structured engine events into a bounded buffer.
 
-The scheduler and the boxes call ``Tap.record`` at well-named moments (a component spawned, a
-message delivered, a component crashed). Consumers (the workbench, the headless runner, the trace
-recorder) ``drain`` the ring in batches. A full ring overwrites its oldest entries and counts
-them in ``dropped``, so a flood of traffic costs bounded memory and never blocks the engine.
-With no tap attached the engine pays one attribute test per event site.
+The scheduler calls ``Tap.record`` at well-named moments (a component spawned, paused, crashed)
+and the boxes append each delivery directly. Consumers (the workbench, the headless runner, the
+trace recorder) ``drain`` the buffer in batches. A full buffer drops its oldest events and
+counts them in ``dropped``, so a flood of traffic costs bounded memory and never blocks the
+engine. With no tap attached the engine pays one attribute test per event site.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import deque
 from typing import Any, NamedTuple
@@ -73,10 +72,14 @@ def safe_repr(value: Any, limit: int = VALUE_LIMIT) -> str:
     return text
 
 
-class _Rendered(str):
-    """A value already turned into its display text when it was recorded."""
+class _Rendered:
+    """A value turned into its display text when it was recorded (it might change later)."""
 
-    __slots__ = ()
+    __slots__ = ("cls", "text")
+
+    def __init__(self, cls: type, text: str) -> None:
+        self.cls = cls
+        self.text = text
 
 
 def capture(message: Any) -> Any:
@@ -87,54 +90,92 @@ def capture(message: Any) -> Any:
         return message
     if isinstance(message, _ipc.ipc):
         return message
-    return _Rendered(safe_repr(message))
+    return _Rendered(message.__class__, safe_repr(message))
+
+
+class _Segment:
+    """A run of recorded events: two list items each, with the times they were recorded at."""
+
+    __slots__ = ("first_seq", "items", "marks")
+
+    def __init__(self, first_seq: int, items: list, marks: list[tuple[int, float]]) -> None:
+        self.first_seq = first_seq
+        self.items = items
+        self.marks = marks
+
+    @property
+    def end_seq(self) -> int:
+        """The sequence number after its last event."""
+        return self.first_seq + len(self.items) // 2
 
 
 class Tap:
-    """A bounded ring of engine events, attached to one scheduler.
+    """A bounded buffer of engine events, attached to one scheduler.
 
-    Events are kept as plain tuples in a ring that drops its oldest entries when full. Sequence
-    numbers are contiguous, so ``emitted`` and ``dropped`` follow from the newest sequence
-    number, the ring's length and how many events were drained: recording does no bookkeeping
-    beyond taking the next number.
+    Every event is two items appended to a list: a *head* and a value. A delivery's head is the
+    ``(source box, terminal box)`` route its sender already holds, so recording one costs two
+    appends and no allocation (the value is the message itself when immutable and small, else a
+    rendering of it). Other events have a tuple head (kind, component, boxes, message class,
+    details). Times are not stored per event: the scheduler calls ``tick`` at each slice and I/O
+    wake and the tap notes the time once for the events that follow (``record`` notes its own),
+    so a delivery carries the time of the slice that made it. Sequence numbers are implicit (the
+    position in the buffer), gap-free per tap.
+
+    Events fill segments of about a quarter of ``capacity``; when a full segment would make the
+    buffer hold more than ``capacity`` undrained events, the oldest segment is dropped whole and
+    counted in ``dropped``. The bound is applied at every ``tick``, ``record`` and read, so within
+    one slice the buffer can exceed ``capacity`` by what that slice delivered: messages that sit
+    in inboxes anyway, two references each.
 
     Args:
-        capacity: How many undrained events the ring holds before it drops the oldest.
+        capacity: How many undrained events the buffer holds (at slice boundaries).
     """
 
     def __init__(self, capacity: int = 65536) -> None:
         if capacity < 1:
             raise ValueError(f"a tap needs room for at least one event, not {capacity}")
         self.capacity = capacity
-        self._ring: deque[tuple] = deque(maxlen=capacity)
-        self.now = monotonic()
-        """Time stamped on deliveries: the scheduler sets it at each slice and I/O poll, and
-        every other event sets it too, so event times never go backwards."""
-        self.append = self._ring.append
-        """Append a raw event tuple (the boxes' inlined delivery recording uses it)."""
-        self.next_seq = itertools.count(1).__next__
-        """The next sequence number (the boxes' inlined delivery recording uses it)."""
-        self._drained = 0
-        self._last_drained_seq = 0
-        self.delivered = _delivery_recorder(self.append, self.next_seq)
+        self._segment_items = 2 * max(1, capacity // 4)
+        self.buf: list[Any] = []
+        """The items of the newest segment (the boxes append deliveries to it directly)."""
+        self._marks: list[tuple[int, float]] = [(0, monotonic())]
+        self._first_seq = 1
+        self._older: deque[_Segment] = deque()
+        self._older_events = 0
+        self._next_read = 1
+        self._dropped = 0
 
     @property
     def emitted(self) -> int:
         """How many events have been recorded so far."""
-        ring = self._ring
-        return ring[-1][0] if ring else self._last_drained_seq
+        return self._first_seq + len(self.buf) // 2 - 1
 
     @property
     def dropped(self) -> int:
-        """Events overwritten before anyone drained them."""
-        return self.emitted - self._drained - len(self._ring)
+        """Events discarded before anyone drained them."""
+        self._bound()
+        return self._dropped
 
     def __len__(self) -> int:
-        return len(self._ring)
+        self._bound()
+        return self.emitted + 1 - self._next_read
 
-    def stamp(self) -> None:
-        """Set ``now`` to the current time (the scheduler calls it per slice and per I/O wake)."""
-        self.now = monotonic()
+    def tick(self) -> None:
+        """Note the time for the events that follow and keep the buffer bounded (per slice)."""
+        buf = self.buf
+        count = len(buf)
+        if count >= self._segment_items:
+            self._bound()
+            buf = self.buf
+            count = len(buf)
+        marks = self._marks
+        if marks[-1][0] == count:
+            marks[-1] = (count, monotonic())
+        else:
+            marks.append((count, monotonic()))
+
+    stamp = tick
+    """The name the reactor's readiness hook used to have."""
 
     def record(
         self,
@@ -147,74 +188,114 @@ class Tap:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """Record one event (called by the engine)."""
-        self.now = now = monotonic()
-        self.append(
-            (
-                self.next_seq(),
-                now,
-                kind,
-                comp,
-                box,
-                sink,
-                sink_box,
-                None if message is None else message.__class__,
-                capture(message),
-                extra,
-            )
-        )
+        self.tick()
+        buf = self.buf
+        cls = None if message is None else message.__class__
+        buf.append((kind, comp, box, sink, sink_box, cls, extra))
+        buf.append(capture(message))
 
     def delivered(self, comp: Any, box: str, sink: Any, sink_box: str, message: Any) -> None:
-        """Record a delivery (the hot path; replaced per instance by a closure over the ring)."""
+        """Record a delivery made outside the boxes (the boxes append theirs directly)."""
         self.record("delivered", comp, box, sink, sink_box, message)
+
+    def _bound(self) -> None:
+        """Close a full newest segment and drop the oldest ones beyond ``capacity``."""
+        buf = self.buf
+        if len(buf) >= self._segment_items:
+            last_time = self._marks[-1][1]
+            segment = _Segment(self._first_seq, buf, self._marks)
+            self._older.append(segment)
+            self._older_events += len(buf) // 2
+            self._first_seq = segment.end_seq
+            self.buf = []
+            self._marks = [(0, last_time)]
+        excess = self._older_events + len(self.buf) // 2 - self.capacity
+        older = self._older
+        while excess > 0 and older:
+            oldest = older[0]
+            count = len(oldest.items) // 2
+            if count <= excess:
+                older.popleft()
+                self._older_events -= count
+                self._forget(oldest.first_seq, oldest.end_seq)
+            else:  # one oversized slice: cut the segment
+                _cut(oldest, excess)
+                self._older_events -= excess
+                self._forget(oldest.first_seq - excess, oldest.first_seq)
+            excess = self._older_events + len(self.buf) // 2 - self.capacity
+
+    def _forget(self, first_seq: int, end_seq: int) -> None:
+        """Count the undrained events among ``[first_seq, end_seq)`` as dropped."""
+        if end_seq > self._next_read:
+            self._dropped += end_seq - max(first_seq, self._next_read)
+            self._next_read = end_seq
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""
-        ring = self._ring
-        count = len(ring) if max_events is None else min(max_events, len(ring))
-        if not count:
-            return []
-        popleft = ring.popleft
-        events = [_to_event(popleft()) for _ in range(count)]
-        self._drained += count
-        self._last_drained_seq = events[-1].seq
+        self._bound()
+        wanted = len(self) if max_events is None else min(max_events, len(self))
+        events: list[Event] = []
+        if wanted <= 0:
+            return events
+        older = self._older
+        for segment in (*older, _Segment(self._first_seq, self.buf, self._marks)):
+            if len(events) >= wanted:
+                break
+            start = self._next_read - segment.first_seq
+            take = min(segment.end_seq - self._next_read, wanted - len(events))
+            if take > 0:
+                _decode(segment, start, take, events)
+                self._next_read += take
+        while older and older[0].end_seq <= self._next_read:
+            self._older_events -= len(older.popleft().items) // 2
+        if not older and self._next_read == self.emitted + 1 and self.buf:
+            # all drained: start the newest segment afresh (memory goes back at once)
+            self._first_seq = self._next_read
+            self.buf = []
+            self._marks = [(0, self._marks[-1][1])]
         return events
 
 
-def _delivery_recorder(append: Any, next_seq: Any) -> Any:
-    """A ``delivered(comp, box, sink, sink_box, message)`` bound to one ring, with no lookups."""
-    now = monotonic
-    by_reference = BY_REFERENCE
-    render = capture
-
-    def delivered(comp: Any, box: str, sink: Any, sink_box: str, message: Any) -> None:
-        cls = message.__class__
-        append(
-            (
-                next_seq(),
-                now(),
-                "delivered",
-                comp,
-                box,
-                sink,
-                sink_box,
-                cls,
-                message if cls in by_reference else render(message),
-                None,
-            )
-        )
-
-    return delivered
+def _cut(segment: _Segment, count: int) -> None:
+    """Remove the oldest ``count`` events of ``segment``."""
+    cut = 2 * count
+    del segment.items[:cut]
+    marks = segment.marks
+    last_before = [t for index, t in marks if index <= cut][-1]  # marks[0] is at index 0
+    segment.marks = [(0, last_before)] + [(index - cut, t) for index, t in marks if index > cut]
+    segment.first_seq += count
 
 
-def _to_event(raw: tuple) -> Event:
-    seq, t, kind, comp, box, sink, sink_box, cls, value, extra = raw
-    msg_type = "" if cls is None else cls.__name__
+def _decode(segment: _Segment, start: int, count: int, out: list[Event]) -> None:
+    """Append events ``start .. start + count`` of ``segment`` to ``out``."""
+    items, marks = segment.items, segment.marks
+    mark_at = 0
+    seq = segment.first_seq + start
+    for index in range(2 * start, 2 * (start + count), 2):
+        while mark_at + 1 < len(marks) and marks[mark_at + 1][0] <= index:
+            mark_at += 1
+        out.append(_to_event(seq, marks[mark_at][1], items[index], items[index + 1]))
+        seq += 1
+
+
+def _to_event(seq: int, t: float, head: tuple, value: Any) -> Event:
+    if len(head) == 2:
+        source, target = head
+        comp, box, sink, sink_box = source.owner, source.name, target.owner, target.name
+        kind, cls, extra = "delivered", value.__class__, None
+    else:
+        kind, comp, box, sink, sink_box, cls, extra = head
     if value is None:
         text = ""
-    elif type(value) is _Rendered or (kind == "crashed" and isinstance(value, str)):
-        text = str(value)
+    elif value.__class__ is _Rendered:
+        text = value.text
+    elif kind == "crashed" and isinstance(value, str):
+        text = value
     else:
         text = safe_repr(value)
+    if cls is _Rendered:
+        cls = value.cls
+    msg_type = "" if cls is None else cls.__name__
     return Event(
         seq,
         t,

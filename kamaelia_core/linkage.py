@@ -39,6 +39,8 @@ class Box:
             ordered set like ``sources``.
         target: The terminal box a message put here ends in (None for a box that let go of its
             ended component, see ``Component._release_boxes``).
+        route: ``(self, target)``, kept up to date with ``target``: what a send hands to
+            ``put`` (a tap records deliveries by it, without allocating), or None with ``target``.
     """
 
     __slots__ = (
@@ -47,6 +49,7 @@ class Box:
         "linked_to",
         "name",
         "owner",
+        "route",
         "size",
         "sources",
         "storage",
@@ -63,14 +66,20 @@ class Box:
         self.sources: dict[Box, None] = {}
         self.feeders: dict[Box, None] = {}
         self.target: Box = self
+        self.route: tuple[Box, Box] = (self, self)
 
     def __repr__(self) -> str:
         kind = "inbox" if self.is_inbox else "outbox"
         extra = f" holding {len(self.storage)}" if self.is_inbox else ""
         return f"<{kind} {self.owner.name}.{self.name}{extra}>"
 
-    def put(self, message: Any, sender: Component, sender_box: str) -> None:
-        """Deliver ``message`` into this (terminal) box on behalf of ``sender``.
+    def put(self, message: Any, route: tuple[Box, Box]) -> None:
+        """Deliver ``message`` into this (terminal) box.
+
+        Args:
+            message: What is delivered.
+            route: ``(source box, this box)``: where the message was sent from (the source's
+                ``route``), kept by a tap as the delivery's record.
 
         Raises:
             noSpaceInBox: The inbox is size-limited and full.
@@ -79,7 +88,8 @@ class Box:
         sched = owner._sched
         if not self.is_inbox:
             if sched is not None and sched.tap is not None:
-                sched.tap.record("discarded", sender, sender_box, owner, self.name, message)
+                source = route[0]
+                sched.tap.record("discarded", source.owner, source.name, owner, self.name, message)
             return
         storage = self.storage
         if self.size is not None and len(storage) >= self.size:
@@ -87,22 +97,10 @@ class Box:
         storage.append(message)
         if sched is not None:
             tap = sched.tap
-            if tap is not None:  # Tap.delivered, inlined: this is the hottest line with a tap
-                cls = message.__class__
-                tap.append(
-                    (
-                        tap.next_seq(),
-                        tap.now,  # stamped per slice by the scheduler: one clock read per slice
-                        "delivered",
-                        sender,
-                        sender_box,
-                        owner,
-                        self.name,
-                        cls,
-                        message if cls in BY_REFERENCE else capture(message),
-                        None,
-                    )
-                )
+            if tap is not None:  # the hottest lines with a tap: two appends, see Tap
+                buf = tap.buf
+                buf.append(route)
+                buf.append(message if message.__class__ in BY_REFERENCE else capture(message))
             if owner._asleep:
                 sched._wake(owner)
             else:
@@ -133,6 +131,7 @@ def _retarget(box: Box, target: Box) -> None:
     if old is not box and old is not None:  # None: a released box (Component._release_boxes)
         old.feeders.pop(box, None)
     box.target = target
+    box.route = (box, target)
     if target is not box:
         target.feeders[box] = None
     if box.sources:

@@ -201,7 +201,7 @@ class Scheduler:
     def attach_tap(self, tap: Tap) -> Tap:
         """Start recording events into ``tap``; components already live are recorded as spawned."""
         self.tap = tap
-        self.io.on_ready = tap.stamp
+        self.io.on_ready = tap.tick
         for comp in self._live.values():
             _announce(tap, comp)
         return tap
@@ -240,6 +240,8 @@ class Scheduler:
         while timers and timers[0].when <= now:
             handle = heapq.heappop(timers)
             if not handle.cancelled:
+                if self.tap is not None:
+                    self.tap.tick()  # what the callback delivers happens now
                 handle.callback()
 
     # -- running -------------------------------------------------------------------------------
@@ -288,7 +290,7 @@ class Scheduler:
                         comp = popleft()
                         streak = 0
                     if tap is not None:
-                        tap.now = time.monotonic()
+                        tap.tick()
                     if comp._stop_req:
                         self._finish(comp, stopped=True)
                         continue

@@ -57,3 +57,4 @@ def delete_outbox(comp: Component, name: str, linkage: Linkage | None = None) ->
             comp.unlink(thelinkage=found)
     if box.target is box and not box.sources:
         box.target = None  # type: ignore[assignment]  # no self-reference: freed at once
+        box.route = None  # type: ignore[assignment]

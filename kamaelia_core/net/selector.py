@@ -65,21 +65,18 @@ class _Registration:
 
     def __call__(self, fd: int, events: int) -> None:
         """Reactor callback: send the socket to every armed target that is ready."""
-        armed, boxes, names, sock, selector = (
-            self.armed,
-            self.boxes,
-            self.names,
-            self.sock,
-            self.selector,
-        )
+        armed, boxes, sock = self.armed, self.boxes, self.sock
         if events & ERROR:
             events |= READ | WRITE
             if armed[_EXCEPTIONAL]:
-                boxes[_EXCEPTIONAL].target.put(sock, selector, names[_EXCEPTIONAL])  # type: ignore[union-attr]
+                box = boxes[_EXCEPTIONAL]
+                box.target.put(sock, box.route)  # type: ignore[union-attr]
         if events & READ and armed[_READER]:
-            boxes[_READER].target.put(sock, selector, names[_READER])  # type: ignore[union-attr]
+            box = boxes[_READER]
+            box.target.put(sock, box.route)  # type: ignore[union-attr]
         if events & WRITE and armed[_WRITER]:
-            boxes[_WRITER].target.put(sock, selector, names[_WRITER])  # type: ignore[union-attr]
+            box = boxes[_WRITER]
+            box.target.put(sock, box.route)  # type: ignore[union-attr]
 
     def __repr__(self) -> str:
         kinds = "+".join(k for k, on in zip(_KINDS, self.armed, strict=True) if on) or "idle"

@@ -346,10 +346,12 @@ class SingleServer(_ServerOwner):
                 self.link((self, "inbox"), (csa, "inbox"), passthrough=1),
                 self.link((self, "_CSA_signal"), (csa, "control")),
             ]
+            inbox = self.inboxes["inbox"]  # now passing through to the CSA's inbox
             for data in pending:
-                csa.inboxes["inbox"].put(data, self, "inbox")
+                inbox.target.put(data, inbox.route)
         else:
-            csa.inboxes["control"].put(ipc.producerFinished(self), self, "control")
+            control = csa.inboxes["control"]
+            control.put(ipc.producerFinished(self), (self.inboxes["control"], control))
         csa.activate(self.scheduler)
 
     def _gone(self, csa: Component) -> None:

@@ -179,10 +179,11 @@ class TCPClient(Component):
         self.link((self, "control"), (csa, "control"), passthrough=1)
         self.link((csa, "outbox"), (self, "outbox"), passthrough=2)
         self.link((csa, "CreatorFeedback"), (self, "_socketFeedback"))
+        inbox, control = self.inboxes["inbox"], self.inboxes["control"]  # pass through to csa
         for data in pending_data:
-            csa.inboxes["inbox"].put(data, self, "inbox")
+            inbox.target.put(data, inbox.route)
         for message in pending_control:
-            csa.inboxes["control"].put(message, self, "control")
+            control.target.put(message, control.route)
 
 
 def _cancelled(control: Any) -> bool:
