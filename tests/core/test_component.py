@@ -183,6 +183,7 @@ def test_repr_and_str_show_name_and_state():
     assert "inbox" in str(c)
 
 
+@pytest.mark.core_only  # a kamaelia_core helper, not in Axon
 def test_pass_on_ending_drops_other_control_messages_and_passes_the_ending_on():
     from kamaelia_core.ipc import notify, producerFinished
 
