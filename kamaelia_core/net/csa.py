@@ -17,9 +17,11 @@ Back-pressure policy (a slow reader must not grow memory without limit):
   plus one message plus the paused inbox's messages.
 * ``producerFinished`` on ``control`` flushes the inbox and the buffer, then closes (giving up
   after ``linger`` seconds if the peer never reads); ``shutdownMicroprocess`` closes at once.
-* End of stream from the peer (including a half-close) stops reading; what is already queued or
-  arrives within the next scheduler rounds (the handler's answer to the last request) is flushed,
-  then the socket closes. Peer reset, EPIPE and ECONNRESET close at once.
+* End of stream from the peer (including a half-close) stops reading; what is already queued is
+  flushed, then the socket closes. When bytes were passed to the handler after the last write
+  (it may still be answering the last request), what arrives within the next
+  ``eof_grace_rounds`` scheduler rounds is flushed too; otherwise the CSA closes at once. Peer
+  reset, EPIPE and ECONNRESET close at once.
 
 However a CSA ends, it closes its socket once and sends exactly one ``socketShutdown(self, (sock,
 reason))`` on ``CreatorFeedback`` and one ``shutdownCSA(self, (self, sock))`` on ``signal``.
@@ -119,6 +121,7 @@ class ConnectedSocketAdapter(Component):
         self._writer_armed = False
         self._held: bytes | None = None
         self._grace = 0
+        self._owed = False
         self._linger_timer: Any = None
         self._lingered = False
         self.bytes_in = 0
@@ -208,6 +211,9 @@ class ConnectedSocketAdapter(Component):
         if self._finishing:
             self.reason = "producerFinished"
             return True
+        if not self._owed:  # every request was answered: nobody is writing any more
+            self.reason = "peer closed"
+            return True
         self._grace += 1
         if self._grace > self.eof_grace_rounds:
             self.reason = "peer closed"
@@ -265,6 +271,7 @@ class ConnectedSocketAdapter(Component):
             self._held = data
             return False
         self._held = None
+        self._owed = True
         return True
 
     # -- writing -------------------------------------------------------------------------------
@@ -288,6 +295,7 @@ class ConnectedSocketAdapter(Component):
             else:
                 log.warning("%r drops a %s it cannot send", self, type(data).__name__)
                 return
+        self._owed = False
         buffer = self.buffer
         if not buffer:
             try:

@@ -196,6 +196,49 @@ def test_half_close_flushes_the_answer_then_closes(sched, pair):
     upper.stop()
 
 
+class SlowUpper(Component):
+    """Answers each chunk in upper case one scheduler round after receiving it."""
+
+    def main(self):
+        while True:
+            if self.dataReady("inbox"):
+                data = self.recv("inbox")
+                yield 1  # thinking
+                self.send(data.upper(), "outbox")
+                continue
+            self.pause()
+            yield 1
+
+
+def test_a_request_arriving_with_the_end_of_stream_still_gets_a_slow_answer(sched, pair):
+    csa, client, sink, _w = pair
+    csa.unlink(thecomponent=sink)
+    slow = SlowUpper()
+    slow.link((csa, "outbox"), (slow, "inbox"))
+    slow.link((slow, "outbox"), (csa, "inbox"))
+    sched.activate(slow)
+    client.sendall(b"question")
+    client.shutdown(socket.SHUT_WR)
+    assert read_all(sched, client) == b"QUESTION"
+    assert csa.reason == "peer closed"
+    slow.stop()
+
+
+def test_the_end_of_stream_after_every_answer_closes_without_grace_rounds(sched, pair):
+    csa, client, sink, _w = pair
+    csa.unlink(thecomponent=sink)
+    upper = Upper()
+    upper.link((csa, "outbox"), (upper, "inbox"))
+    upper.link((upper, "outbox"), (csa, "inbox"))
+    sched.activate(upper)
+    client.sendall(b"question")
+    drive(sched, lambda: csa.bytes_out == len(b"question"))
+    client.shutdown(socket.SHUT_WR)
+    assert read_all(sched, client) == b"QUESTION"
+    assert csa.reason == "peer closed" and csa._grace == 0
+    upper.stop()
+
+
 class Producer(Component):
     """Writes ``total`` bytes in chunks, honouring noSpaceInBox (Axon flow control)."""
 
