@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _ids = itertools.count(1)
 
 ENDINGS = (producerFinished, shutdownMicroprocess, shutdown)
+_ENDED = frozenset({"finished", "crashed"})
 """Messages on ``control`` that end a component (and that it passes on on ``signal``)."""
 
 BoxSpec = dict[str, str] | list[str] | tuple[str, ...]
@@ -104,12 +105,18 @@ class Component:
         if argd:
             self.__dict__.update(argd)
         cls = type(self)
-        self.cid: int = next(_ids)
-        self.name: str = f"{cls.__name__}#{self.cid}"
-        self.inboxes: dict[str, Box] = {n: Box(self, n, True) for n in _names(cls, cls.Inboxes, 0)}
-        self.outboxes: dict[str, Box] = {
-            n: Box(self, n, False) for n in _names(cls, cls.Outboxes, 1)
-        }
+        cid = next(_ids)
+        self.cid: int = cid
+        self.name: str = f"{cls.__name__}#{cid}"
+        # plain loops, not comprehensions: components are made per connection, this is hot
+        inboxes: dict[str, Box] = {}
+        for name in _names(cls, cls.Inboxes, 0):
+            inboxes[name] = Box(self, name, True)
+        outboxes: dict[str, Box] = {}
+        for name in _names(cls, cls.Outboxes, 1):
+            outboxes[name] = Box(self, name, False)
+        self.inboxes = inboxes
+        self.outboxes = outboxes
         self.children: OrderedRefs[Component] = OrderedRefs()
         self.parent: Component | None = None
         self.linkages: OrderedRefs[Linkage] = OrderedRefs()
@@ -248,7 +255,7 @@ class Component:
         linkage.connect()
         if synchronous or pipewidth is not None:
             linkage.setSynchronous(pipewidth)
-        self.linkages.append(linkage)
+        self.linkages._items[linkage] = None
         sched = self._sched  # links made before activation are announced by activate()
         if sched is not None and sched.tap is not None:
             sched.tap.record("linked", src, sbox, dst, dbox, extra={"passthrough": passthrough})
@@ -259,7 +266,7 @@ class Component:
     ) -> None:
         """Remove one linkage, or every linkage this component made touching ``thecomponent``."""
         if thelinkage is not None:
-            if thelinkage in self.linkages:
+            if thelinkage in self.linkages._items:
                 self._drop_linkage(thelinkage)
             return
         if thecomponent is not None:
@@ -271,7 +278,7 @@ class Component:
 
     def _drop_linkage(self, linkage: Linkage) -> None:
         linkage.disconnect()
-        self.linkages.remove(linkage)
+        del self.linkages._items[linkage]
         sched = self._sched
         if sched is not None and sched.tap is not None:
             sched.tap.record(
@@ -283,9 +290,9 @@ class Component:
                 extra={"passthrough": linkage.passthrough},
             )
         source, sink = linkage.source, linkage.sink
-        if source._transient and source is not self:
+        if source._transient and source is not self and source._state in _ENDED:
             source._release_boxes()
-        if sink._transient and sink is not self and sink is not source:
+        if sink._transient and sink is not self and sink is not source and sink._state in _ENDED:
             sink._release_boxes()
 
     def _release_boxes(self) -> None:
@@ -298,7 +305,7 @@ class Component:
         what it sends is discarded, as before. Only ``box.owner is component`` and ``box.target
         is box`` stop being true.
         """
-        if self._state not in ("finished", "crashed"):
+        if self._state not in _ENDED:
             return
         boxes = (*self.inboxes.values(), *self.outboxes.values())
         for box in boxes:

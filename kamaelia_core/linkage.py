@@ -22,6 +22,19 @@ _NO_STORAGE = ()
 """The ``storage`` of every outbox: what is put into an outbox is discarded, never stored."""
 
 
+class _NoBoxes(dict):
+    """The shared, empty ``sources``/``feeders`` of a box that has none (most boxes, most of the
+    time): a box gets a dict of its own on first use, so making a box allocates no dicts."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError("the shared empty box set is read-only")
+
+
+_NONE: dict = _NoBoxes()
+
+
 class Box:
     """One named inbox or outbox of a component.
 
@@ -63,8 +76,8 @@ class Box:
         self.storage: deque[Any] = deque() if is_inbox else _NO_STORAGE  # type: ignore[assignment]
         self.size: int | None = None
         self.linked_to: Box | None = None
-        self.sources: dict[Box, None] = {}
-        self.feeders: dict[Box, None] = {}
+        self.sources: dict[Box, None] = _NONE
+        self.feeders: dict[Box, None] = _NONE
         self.target: Box = self
         self.route: tuple[Box, Box] = (self, self)
 
@@ -133,7 +146,10 @@ def _retarget(box: Box, target: Box) -> None:
     box.target = target
     box.route = (box, target)
     if target is not box:
-        target.feeders[box] = None
+        feeders = target.feeders
+        if feeders is _NONE:
+            target.feeders = feeders = {}
+        feeders[box] = None
     if box.sources:
         for source in box.sources:
             _retarget(source, target)
@@ -209,7 +225,10 @@ class Linkage:
                 f"{src.linked_to.owner.name}.{src.linked_to.name}; a box has one destination"
             )
         src.linked_to = dst
-        dst.sources[src] = None
+        sources = dst.sources
+        if sources is _NONE:
+            dst.sources = sources = {}
+        sources[src] = None
         _retarget(src, dst.final())
 
     def disconnect(self) -> None:
