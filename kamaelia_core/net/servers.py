@@ -221,6 +221,8 @@ class ServerCore(_ServerOwner):
         handler.activate(self.scheduler)
 
     def _note_handler_end(self, csa: Component, handler: Component) -> None:
+        if csa not in self.connections:  # the connection closed first: nothing left to do
+            return
         self._ended.append((csa, handler.state == "crashed"))
         self.unpause()
 
