@@ -96,13 +96,35 @@ class Component:
     touches its boxes any more, its boxes let go of it (see ``_release_boxes``), so it is freed
     at once by reference counting instead of waiting, as cyclic garbage, for the collector."""
 
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_asleep",
+        "_callOnCloseDown",
+        "_gen",
+        "_pause_req",
+        "_sched",
+        "_state",
+        "_stop_req",
+        "children",
+        "cid",
+        "crash",
+        "inboxes",
+        "linkages",
+        "name",
+        "outboxes",
+        "parent",
+    )
+    """The engine's own per-component state lives in slots (made per connection, read per
+    slice); everything else, keyword overrides included, goes in the instance dict."""
+
     def __init__(self, *args: Any, **argd: Any) -> None:
         if args:
             raise TypeError(
                 f"{type(self).__name__}() takes keyword arguments only in Component.__init__, "
                 f"got {len(args)} positional"
             )
-        if argd:
+        if argd:  # a keyword naming an engine slot is overwritten below, as it always was
             self.__dict__.update(argd)
         cls = type(self)
         cid = next(_ids)
