@@ -151,7 +151,9 @@ class Server:
         port_arg = []
         if kind == "kamaelia":
             with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
+                # Kamaelia binds every address: probe the same way (never listening), so the
+                # port is not one a load-generator socket in TIME_WAIT still holds elsewhere
+                probe.bind(("", 0))
                 port_arg = [str(probe.getsockname()[1])]
         self.proc = subprocess.Popen(
             [python, "-c", SERVERS[kind], *port_arg],
