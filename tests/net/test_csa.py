@@ -182,18 +182,14 @@ class Upper(Component):
             yield 1
 
 
-def test_half_close_flushes_the_answer_then_closes(sched, pair):
+def serve_with(sched, pair, handler: Component) -> tuple:
+    """Put ``handler`` between the CSA's outbox and inbox (instead of the collector)."""
     csa, client, sink, _w = pair
     csa.unlink(thecomponent=sink)
-    upper = Upper()
-    upper.link((csa, "outbox"), (upper, "inbox"))
-    upper.link((upper, "outbox"), (csa, "inbox"))
-    sched.activate(upper)
-    client.sendall(b"question")
-    client.shutdown(socket.SHUT_WR)
-    assert read_all(sched, client) == b"QUESTION"
-    assert csa.reason == "peer closed"
-    upper.stop()
+    handler.link((csa, "outbox"), (handler, "inbox"))
+    handler.link((handler, "outbox"), (csa, "inbox"))
+    sched.activate(handler)
+    return csa, client
 
 
 class SlowUpper(Component):
@@ -210,27 +206,21 @@ class SlowUpper(Component):
             yield 1
 
 
-def test_a_request_arriving_with_the_end_of_stream_still_gets_a_slow_answer(sched, pair):
-    csa, client, sink, _w = pair
-    csa.unlink(thecomponent=sink)
-    slow = SlowUpper()
-    slow.link((csa, "outbox"), (slow, "inbox"))
-    slow.link((slow, "outbox"), (csa, "inbox"))
-    sched.activate(slow)
+@pytest.mark.parametrize("handler_class", [Upper, SlowUpper])
+def test_half_close_flushes_the_answer_then_closes(sched, pair, handler_class):
+    """The request arrives with the end of stream: the answer, prompt or a round late, is sent."""
+    handler = handler_class()
+    csa, client = serve_with(sched, pair, handler)
     client.sendall(b"question")
     client.shutdown(socket.SHUT_WR)
     assert read_all(sched, client) == b"QUESTION"
     assert csa.reason == "peer closed"
-    slow.stop()
+    handler.stop()
 
 
 def test_the_end_of_stream_after_every_answer_closes_without_grace_rounds(sched, pair):
-    csa, client, sink, _w = pair
-    csa.unlink(thecomponent=sink)
     upper = Upper()
-    upper.link((csa, "outbox"), (upper, "inbox"))
-    upper.link((upper, "outbox"), (csa, "inbox"))
-    sched.activate(upper)
+    csa, client = serve_with(sched, pair, upper)
     client.sendall(b"question")
     drive(sched, lambda: csa.bytes_out == len(b"question"))
     client.shutdown(socket.SHUT_WR)
