@@ -48,6 +48,15 @@ def test_tabs_show_the_open_document_then_recent_ones(window, tmp_path):
     assert bar.tab_titles() == ["chat_server", "echo_server"]
 
 
+def test_a_file_opened_by_a_relative_path_has_one_tab(window, tmp_path, monkeypatch):
+    chat, echo = saved(tmp_path, "chat_server"), saved(tmp_path, "echo_server")
+    assert window.open_file(str(chat))
+    assert window.open_file(str(echo))
+    monkeypatch.chdir(tmp_path)
+    assert window.open_file("chat_server.kgraph.json")
+    assert window.chrome.bar.tab_titles() == ["chat_server", "echo_server"]
+
+
 def test_tab_marks_unsaved_changes(window, tmp_path):
     assert window.open_file(str(saved(tmp_path, "echo_server")))
     node = window.graph.nodes[1]

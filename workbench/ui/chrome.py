@@ -116,7 +116,8 @@ class WindowChrome(QObject):
     def update_documents(self) -> None:
         """Re-read the open document, its state and the recent files."""
         w = self.window
-        path = str(w.docs.path) if w.docs.path is not None else None
+        # resolved, as the recent list keeps it: a file opened by a relative path is one tab
+        path = str(w.docs.path.resolve()) if w.docs.path is not None else None
         self.bar.set_documents(path, list(w.docs.recent()), w.docs.dirty)
 
     def _on_tab(self, index: int) -> None:
