@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 _ids = itertools.count(1)
 
 ENDINGS = (producerFinished, shutdownMicroprocess, shutdown)
-_ENDED = frozenset({"finished", "crashed"})
 """Messages on ``control`` that end a component (and that it passes on on ``signal``)."""
+_ENDED = frozenset({"finished", "crashed"})
 
 BoxSpec = dict[str, str] | list[str] | tuple[str, ...]
 

@@ -10,7 +10,9 @@ engine. With no tap attached the engine pays one attribute test per event site.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections import deque
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from kamaelia_core import ipc as _ipc
@@ -174,9 +176,6 @@ class Tap:
         else:
             marks.append((count, monotonic()))
 
-    stamp = tick
-    """The name the reactor's readiness hook used to have."""
-
     def record(
         self,
         kind: str,
@@ -232,8 +231,8 @@ class Tap:
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""
-        self._bound()
-        wanted = len(self) if max_events is None else min(max_events, len(self))
+        undrained = len(self)  # applies the bound first
+        wanted = undrained if max_events is None else min(max_events, undrained)
         events: list[Event] = []
         if wanted <= 0:
             return events
@@ -266,10 +265,13 @@ def _cut(segment: _Segment, count: int) -> None:
     segment.first_seq += count
 
 
+_index_of = itemgetter(0)
+
+
 def _decode(segment: _Segment, start: int, count: int, out: list[Event]) -> None:
     """Append events ``start .. start + count`` of ``segment`` to ``out``."""
     items, marks = segment.items, segment.marks
-    mark_at = 0
+    mark_at = bisect_right(marks, 2 * start, key=_index_of) - 1  # the mark in force at start
     seq = segment.first_seq + start
     for index in range(2 * start, 2 * (start + count), 2):
         while mark_at + 1 < len(marks) and marks[mark_at + 1][0] <= index:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Generator
 from typing import Any
 
+from kamaelia_core import instrument
 from kamaelia_core.component import Component
 from kamaelia_core.instrument import Tap
 from kamaelia_core.testing import run_until_idle
@@ -73,20 +74,33 @@ def test_one_huge_slice_is_cut_back_to_capacity_at_the_next_boundary(sched):
     assert tap.emitted == tap.dropped + 10
 
 
-def test_partial_drains_across_segments_lose_nothing(sched):
-    tap = sched.attach_tap(Tap(capacity=1_000))
-    seen: list[int] = []
-    source, sink = Flood(3, 200), Sink()
-    source.link((source, "outbox"), (sink, "inbox"))
-    sched.activate(source)
-    sched.activate(sink)
-    for _ in range(10_000):
-        sched.step(0.001)
-        seen += [int(e.value) for e in deliveries(tap.drain(17))]
-        if not sched.has_runnable():
-            break
-    seen += [int(e.value) for e in deliveries(tap.drain())]
-    assert seen == list(range(600)) and tap.dropped == 0
+def filled_tap(a: Component, b: Component) -> Tap:
+    """A tap holding 300 slices of 3 deliveries and a pause each, recorded as the engine does."""
+    tap = Tap(capacity=2_000)  # segments of 500 events: 1,200 recorded
+    route = (a.outboxes["outbox"], b.inboxes["inbox"])
+    for slice_no in range(300):
+        tap.tick()
+        for i in range(3):
+            tap.buf.append(route)
+            tap.buf.append(3 * slice_no + i)
+        tap.record("paused", a)
+    return tap
+
+
+def test_partial_drains_across_segments_lose_nothing_and_keep_the_times(monkeypatch):
+    ticks = itertools.count()
+    monkeypatch.setattr(instrument, "monotonic", lambda: float(next(ticks)))
+    a, b = Component(), Component()
+    whole = filled_tap(a, b).drain()
+    ticks = itertools.count()
+    tap = filled_tap(a, b)
+    pieces = []
+    while len(tap):
+        pieces += tap.drain(17)
+    assert pieces == whole  # same events, seqs and times, however the drains cut them
+    assert [int(e.value) for e in deliveries(whole)] == list(range(900))
+    assert [e.seq for e in whole] == list(range(1, 1201)) and tap.dropped == 0
+    assert [e.t for e in whole[:8]] == [1.0, 1.0, 1.0, 2.0, 3.0, 3.0, 3.0, 4.0]  # tick, pause, ...
 
 
 def test_a_full_drain_gives_the_memory_back(sched):
