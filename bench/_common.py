@@ -327,5 +327,11 @@ def loadgen(phase: dict) -> dict:
     if kind == "rt":
         return phase_rt(phase["port"], phase["conns"], phase["duration"])
     if kind == "churn":
-        return phase_churn(phase["port"], phase["duration"])
+        pid = phase.get("pid")
+        before = process_cpu_seconds(pid) if pid else 0.0
+        result = phase_churn(phase["port"], phase["duration"])
+        if pid and result["completed"]:
+            used = process_cpu_seconds(pid) - before
+            result["server_us_per_conn"] = 1e6 * used / result["completed"]
+        return result
     return phase_idle(phase["port"], phase["count"], phase["pid"], phase["hold"])

@@ -3,10 +3,10 @@
 Each server runs in its own process pinned to one CPU; the load generator runs in another process
 pinned to the other CPU. Phases (each against a freshly started server, all on loopback, bounded in
 count and time): 64-byte round trips on 1, 100 and 1,000 connections; connect/send/receive/close
-churn; 10,000 idle connections held, the server's CPU measured while they sit idle, then each one
-verified with a round trip. Idle CPU is also measured with no connection at all. The load phases
-run ``--repeat`` rounds, servers interleaved, and the best round of each is kept: on a shared
-machine background load only ever makes a run slower.
+churn (with the server's CPU per connection); 10,000 idle connections held, the server's CPU
+measured while they sit idle, then each one verified with a round trip. Idle CPU is also measured
+with no connection at all. The load phases run ``--repeat`` rounds, servers interleaved, and the
+best round of each is kept: on a shared machine background load only ever makes a run slower.
 
 Usage: ``python bench/echo.py [--duration 3] [--idle 10000] [--servers core,kamaelia,...]``.
 """
@@ -261,6 +261,7 @@ def report(all_results: dict[str, dict], idle_count: int) -> str:
         "p99 ms",
         "stalled",
         "churn conn/s",
+        "server CPU µs/conn",
         "errors",
         f"{idle_count // 1000}k idle held/verified",
         "CPU% idle / with idle conns",
@@ -282,6 +283,7 @@ def report(all_results: dict[str, dict], idle_count: int) -> str:
                 _fmt(rt[2].get("p99_ms", 0), 2),
                 rt[2].get("stalled", "?"),
                 _fmt(r.get("churn", {}).get("cps", 0)),
+                _fmt(r.get("churn", {}).get("server_us_per_conn", 0)),
                 errs,
                 f"{idle.get('held', 0)}/{idle.get('verified', 0)}",
                 f"{r.get('idle_cpu', 0):.1f} / {idle.get('cpu', 0):.1f}",
