@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -34,7 +35,7 @@ class Event(NamedTuple):
         seq: Sequence number, gap-free per tap (a gap in drained events means drops).
         t: ``time.monotonic()`` when it happened.
         kind: Past-tense name: spawned, linked, unlinked, delivered, discarded, paused, woke,
-            finished, crashed, stopped.
+            finished, crashed, stopped, box_added, box_removed, sampled (see docs/EVENTS.md).
         cid: Id of the component the event is about (the sender for deliveries).
         name: That component's name.
         box: The box involved on that side, or ``""``.
@@ -43,7 +44,9 @@ class Event(NamedTuple):
         sink_box: The receiving box, or ``""``.
         msg_type: The message's class name for deliveries, else ``""``.
         value: A truncated, safe repr of the message (a traceback for crashes).
-        extra: Kind-specific details, or None.
+        extra: Kind-specific details as plain JSON data (str keys; str, int, float, bool,
+            None, lists and dicts), or None: what a viewer in another process needs, so that
+            nobody has to look at live objects or parse ``value``.
     """
 
     seq: int
@@ -146,6 +149,7 @@ class Tap:
         self._older_events = 0
         self._next_read = 1
         self._dropped = 0
+        self._nonzero: set[tuple[int, str]] = set()
 
     @property
     def emitted(self) -> int:
@@ -192,6 +196,31 @@ class Tap:
         cls = None if message is None else message.__class__
         buf.append((kind, comp, box, sink, sink_box, cls, extra))
         buf.append(capture(message))
+
+    def sample(self, components: Iterable[Any]) -> None:
+        """Record a ``sampled`` event: how many messages wait in the inboxes of ``components``.
+
+        ``extra["depths"]`` lists ``[cid, box, waiting, size limit or None]`` for every inbox
+        holding messages, and ``[cid, box, 0, None]`` for each inbox that held some at the
+        previous sample and is empty now, so a viewer keeps exact badges from samples alone.
+        ``extra["live"]`` is how many components were sampled. The scheduler's owner calls it
+        now and then (about once a second): it costs a look at every inbox.
+        """
+        depths: list[list[Any]] = []
+        nonzero: set[tuple[int, str]] = set()
+        count = 0
+        for comp in components:
+            count += 1
+            cid = comp.cid
+            for name, box in comp.inboxes.items():
+                waiting = len(box.storage)
+                if waiting:
+                    depths.append([cid, name, waiting, box.size])
+                    nonzero.add((cid, name))
+        for cid, name in self._nonzero - nonzero:
+            depths.append([cid, name, 0, None])
+        self._nonzero = nonzero
+        self.record("sampled", None, extra={"depths": depths, "live": count})
 
     def delivered(self, comp: Any, box: str, sink: Any, sink_box: str, message: Any) -> None:
         """Record a delivery made outside the boxes (the boxes append theirs directly)."""
@@ -284,9 +313,15 @@ def _to_event(seq: int, t: float, head: tuple, value: Any) -> Event:
     if len(head) == 2:
         source, target = head
         comp, box, sink, sink_box = source.owner, source.name, target.owner, target.name
-        kind, cls, extra = "delivered", value.__class__, None
+        kind, cls = "delivered", value.__class__
+        extra = message_refs(value) if isinstance(value, _ipc.ipc) else None
     else:
         kind, comp, box, sink, sink_box, cls, extra = head
+        if kind == "spawned":  # the parent rides in the sink slot (no allocation when recorded)
+            extra = describe(comp, sink)
+            sink = None
+        elif kind == "discarded" and isinstance(value, _ipc.ipc):
+            extra = message_refs(value)
     if value is None:
         text = ""
     elif value.__class__ is _Rendered:
@@ -312,3 +347,97 @@ def _to_event(seq: int, t: float, head: tuple, value: Any) -> Event:
         text,
         extra,
     )
+
+
+def _ref(value: Any) -> int | list[int] | None:
+    """The component id(s) a message field refers to: a component, ``(component, ...)`` (the
+    seed's ``(CSA, sock)``), ``((component, box), sock)`` (selector requests) or a tuple of
+    components (``shutdownMicroprocess``)."""
+    cid = getattr(value, "cid", None)
+    if isinstance(cid, int):
+        return cid
+    if isinstance(value, tuple) and value:
+        first = value[0]
+        if isinstance(first, tuple) and first:
+            first = first[0]
+        cid = getattr(first, "cid", None)
+        if isinstance(cid, int):
+            if len(value) > 1 and all(isinstance(getattr(v, "cid", None), int) for v in value):
+                return [v.cid for v in value]
+            return cid
+    return None
+
+
+def message_refs(message: Any) -> dict[str, Any] | None:
+    """The components an ipc message names, by field: ``{"caller": 3, "object": 7}``.
+
+    ``newCSA``/``shutdownCSA`` name their CSA under ``object`` (whether the message carries the
+    CSA or the seed's ``(CSA, sock)``), ``socketShutdown`` its CSA under ``caller``, selector
+    requests the component to notify under ``object``. None when it names none.
+    """
+    refs: dict[str, Any] | None = None
+    for field in message._field_names:
+        ref = _ref(getattr(message, field, None))
+        if ref is not None:
+            if refs is None:
+                refs = {}
+            refs[field] = ref
+    return refs
+
+
+_class_facts: dict[type, dict[str, Any]] = {}
+
+
+def _facts_of(cls: type) -> dict[str, Any]:
+    """What a component's class says about it (computed once per class)."""
+    facts = _class_facts.get(cls)
+    if facts is None:
+        facts = {"cls": f"{cls.__module__}.{cls.__qualname__}"}
+        for attr, key in (
+            ("IsService", "service"),
+            ("Daemon", "daemon"),
+            ("SpawnsChildren", "spawns"),
+        ):
+            if getattr(cls, attr, False):
+                facts[key] = True
+        for attr, key in (("Category", "category"), ("ContainerKind", "container")):
+            text = getattr(cls, attr, None)
+            if isinstance(text, str):
+                facts[key] = text
+        if getattr(cls, "Threaded", False):
+            facts["threaded"] = True
+        _class_facts[cls] = facts
+    return facts
+
+
+def describe(comp: Any, parent: Any = None) -> dict[str, Any]:
+    """The ``spawned`` event's details of ``comp``: everything a viewer needs to draw it.
+
+    Keys: ``cls`` (dotted class path), ``parent`` (cid or None), ``inboxes``/``outboxes``
+    (box names in declaration order), the class's flags when set (``service``, ``daemon``,
+    ``spawns``, ``threaded``, ``category``, ``container``), the workbench's tags when present
+    (``design_id``, ``instance_of``), ``connection`` (for a per-connection protocol handler,
+    the cid of its CSA), and what the component reports of itself through ``live_details()``
+    (a CSA's ``peer``, a TCPServer's ``listening`` address...).
+    """
+    extra = dict(_facts_of(comp.__class__))
+    extra["parent"] = getattr(parent, "cid", None)
+    extra["inboxes"] = list(getattr(comp, "inboxes", ()))
+    extra["outboxes"] = list(getattr(comp, "outboxes", ()))
+    own = getattr(comp, "__dict__", None) or {}
+    for key in ("design_id", "instance_of"):
+        tag = own.get(key)
+        if isinstance(tag, str):
+            extra[key] = tag
+    connection = own.get("_connection_cid")
+    if isinstance(connection, int):
+        extra["connection"] = connection
+    details = getattr(comp, "live_details", None)
+    if details is not None:
+        try:
+            more = details()
+        except Exception as exc:  # user code: a broken report must not break the stream
+            more = {"details_error": f"{type(exc).__name__}: {exc}"}
+        if more:
+            extra.update(more)
+    return extra

@@ -54,6 +54,23 @@ class TimerHandle:
         return self.when < other.when
 
 
+class SliceWatch:
+    """What a watchdog reads of the running slice (written by ``step`` only while watched)."""
+
+    __slots__ = ("comp", "serial")
+
+    def __init__(self) -> None:
+        self.comp: Component | None = None
+        self.serial = 0
+
+
+class SliceOverrun(BaseException):
+    """Raised inside a slice that held its scheduler too long (see ``kamaelia_core.watchdog``).
+
+    A BaseException, as KeyboardInterrupt is: a loop's ``except Exception`` must not swallow it.
+    """
+
+
 class WaitComplete(ipc.ipc):
     """Yield ``WaitComplete(generator)`` to run it to its end before resuming the caller."""
 
@@ -70,15 +87,7 @@ def _chain(first: Any, rest: Any) -> Any:
 
 def _announce(tap: Tap, comp: Component) -> None:
     """Record ``comp`` as spawned, with the links it made before the tap could see them."""
-    parent = comp.parent
-    tap.record(
-        "spawned",
-        comp,
-        extra={
-            "cls": f"{type(comp).__module__}.{type(comp).__qualname__}",
-            "parent": parent.cid if parent is not None else None,
-        },
-    )
+    tap.record("spawned", comp, sink=comp.parent)  # details are read when drained (describe)
     for linkage in comp.linkages:
         tap.record(
             "linked",
@@ -117,6 +126,8 @@ class Scheduler:
         self.io = Reactor()
         self.slices = 0
         """Slices run so far (the cycle count a UI shows)."""
+        self.watch: SliceWatch | None = None
+        """Set by a ``kamaelia_core.watchdog.Watchdog``: which slice runs now (else None)."""
 
     # -- the default scheduler -----------------------------------------------------------------
 
@@ -206,6 +217,11 @@ class Scheduler:
             _announce(tap, comp)
         return tap
 
+    def sample_depths(self) -> None:
+        """Record, in the tap, how many messages wait in each live component's inboxes."""
+        if self.tap is not None:
+            self.tap.sample(self._live.values())
+
     def detach_tap(self) -> None:
         """Stop recording events."""
         self.tap = None
@@ -274,6 +290,7 @@ class Scheduler:
         limit = self.run_next_limit
         streak = 0
         tap = self.tap
+        watch = self.watch
         self._stepping = True
         try:
             while runq or soon:
@@ -294,12 +311,15 @@ class Scheduler:
                     if comp._stop_req:
                         self._finish(comp, stopped=True)
                         continue
+                    if watch is not None:
+                        watch.comp = comp
+                        watch.serial += 1
                     try:
                         value = comp._gen.__next__()  # type: ignore[union-attr]
                     except StopIteration:
                         self._finish(comp)
                         continue
-                    except Exception as exc:
+                    except (Exception, SliceOverrun) as exc:
                         self._crash(comp, exc)
                         continue
                     ran += 1
@@ -318,6 +338,8 @@ class Scheduler:
                         append(comp)
                 if clock() >= deadline:
                     break
+        except SliceOverrun:  # a watchdog's interrupt that landed just after its slice ended
+            log.warning("a watchdog interrupt arrived between two slices; ignored")
         finally:
             self._stepping = False
             if soon:  # woken by the last slices: to the back of the queue (no starvation)

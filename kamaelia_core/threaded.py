@@ -13,7 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
@@ -75,6 +75,9 @@ class ThreadedComponent(Component):
             when the out-queue is full.
         **argd: Become attributes, as for every component.
     """
+
+    Threaded: ClassVar[bool] = True
+    """Its ``main()`` runs in a thread of its own (tools draw it so)."""
 
     def __init__(self, queuelengths: int = DEFAULT_QUEUE_SIZE, **argd: Any) -> None:
         super().__init__(**argd)

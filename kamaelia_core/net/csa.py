@@ -132,6 +132,10 @@ class ConnectedSocketAdapter(Component):
         peer = f"{self.peer[0]}:{self.peer[1]}" if self.peer else "?"
         return f"<CSA#{self.cid} peer={peer} buffered={len(self.buffer)}B {self.activity}>"
 
+    def live_details(self) -> dict[str, Any]:
+        """For the ``spawned`` event: the connection's peer, ``"host:port"``."""
+        return {"peer": f"{self.peer[0]}:{self.peer[1]}"} if self.peer else {}
+
     @property
     def activity(self) -> str:
         """closed, finishing, paused (back-pressure), eof or reading."""

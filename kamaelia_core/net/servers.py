@@ -87,6 +87,10 @@ class _ServerOwner(Component):
 
     server: TCPServer
 
+    def live_details(self) -> dict[str, Any]:
+        """For the ``spawned`` event: the port its TCPServer listens on."""
+        return {"port": self.server.port, "listening": f"{self.server.host}:{self.server.port}"}
+
     def _start_server(self, activity_inbox: str) -> TCPServer:
         """Wire the TCPServer's news to ``activity_inbox`` and our shutdowns to it; start it."""
         server = self.server
@@ -201,6 +205,7 @@ class ServerCore(_ServerOwner):
             csa.activate(self.scheduler)
             return
         handler._transient = True  # freed as soon as it has ended and is unlinked
+        handler._connection_cid = csa.cid  # the live view pairs the two by it (instrument)
         to_handler = add_outbox(self, "_toHandler")
         conn = _Connection(csa, handler, to_handler, "")
         link = self.link

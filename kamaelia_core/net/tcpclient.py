@@ -74,6 +74,10 @@ class TCPClient(Component):
         self.reason: str | None = None
         self._timed_out = False
 
+    def live_details(self) -> dict[str, Any]:
+        """For the ``spawned`` event: the address it connects to, ``"host:port"``."""
+        return {"remote": f"{self.host}:{self.port}"}
+
     def __repr__(self) -> str:
         state = "connected" if self.connectedSocket is not None else (self.reason or "connecting")
         return f"<TCPClient#{self.cid} {self.host}:{self.port} {state}>"

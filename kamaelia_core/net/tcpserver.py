@@ -162,6 +162,10 @@ class TCPServer(Component):
         self._listening = True
         self._pending = False
 
+    def live_details(self) -> dict[str, Any]:
+        """For the ``spawned`` event: the address it listens on, ``"host:port"``."""
+        return {"listening": f"{self.host}:{self.port}", "port": self.port}
+
     def __repr__(self) -> str:
         where = "listening" if self._listening else "closed"
         return (
