@@ -9,6 +9,7 @@ engine. With no tap attached the engine pays one attribute test per event site.
 
 from __future__ import annotations
 
+import inspect
 import time
 from bisect import bisect_right
 from collections import deque
@@ -317,8 +318,8 @@ def _to_event(seq: int, t: float, head: tuple, value: Any) -> Event:
         extra = message_refs(value) if isinstance(value, _ipc.ipc) else None
     else:
         kind, comp, box, sink, sink_box, cls, extra = head
-        if kind == "spawned":  # the parent rides in the sink slot (no allocation when recorded)
-            extra = describe(comp, sink)
+        if kind == "spawned":  # the parent rides in the sink slot, the boxes in extra
+            extra = describe(comp, sink, extra)
             sink = None
         elif kind == "discarded" and isinstance(value, _ipc.ipc):
             extra = message_refs(value)
@@ -407,14 +408,61 @@ def _facts_of(cls: type) -> dict[str, Any]:
         if getattr(cls, "Threaded", False):
             facts["threaded"] = True
         _class_facts[cls] = facts
+        _param_names[cls] = _init_params(cls)
     return facts
 
 
-def describe(comp: Any, parent: Any = None) -> dict[str, Any]:
+_param_names: dict[type, tuple[str, ...]] = {}
+PARAMS_LIMIT = 12
+"""Most constructor parameters a ``spawned`` event reports."""
+
+
+def _init_params(cls: type) -> tuple[str, ...]:
+    """The keyword parameters of ``cls.__init__`` (what a user would have passed)."""
+    try:
+        signature = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return ()
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return tuple(
+        name for name, p in signature.parameters.items() if name != "self" and p.kind in kinds
+    )[:PARAMS_LIMIT]
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON data when it is simple (numbers, text, short tuples of those), else a
+    short text for people; None when it is nothing worth showing."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value if not isinstance(value, str) else value[:VALUE_LIMIT]
+    if isinstance(value, (bytes, tuple, list)) and len(value) <= 8:
+        if isinstance(value, bytes):
+            return safe_repr(value)
+        items = [_plain(v) for v in value]
+        if all(i is None or isinstance(i, (bool, int, float, str)) for i in items):
+            return items
+    return None
+
+
+def _params_of(comp: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for name in _param_names.get(comp.__class__, ()):
+        try:
+            value = _plain(getattr(comp, name))
+        except Exception:  # a property of user code: skip it
+            continue
+        if value is not None:
+            params[name] = value
+    return params
+
+
+def describe(
+    comp: Any, parent: Any = None, boxes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+) -> dict[str, Any]:
     """The ``spawned`` event's details of ``comp``: everything a viewer needs to draw it.
 
     Keys: ``cls`` (dotted class path), ``parent`` (cid or None), ``inboxes``/``outboxes``
-    (box names in declaration order), the class's flags when set (``service``, ``daemon``,
+    (box names in declaration order, as ``boxes`` recorded them when it was spawned; boxes added
+    later arrive as ``box_added`` events), the class's flags when set (``service``, ``daemon``,
     ``spawns``, ``threaded``, ``category``, ``container``), the workbench's tags when present
     (``design_id``, ``instance_of``), ``connection`` (for a per-connection protocol handler,
     the cid of its CSA), and what the component reports of itself through ``live_details()``
@@ -422,8 +470,12 @@ def describe(comp: Any, parent: Any = None) -> dict[str, Any]:
     """
     extra = dict(_facts_of(comp.__class__))
     extra["parent"] = getattr(parent, "cid", None)
-    extra["inboxes"] = list(getattr(comp, "inboxes", ()))
-    extra["outboxes"] = list(getattr(comp, "outboxes", ()))
+    params = _params_of(comp)
+    if params:
+        extra["params"] = params
+    if boxes is None:
+        boxes = (tuple(getattr(comp, "inboxes", ())), tuple(getattr(comp, "outboxes", ())))
+    extra["inboxes"], extra["outboxes"] = list(boxes[0]), list(boxes[1])
     own = getattr(comp, "__dict__", None) or {}
     for key in ("design_id", "instance_of"):
         tag = own.get(key)

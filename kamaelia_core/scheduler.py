@@ -87,7 +87,10 @@ def _chain(first: Any, rest: Any) -> Any:
 
 def _announce(tap: Tap, comp: Component) -> None:
     """Record ``comp`` as spawned, with the links it made before the tap could see them."""
-    tap.record("spawned", comp, sink=comp.parent)  # details are read when drained (describe)
+    # the parent rides in the sink slot and the boxes as they are now in extra; the rest of the
+    # details are read when the event is drained (instrument.describe)
+    boxes = (tuple(comp.inboxes), tuple(comp.outboxes))
+    tap.record("spawned", comp, sink=comp.parent, extra=boxes)  # type: ignore[arg-type]
     for linkage in comp.linkages:
         tap.record(
             "linked",

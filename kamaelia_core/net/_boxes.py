@@ -21,6 +21,9 @@ def add_outbox(comp: Component, prefix: str) -> str:
     """Add an outbox named ``prefix`` plus a unique number to ``comp``; return its name."""
     name = f"{prefix}{next(_suffixes)}"
     comp.outboxes[name] = Box(comp, name, False)
+    sched = comp._sched
+    if sched is not None and sched.tap is not None:
+        sched.tap.record("box_added", comp, name, extra={"inbox": False})
     return name
 
 
@@ -50,6 +53,9 @@ def delete_outbox(comp: Component, name: str, linkage: Linkage | None = None) ->
     box = comp.outboxes.pop(name, None)
     if box is None:
         return
+    sched = comp._sched
+    if sched is not None and sched.tap is not None:
+        sched.tap.record("box_removed", comp, name, extra={"inbox": False})
     if linkage is not None:
         comp.unlink(thelinkage=linkage)
     else:

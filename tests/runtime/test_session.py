@@ -2,10 +2,9 @@
 
 import itertools
 
-from kamaelia_core.component import Component
 from tests.runtime.fakes import Double, Explode, Keep, Numbers, cid, fake_catalog
 from workbench.model.graph import Graph
-from workbench.runtime.session import Placement, Session
+from workbench.runtime.session import Session
 
 
 def chain(g, *nodes):
@@ -50,24 +49,6 @@ def test_crash_is_reported_and_the_rest_keeps_running():
     assert info.state == "crashed"
     assert "ValueError: boom: 0" in info.traceback
     assert built.by_node[keep.id].got == [0, 1]
-    session.stop()
-
-
-def test_placement_of_built_spawned_and_instance_components():
-    g = Graph()
-    node = g.add_node(cid(Keep), name="keep")
-    session = Session(g, fake_catalog())
-    built = session.start()
-    keep = built.by_node[node.id]
-    assert session.placement(keep) == Placement(node.id, "design")
-    child = Component()
-    keep.addChildren(child)
-    grandchild = Component()
-    child.addChildren(grandchild)
-    assert session.placement(grandchild) == Placement(node.id, "spawned")
-    copy = Component()
-    copy.instance_of = node.id
-    assert session.placement(copy) == Placement(node.id, "instance")
     session.stop()
 
 

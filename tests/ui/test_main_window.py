@@ -216,7 +216,7 @@ def test_run_shows_states_and_crash_then_stops(make_window, qtbot):
     qtbot.waitUntil(lambda: window.scene.node_item(src).state == "finished", timeout=3000)
     assert window.properties.read_only
     window.stop_graph()
-    assert window.run.session is None and not window.run._frame_timer.isActive()
+    assert window.run.session is None and window.run.pump is None
     assert window.run_state_label.text().endswith("EDITING")
     assert not window.properties.read_only
 

@@ -2,7 +2,7 @@
 
 from workbench.runtime.builder import ROOT_ID, BuildError, Built, build
 from workbench.runtime.events import ComponentInfo, EventStream, LinkStats
-from workbench.runtime.session import Placement, Session, SessionError
+from workbench.runtime.session import Session, SessionError
 
 __all__ = [
     "ROOT_ID",
@@ -11,7 +11,6 @@ __all__ = [
     "ComponentInfo",
     "EventStream",
     "LinkStats",
-    "Placement",
     "Session",
     "SessionError",
     "build",

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from kamaelia_core.instrument import Event, Tap
 from workbench.model.observers import Observers
 
+FRAME_EVENTS = 3000
+"""Most events one frame's pump hands out (~10 ms of work for the live view); a bigger backlog
+waits for the next turns of the host loop. The one place that bound is decided."""
+
 LinkKey = tuple[int, str, int, str]
 """(source cid, source box, sink cid, sink box) of a delivery path."""
 

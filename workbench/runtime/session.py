@@ -1,10 +1,10 @@
-"""A run of a graph: builds it, drives its scheduler, maps live components back to the design.
+"""A run of a graph in this process: builds it, drives its scheduler, feeds the live model.
 
-The session owns one Scheduler with a Tap and an EventStream. A host loop (the Qt driver, or
-``run_for`` headless) drives the scheduler; the session adds start/stop/pause/resume/step and
-answers "which design node is this live component?" — directly for built components, through
-``instance_of`` for per-connection protocol handlers, and through the parent chain for children
-spawned at run time (a CSA belongs to its TCPServer, which belongs to its ServerCore node).
+The session owns one Scheduler with a Tap, the EventStream draining it and the LiveModel the
+stream feeds. A host loop (the Qt driver, or ``run_for`` headless) drives the scheduler and calls
+``pump`` once per frame; the session adds start/stop/pause/resume/step. What a view shows comes
+from the model, built from events only: the components carry their design node ids
+(``design_id``, ``instance_of``) into their ``spawned`` events, and the model places each one.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from kamaelia_core.component import Component
 from kamaelia_core.instrument import Tap
@@ -20,28 +19,17 @@ from kamaelia_core.scheduler import Scheduler
 from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph
 from workbench.runtime.builder import Built, build
-from workbench.runtime.events import EventStream
+from workbench.runtime.events import FRAME_EVENTS, EventStream
+from workbench.runtime.live_model import LiveModel
 
 log = logging.getLogger(__name__)
+
+SAMPLE_S = 1.0
+"""Seconds between two samples of the inboxes' depths."""
 
 
 class SessionError(Exception):
     """A session was asked for something its state does not allow."""
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a live component belongs on the drawing.
-
-    Attributes:
-        design_id: The design node it belongs to, or None (a service made behind the scenes).
-        role: "design" (built from that node), "instance" (a per-connection copy of that
-            template node), "spawned" (made at run time by that node's component, e.g. a CSA),
-            or "service" (registered with the CAT, e.g. the Selector).
-    """
-
-    design_id: str | None
-    role: str
 
 
 class Session:
@@ -67,12 +55,15 @@ class Session:
         self.scheduler = Scheduler()
         self.tap = self.scheduler.attach_tap(Tap(tap_capacity))
         self.events = EventStream(self.tap)
+        self.model = LiveModel()
+        self.events.subscribe(self.model.apply)
         self.built: Built | None = None
         self.state = "idle"
         """idle, running, paused, stopped."""
         self.crashes: list[tuple[Component, BaseException]] = []
         self.scheduler.add_crash_handler(lambda comp, exc: self.crashes.append((comp, exc)))
         self._listeners: list[Callable[[str], None]] = []
+        self._next_sample = 0.0
 
     def __repr__(self) -> str:
         return f"<Session {self.state} {self.scheduler!r}>"
@@ -98,9 +89,36 @@ class Session:
         if self.state != "idle":
             raise SessionError(f"a session runs once; this one is {self.state}")
         self.built = build(self.graph, self.catalog, self.allow_code)
+        self.model.templates.update(self.built.templates)
         self.built.root.activate(self.scheduler)
         self._set_state("running")
         return self.built
+
+    @property
+    def stream(self) -> EventStream:
+        """The event stream every watcher of this run subscribes to (``events``)."""
+        return self.events
+
+    @property
+    def title(self) -> str:
+        """What the run is of, for people."""
+        return "graph"
+
+    def pump(self, max_events: int | None = FRAME_EVENTS) -> int:
+        """Hand the watchers the next batch (at most ``max_events``); returns its size.
+
+        Called once per frame by whoever hosts the run; about once a second it first records
+        how many messages wait in each inbox (a ``sampled`` event) for the queue badges.
+        """
+        now = time.monotonic()
+        if now >= self._next_sample and self.state in ("running", "paused"):
+            self._next_sample = now + SAMPLE_S
+            self.scheduler.sample_depths()
+        return len(self.events.pump(max_events))
+
+    def pending(self) -> int:
+        """Events recorded and not yet pumped."""
+        return len(self.tap)
 
     def pause(self) -> None:
         """Stop handing out slices (the host loop checks ``state``)."""
@@ -130,7 +148,8 @@ class Session:
         if self.state == "stopped":
             return
         self.scheduler.close()
-        self.events.pump()
+        while self.events.pump(FRAME_EVENTS):
+            pass
         self._set_state("stopped")
 
     @property
@@ -155,7 +174,8 @@ class Session:
             if end is not None and now >= end:
                 break
             if now >= next_pump:
-                self.events.pump()
+                while self.pump() >= FRAME_EVENTS:
+                    pass
                 next_pump = now + 0.05
             if self.state == "paused":
                 sched.poll_io(0.05)
@@ -171,39 +191,5 @@ class Session:
             if end is not None:
                 wait = min(wait, max(0.0, end - now))
             sched.poll_io(wait)
-        self.events.pump()
-
-    # -- mapping live components to the design -------------------------------------------------
-
-    def placement(self, comp: Component) -> Placement:
-        """Where ``comp`` belongs on the drawing."""
-        instance_of = getattr(comp, "instance_of", None)
-        if instance_of is not None:
-            return Placement(instance_of, "instance")
-        design_id = getattr(comp, "design_id", None)
-        if design_id is not None:
-            return Placement(design_id, "design")
-        if type(comp).IsService:
-            return Placement(None, "service")
-        parent = comp.parent
-        while parent is not None:
-            owner = getattr(parent, "instance_of", None) or getattr(parent, "design_id", None)
-            if owner is not None:
-                return Placement(owner, "spawned")
-            parent = parent.parent
-        return Placement(None, "spawned")
-
-    def live_components(self) -> list[Component]:
-        """Components currently live on the scheduler."""
-        return self.scheduler.components
-
-    def component(self, cid: int) -> Component | None:
-        """The live component with id ``cid``, if it is still live."""
-        return self.scheduler._live.get(cid)
-
-    def inbox_depths(self, cid: int) -> dict[str, int]:
-        """Messages waiting in each inbox of live component ``cid`` (empty when ended)."""
-        comp = self.component(cid)
-        if comp is None:
-            return {}
-        return {name: len(box.storage) for name, box in comp.inboxes.items()}
+        while self.pump() >= FRAME_EVENTS:
+            pass

@@ -88,29 +88,17 @@ def summary(window: MainWindow) -> str:
     session = window.run.session
     if session is None:
         return "not running"
-    events = session.events
-    parts = [
-        f"{events.total} events",
-        f"{events.delivered} deliveries",
-        f"{len(session.crashes)} crashes",
-    ]
-    live = getattr(window, "live", None)
-    controller = getattr(live, "controller", None)
-    if controller is not None:
-        counts = controller.counters()
-        parts.insert(0, f"{counts['accepted']} connections accepted")
-        parts.insert(1, f"{counts['live_connections']} live")
-    return ", ".join(parts)
+    return session.model.summary()
 
 
 def _start_traffic_when_listening(window: MainWindow, clients: int, tries: int = 60) -> None:
     """Open the clients once the graph's server listens (it binds during its first slices)."""
-    from workbench.runtime.traffic import server_ports
+    from workbench.ui.live.install import listening_ports
 
     session = window.run.session
     if session is None:
         return
-    if server_ports(session.scheduler):
+    if listening_ports(session.model):
         window.live.start_traffic(clients)
     elif tries > 0:
         QTimer.singleShot(50, lambda: _start_traffic_when_listening(window, clients, tries - 1))
@@ -161,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 QApplication.processEvents()
                 window.grab().save(str(args.screenshot))
             session = window.run.session
-            if session is not None and session.crashes and status == 0:
+            if session is not None and session.model.crashes and status == 0:
                 status = 1
             print(f"kamaelia-workbench: {Path(args.graph or 'untitled').name}: {summary(window)}")
             if args.screenshot:

@@ -148,7 +148,7 @@ class WindowChrome(QObject):
             return
         extra = sum(1 for e in live.entities.values() if e.kind != "design")
         drawn = sum(1 for d in live.links.display.values() if d.owned)
-        rate = live.session.events.rate
+        rate = live.run.stream.rate
         parts = [
             "Paused" if w.run.state == "paused" else "Live",
             f"{nodes + extra:,} components",

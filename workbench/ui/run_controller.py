@@ -1,40 +1,36 @@
 """Runs the edited graph from the window: a runtime Session hosted by the Qt driver, with badges.
 
 Run builds a Session through the window's ``session_factory`` and hosts its scheduler with a
-:class:`SchedulerDriver`; a frame timer (only while a session exists) pumps the session's event
-stream and sets each node's run state on the canvas. Crashes go to the log with their traceback.
-The live view (issue 7) subscribes to ``frame`` to draw traffic from the same pump.
+:class:`SchedulerDriver` (and a Watchdog that stops a slice holding the window's loop for more
+than a second); a FramePump (only while a run exists) pumps the run's events into its live
+model. The badges of the design nodes follow the model's changes, crashes go to the log with
+their traceback, and the live view draws from the same model. Nothing here reads a live component.
 """
 
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
+from kamaelia_core.watchdog import Watchdog
 from workbench.model import Catalog, Graph
+from workbench.runtime.live_model import Changes, LiveEntity
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.driver import SchedulerDriver
+from workbench.ui.live.pump import FramePump
 
 log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[Graph, Catalog], Any]
 """Returns an object with the ``workbench.runtime.Session`` interface (start/stop/pause/...)."""
 
-CORE_TO_NODE_STATE = {
-    "created": "idle",
-    "runnable": "running",
-    "running": "running",
-    "waiting": "waiting",
-    "finished": "finished",
-    "crashed": "crashed",
-}
-FRAME_MS = 33
+WATCHDOG_S = 1.0
+"""Seconds a slice may hold the window's event loop before the watchdog stops it."""
 
 
 def default_session_factory(graph: Graph, catalog: Catalog, allow_code: bool = False) -> Any:
@@ -48,14 +44,16 @@ class RunController(QObject):
     """Starts, pauses, steps and stops runs of the scene's graph.
 
     Attributes:
-        session: the running session, or None.
-        driver: the SchedulerDriver hosting it, or None.
+        session: the current run (a ``Session``, or any live run), or None.
+        driver: the SchedulerDriver hosting an in-process run, or None.
+        pump: the FramePump feeding the run's events to its model, or None.
+        watchdog: the Watchdog of an in-process run, or None.
     """
 
     state_changed = Signal(str)  #: "idle", "running", "paused", "stopped", "finished"
     crashed = Signal(str, str, str)  #: (node id or "", component name, traceback)
     failed = Signal(str)  #: the graph could not be built / started
-    frame = Signal(object)  #: the session, after each pump (≈30 Hz while running)
+    frame = Signal(object)  #: the run, after each pump (≈30 Hz while running)
 
     def __init__(
         self, scene: GraphScene, session_factory: SessionFactory | None = None, parent=None
@@ -68,16 +66,17 @@ class RunController(QObject):
         """The user trusts the open graph's ``$code`` values (set by the window, per document)."""
         self.session: Any = None
         self.driver: SchedulerDriver | None = None
+        self.pump: FramePump | None = None
+        self.watchdog: Watchdog | None = None
         self.state = "idle"
         self.badges = True
-        """Set design nodes' run states each frame; the live view may turn this off."""
+        """Set design nodes' run states from the model; the live view may turn this off."""
         self._reported: set[int] = set()
-        self._frame_timer = QTimer(self, interval=FRAME_MS)
-        self._frame_timer.timeout.connect(self._on_frame)
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def running(self) -> bool:
-        """True while a session exists (running or paused)."""
+        """True while a run exists (running or paused)."""
         return self.session is not None
 
     def start(self) -> bool:
@@ -94,13 +93,21 @@ class RunController(QObject):
             log.info("run failed: %s", exc)
             self.failed.emit(f"Cannot run: {exc}")
             return False
-        self.session = session
-        self._reported.clear()
+        self._adopt(session)
         self.driver = SchedulerDriver(session.scheduler, parent=self)
         self.driver.start()
-        self._frame_timer.start()
+        self.watchdog = Watchdog(session.scheduler, limit=WATCHDOG_S).start()
         self._set_state("running")
         return True
+
+    def _adopt(self, run: Any) -> None:
+        """Follow ``run``: its events are pumped each frame and its model drives the badges."""
+        self.session = run
+        self._reported.clear()
+        self._unsubscribe = run.model.subscribe(self._on_changes)
+        self.pump = FramePump(run, parent=self)
+        self.pump.pumped.connect(self._on_frame)
+        self.pump.start()
 
     def pause(self, paused: bool = True) -> None:
         """Hold or resume the scheduler."""
@@ -117,20 +124,30 @@ class RunController(QObject):
         if self.state != "paused":
             self.pause(True)
         self.driver.step_once()
-        self._on_frame()
+        if self.pump is not None:
+            self.pump.pump()
 
     def stop(self) -> None:
-        """Stop the session cleanly, stop the timers, leave final states on the nodes."""
+        """Stop the run cleanly, stop the timers, leave final states on the nodes."""
         if self.session is None:
             return
-        self._frame_timer.stop()
+        if self.pump is not None:
+            self.pump.stop()
+        if self.watchdog is not None:
+            self.watchdog.stop()
+            self.watchdog = None
         if self.driver is not None:
             self.driver.stop()
             self.driver.deleteLater()
         try:
-            self.session.stop()
+            self.session.stop()  # pumps what is left: the final states reach the model
         finally:
-            self._on_frame(final=True)
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+                self._unsubscribe = None
+            if self.pump is not None:
+                self.pump.deleteLater()
+            self.pump = None
             self.session = None
             self.driver = None
             self._set_state("stopped")
@@ -144,34 +161,35 @@ class RunController(QObject):
         self.state = state
         self.state_changed.emit(state)
 
-    def _on_frame(self, final: bool = False) -> None:
+    def _on_changes(self, changes: Changes) -> None:
+        """Badges of the design nodes and crash reports, from what the model says changed."""
+        if self.badges:
+            for ent in changes.entity_added:
+                if ent.placement == "design" and not ent.ended:
+                    self._badge(ent, "running")
+            for cid, state in changes.state_changed.items():
+                ent = self.session.model.entities.get(cid) if self.session is not None else None
+                if ent is not None and ent.placement == "design" and not ent.ended:
+                    self._badge(ent, state)
+        for ent in changes.entity_ended:
+            if self.badges and ent.placement == "design":
+                self._badge(ent, ent.state, ent.traceback or None)
+            if ent.state == "crashed" and ent.cid not in self._reported:
+                self._reported.add(ent.cid)
+                design = ent.design_id if ent.placement == "design" else ""
+                self.crashed.emit(design or "", ent.name, ent.traceback.rstrip())
+
+    def _badge(self, ent: LiveEntity, state: str, detail: str | None = None) -> None:
+        item = self.scene.node_item(ent.design_id) if ent.design_id else None
+        if isinstance(item, NodeItem | GroupItem) and (
+            item.state != state or item.detail != detail
+        ):
+            item.set_state(state, detail)
+
+    def _on_frame(self, _count: int = 0) -> None:
         session = self.session
         if session is None:
             return
-        if not final:
-            session.events.pump()
-        built = session.built
-        by_node = built.by_node if built is not None and self.badges else {}
-        for node_id, comp in by_node.items():
-            item = self.scene.node_item(node_id)
-            state = CORE_TO_NODE_STATE.get(comp.state, "idle")
-            if isinstance(item, NodeItem | GroupItem) and (
-                item.state != state or state == "crashed"
-            ):
-                detail = None
-                if state == "crashed" and comp.crash is not None:
-                    detail = "".join(traceback.format_exception(comp.crash)).rstrip()
-                if item.state != state or item.detail != detail:
-                    item.set_state(state, detail)
-            if state == "crashed" and comp.cid not in self._reported:
-                self._reported.add(comp.cid)
-                text = getattr(item, "detail", None) or ""
-                self.crashed.emit(node_id, comp.name, text)
-        for comp, exc in list(getattr(session, "crashes", [])):
-            if comp.cid not in self._reported:
-                self._reported.add(comp.cid)
-                text = "".join(traceback.format_exception(exc)).rstrip()
-                self.crashed.emit(getattr(comp, "design_id", "") or "", comp.name, text)
         self.frame.emit(session)
-        if not final and getattr(session, "finished", False) and self.state == "running":
+        if getattr(session, "finished", False) and self.state == "running":
             self._set_state("finished")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QPointF
 
+from workbench.runtime.live_model import LiveEntity
 from workbench.ui.canvas.boxes import BoxSpec, boxes_from
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
@@ -56,6 +58,8 @@ class Entity:
     traffic: bool = False
     traceback: str = ""
     declared_out: int = 0
+    live: LiveEntity | None = None
+    """What the live model knows of it (the facts; this record holds how it is drawn)."""
 
 
 @dataclass
@@ -420,9 +424,15 @@ class ClusterLayout:
         self.services.clear()
 
 
-def boxes_of(comp) -> tuple[list[BoxSpec], list[BoxSpec], int]:
-    """Declared inboxes and outboxes of a live component (or a class), and the outbox count."""
-    cls = comp if isinstance(comp, type) else type(comp)
-    ins = boxes_from(getattr(cls, "Inboxes", {}), "in")
-    outs = boxes_from(getattr(cls, "Outboxes", {}), "out")
+def boxes_of(live: LiveEntity, catalog: Any = None) -> tuple[list[BoxSpec], list[BoxSpec], int]:
+    """The boxes a live component was spawned with (descriptions from the catalog when it knows
+    the class), and how many outboxes it declared."""
+    docs_in: dict[str, str] = {}
+    docs_out: dict[str, str] = {}
+    if catalog is not None and live.cls in catalog:
+        spec = catalog.get(live.cls)
+        docs_in, docs_out = spec.inboxes, spec.outboxes
+    declared = live.outboxes[: live.declared_outboxes or len(live.outboxes)]
+    ins = boxes_from({name: docs_in.get(name, "") for name in live.inboxes}, "in")
+    outs = boxes_from({name: docs_out.get(name, "") for name in declared}, "out")
     return ins, outs, len(outs)

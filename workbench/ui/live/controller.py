@@ -1,12 +1,13 @@
-"""Turns a running session's event batches into the live canvas: nodes, links, badges and tokens.
+"""Draws a live run on the canvas from its live model: nodes, links, badges and tokens.
 
-Sits between ``Session.events`` (the runtime's EventStream) and a GraphScene. A frame timer
-(~30 Hz, 60 Hz while tokens move, dozing at 10 Hz when nothing happens) pumps the stream, at
-most MAX_PER_FRAME events a turn; each batch updates what is known of every live component
-(``Entity``), places runtime-spawned ones next to their owner (ClusterLayout), keeps the links in
-step with real ``linked`` events (LiveLinks), sets state badges, and hands deliveries to the token
-layer, or, above ``high_rate`` deliveries per second, to link pulses and rate labels. Every
-delivery is counted even when it is not drawn.
+Sits between a run's LiveModel (runtime, fed only by events) and a GraphScene. The model announces
+each applied batch as ``Changes``; the controller gives each new live component its view state
+(``Entity``: the item drawing it, its row), places runtime-spawned ones next to their owner
+(ClusterLayout), keeps the links in step with the model's linkages (LiveLinks), sets state
+badges, and hands deliveries to the token layer, or, above ``high_rate`` deliveries per second,
+to link pulses and rate labels. Every delivery is counted even when it is not drawn. A FramePump
+(~30 Hz, 60 Hz while tokens move, dozing at 10 Hz when nothing happens) pumps the run; after each
+frame the controller retires ended cards and refreshes counters. It never reads a live component.
 """
 
 from __future__ import annotations
@@ -17,44 +18,44 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGraphicsView
 
 from kamaelia_core.instrument import Event
+from workbench.runtime.live_model import Changes, LinkKey
 from workbench.ui.canvas.link_item import LinkItem
 from workbench.ui.live import kinds, lifecycle, readouts, routing, token_layer
 from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity
 from workbench.ui.live.links import DisplayLink, LiveLinks
 from workbench.ui.live.live_node_item import LiveNodeItem
 from workbench.ui.live.overlays import BannerWidget, LegendWidget
+from workbench.ui.live.pump import DOZE_MS, FRAME_MS, FramePump
 from workbench.ui.live.token_layer import TokenLayerItem
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 33
-DOZE_MS = 100
 REFRESH_S = 0.5
 FADE_S = 1.2
 CRASH_KEEP_S = 10.0
 HIGH_RATE = 200.0
 TOKENS_PER_BATCH = 48
-MAX_PER_FRAME = 3000
-"""Events a pump takes (~10 ms of work); a bigger backlog waits for the next turns of the loop."""
-STATE_OF = {"paused": "waiting", "woke": "running"}
 
 
 class LiveController(QObject):
-    """Watches ``session`` and draws it live on ``scene``.
+    """Watches ``run`` and draws it live on ``scene``.
 
     Args:
-        scene: the GraphScene showing the session's graph.
-        session: a started ``workbench.runtime.Session``.
+        scene: the GraphScene showing the run's graph.
+        run: a live run (``model``, ``stream``, ``state``, ``pump``): a ``Session`` in this
+            process, a program in another, a recording.
         view: the GraphView (for the legend, the banner and centring on a selection), or None.
         traffic_ports: returns local ports of the traffic generator's clients (to tag their CSAs).
         collapse_at: connections per cluster beyond which they collapse into stacks.
         high_rate: deliveries per second above which tokens give way to pulses and rates.
         design_badges: set the state badges of design nodes too (off when the window's
             RunController already does).
+        pump: the FramePump feeding ``run`` (the window's); None: the controller makes and
+            starts its own.
     """
 
     mode_changed = Signal(str)  #: "tokens" or "high-rate"
@@ -64,70 +65,80 @@ class LiveController(QObject):
     def __init__(
         self,
         scene,
-        session,
+        run,
         view: QGraphicsView | None = None,
         traffic_ports: Callable[[], set[int]] | None = None,
         collapse_at: int = COLLAPSE_AT,
         high_rate: float = HIGH_RATE,
         design_badges: bool = True,
+        pump: FramePump | None = None,
     ) -> None:
         super().__init__()
         self.design_badges = design_badges
         self.scene = scene
-        self.session = session
+        self.run = run
+        self.model = run.model
         self.view = view
         self.traffic_ports = traffic_ports or (lambda: set())
         self.high_rate = high_rate
         self.entities: dict[int, Entity] = {}
         self.by_design: dict[str, int] = {}
         self.neighbours: dict[int, set[int]] = {}
-        self.links = LiveLinks(scene, self._resolve, session.component)
+        self.links = LiveLinks(scene, self._resolve)
         self.layout = ClusterLayout(scene, self._on_expand, collapse_at)
         self.layout.on_item_removed = self.links.item_removed
         self.links.hidden_rule = lambda src, dst: lifecycle.hide_link(self, src, dst)
-        built = getattr(session, "built", None)
-        self.layout.templates = dict(built.templates) if built is not None else {}
-        self.design_of = {c.cid: c for c in built.by_node.values()} if built is not None else {}
-        """cid -> built design component (kept by the build, so known even once it ended)."""
+        self.layout.templates = dict(self.model.templates)
         self.links.design_link = lambda *key: lifecycle.design_link(self, *key)
         self.tokens = TokenLayerItem()
         scene.addItem(self.tokens)
         self.mode = "tokens"
         self.selected_only = False
         self.delivered = 0
-        self.accepted = 0
-        """Connections seen so far (CSAs spawned)."""
-        self.closed = 0
-        """Connections that ended so far."""
         self.latencies: deque[float] = deque(maxlen=2000)
         self._calm_since: float | None = None
         self._last_refresh = time.monotonic()
         self._last_event = 0.0
         self._new: list[Entity] = []
         self._dirty_clusters: set[int] = set()
-        self.frame = QTimer(self)
-        self.frame.setInterval(FRAME_MS)
-        self.frame.timeout.connect(self.tick)
-        self._more = QTimer(self, singleShot=True, interval=0)  # the rest of a backlog
-        self._more.timeout.connect(self._pump)
-        self._unsubscribe = session.events.subscribe(self._on_batch)
+        self._own_pump = pump is None
+        self.pump = pump if pump is not None else FramePump(run, parent=self)
+        self.pump.pumped.connect(self._after_frame)
+        self._unsubscribe: Callable[[], None] | None = self.model.subscribe(self._on_changes)
         scene.selectionChanged.connect(self._on_selection)
         self.legend = LegendWidget(view) if view is not None else None
         self.banner = BannerWidget(view) if view is not None else None
 
     # -- lifecycle --------------------------------------------------------------------------
+    @property
+    def accepted(self) -> int:
+        """Connections seen so far (CSAs spawned)."""
+        return self.model.accepted
+
+    @property
+    def closed(self) -> int:
+        """Connections that ended so far."""
+        return self.model.closed
+
     def start(self) -> None:
-        """Adopt the components already live and start the frame timer."""
-        for comp in self.session.live_components():
-            if comp.cid not in self.entities:
-                self._spawned(comp.cid, comp.name, type(comp).__qualname__, comp)
+        """Adopt what the model already knows and start pumping (with its own pump)."""
+        for live in list(self.model.entities.values()):
+            if live.cid not in self.entities:
+                self._spawned(live)
+        for key, passthrough in list(self.model.links.items()):
+            self._add_link(key, passthrough)
         self._settle()
-        self.frame.start()
+        if self._own_pump:
+            self.pump.start()
 
     def close(self) -> None:
         """Stop the timers, unsubscribe, remove every live item and reset the design items."""
-        self.frame.stop()
-        self._more.stop()
+        if self._own_pump:
+            self.pump.stop()
+        try:
+            self.pump.pumped.disconnect(self._after_frame)
+        except (RuntimeError, TypeError):
+            log.debug("the pump was already disconnected")
         self.tokens.clear()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -166,8 +177,11 @@ class LiveController(QObject):
 
     # -- the frame --------------------------------------------------------------------------
     def tick(self) -> None:
-        """One frame: pump the stream, retire ended nodes, refresh counters now and then."""
-        self._pump()
+        """One frame now: pump the run (which draws what changed), then the frame's upkeep."""
+        self.pump.pump()
+
+    def _after_frame(self, _count: int = 0) -> None:
+        """After each pump: retire ended nodes, refresh counters now and then, pace the frames."""
         now = time.monotonic()
         self._sweep(now)
         if now - self._last_refresh >= REFRESH_S:
@@ -176,50 +190,37 @@ class LiveController(QObject):
         interval = FRAME_MS if busy else DOZE_MS
         if self.mode == "tokens" and self.tokens.is_moving():
             interval = token_layer.FRAME_MS  # new deliveries join the moving tokens at 60 Hz
-        if self.frame.interval() != interval:
-            self.frame.setInterval(interval)
-        if self.session.state == "stopped" and not busy:
-            self.frame.stop()
-
-    def _pump(self) -> None:
-        """Take at most MAX_PER_FRAME events; more waiting: take them on the next turn."""
-        if len(self.session.events.pump(MAX_PER_FRAME)) >= MAX_PER_FRAME:
-            self._more.start()
+        self.pump.set_interval(interval)
+        if self._own_pump and self.run.state in ("stopped", "finished") and not busy:
+            self.pump.stop()
 
     def _fading(self) -> bool:
         return any(e.ended_at is not None and e.kind != "design" for e in self.entities.values())
 
-    def _on_batch(self, batch: list[Event]) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         now = time.monotonic()
         self._last_event = now
-        deliveries: list[Event] = []
-        states: dict[int, str] = {}
-        for ev in batch:
-            kind = ev.kind
-            if kind == "delivered":
-                deliveries.append(ev)
-                if ev.msg_type in ("socketShutdown", "shutdownCSA"):
-                    self._closing_message(ev)
-            elif kind in STATE_OF:
-                states[ev.cid] = STATE_OF[kind]
-            elif kind == "spawned":
-                extra = ev.extra or {}
-                self._spawned(ev.cid, ev.name, extra.get("cls", ""), None, extra.get("parent"))
-            elif kind == "linked":
-                self._linked(ev)
-            elif kind == "unlinked":
-                self.links.remove((ev.cid, ev.box, ev.sink_cid, ev.sink_box))
-            elif kind in ("finished", "stopped", "crashed"):
-                states.pop(ev.cid, None)
-                self._ended(ev, now)
+        for live in changes.entity_added:
+            self._spawned(live)
+        for key, passthrough in changes.link_added:
+            self._add_link(key, passthrough)
+        for key in changes.link_removed:
+            self.links.remove(key)
+        for live in changes.boxes_changed:
+            lifecycle.boxes_changed(self, live)
+        for live in changes.connection_closing:
+            lifecycle.closing(self, live)
+        for live in changes.entity_ended:
+            self._ended(live, now)
         self._settle()
+        states = changes.state_changed
         for cid, state in states.items():
             ent = self.entities.get(cid)
             if ent is not None and ent.ended_at is None:
                 ent.state = state
         if self.mode == "tokens":
             self._show_states(states)
-        self._deliver(deliveries, now)
+        self._deliver(changes.delivered, now)
 
     def _show_states(self, cids) -> None:
         """Put the known run state of ``cids`` on their cards (per batch at low rates, at the
@@ -238,8 +239,6 @@ class LiveController(QObject):
         """Place the entities that appeared, then resolve links and stacks."""
         new, self._new = self._new, []
         for ent in new:
-            if ent.kind == "connection":
-                self.accepted += 1
             self._pair(ent)
             self.layout.place(ent)
             self.links.touch_cid(ent.cid)
@@ -250,26 +249,19 @@ class LiveController(QObject):
         self.links.flush()
 
     # -- entities ---------------------------------------------------------------------------
-    def _spawned(self, cid: int, name: str, cls: str, comp: Any, parent: int | None = None) -> None:
-        lifecycle.spawned(self, cid, name, cls, comp, parent)
+    def _spawned(self, live: Any) -> None:
+        lifecycle.spawned(self, live)
 
     def _pair(self, ent: Entity) -> None:
         lifecycle.pair(self, ent)
 
-    def _linked(self, ev: Event) -> None:
-        passthrough = (ev.extra or {}).get("passthrough", 0)
-        self._add_link((ev.cid, ev.box, ev.sink_cid, ev.sink_box), passthrough)
-
-    def _add_link(self, key: tuple[int, str, int, str], passthrough: int) -> None:
+    def _add_link(self, key: LinkKey, passthrough: int) -> None:
         self.links.add(key, passthrough)
         self.neighbours.setdefault(key[0], set()).add(key[2])
         self.neighbours.setdefault(key[2], set()).add(key[0])
 
-    def _closing_message(self, ev: Event) -> None:
-        lifecycle.closing_message(self, ev)
-
-    def _ended(self, ev: Event, now: float) -> None:
-        lifecycle.ended(self, ev, now)
+    def _ended(self, live: Any, now: float) -> None:
+        lifecycle.ended(self, live, now)
 
     def _sweep(self, now: float) -> None:
         gone = []
@@ -298,29 +290,36 @@ class LiveController(QObject):
         return ent, self.layout.stack_of(ent)
 
     # -- deliveries and tokens --------------------------------------------------------------
-    def _deliver(self, deliveries: list[Event], now: float) -> None:
+    def _deliver(self, deliveries: list[tuple[Event, list[LinkKey]]], now: float) -> None:
         if not deliveries:
             return
-        self.delivered += len(deliveries)
-        self.latencies.append(now - deliveries[-1].t)
+        self.latencies.append(now - deliveries[-1][0].t)
         animate = self.mode == "tokens" and self.tokens.enabled
         count = self.links.count
         if not animate:  # count once per path and batch: a flood has few paths, many messages
             paths: dict[tuple[int, str, int, str], list] = {}
-            for ev in deliveries:
+            for ev, route in deliveries:
+                n = _count_of(ev)
+                self.delivered += n
                 key = (ev.cid, ev.box, ev.sink_cid, ev.sink_box)
                 seen = paths.get(key)
                 if seen is None:
-                    paths[key] = [1, ev]
+                    paths[key] = [n, ev, route]
                 else:
-                    seen[0] += 1
+                    seen[0] += n
                     seen[1] = ev
-            for key, (n, last) in paths.items():
-                count(key, last.msg_type, last.value, n)
+            for key, (n, last, route) in paths.items():
+                count(key, route, last.msg_type, last.value, n)
             return
         budget = TOKENS_PER_BATCH
-        for ev in deliveries:
-            hops = count((ev.cid, ev.box, ev.sink_cid, ev.sink_box), ev.msg_type, ev.value)
+        for ev, route in deliveries:
+            n = _count_of(ev)
+            self.delivered += n
+            key = (ev.cid, ev.box, ev.sink_cid, ev.sink_box)
+            hops = count(key, route, ev.msg_type, ev.value, n)
+            if ev.kind == "counted":
+                self.tokens.skipped += n
+                continue
             kind = kinds.token_kind(ev.msg_type)
             if kind == "data":
                 if budget <= 0:
@@ -337,7 +336,7 @@ class LiveController(QObject):
     def _refresh(self, now: float) -> None:
         elapsed = now - self._last_refresh
         self._last_refresh = now
-        rate = self.session.events.rate
+        rate = self.run.stream.rate
         if self.mode == "tokens" and rate > self.high_rate:
             self._set_mode("high-rate")
         elif self.mode == "high-rate":
@@ -413,7 +412,8 @@ class LiveController(QObject):
             disp.item.set_highlighted(False)
         target = None
         if getattr(ev, "sink_cid", 0):
-            hops = self.links.route((ev.cid, ev.box, ev.sink_cid, ev.sink_box))
+            key = (ev.cid, ev.box, ev.sink_cid, ev.sink_box)
+            hops = self.links.route(key, self.model.route(key))
             if hops:
                 target = hops[0].item
                 target.set_highlighted(True)
@@ -438,15 +438,20 @@ class LiveController(QObject):
 
     def counters(self) -> dict[str, float]:
         """Live figures for an inspector: connections live/accepted/closed, deliveries/s."""
-        live = sum(1 for e in self.entities.values() if e.kind == "connection" and not e.closing)
+        live = self.model.live_connections()
         return {
             "live_connections": live,
             "accepted": self.accepted,
             "closed": self.closed,
-            "deliveries_per_s": self.session.events.rate,
+            "deliveries_per_s": self.run.stream.rate,
             "delivered": self.delivered,
         }
 
     def entities_of_kind(self, kind: str) -> list[Entity]:
         """Known entities of ``kind`` ("connection", "handler", "singleton", ...)."""
         return [e for e in self.entities.values() if e.kind == kind]
+
+
+def _count_of(ev: Event) -> int:
+    """Deliveries an event stands for (a ``counted`` one stands for many)."""
+    return (ev.extra or {}).get("n", 1) if ev.kind == "counted" else 1

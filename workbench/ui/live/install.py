@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton
 
-from workbench.runtime.traffic import TrafficError, TrafficGenerator, TrafficPlan, server_ports
+from workbench.runtime.traffic import TrafficError, TrafficGenerator, TrafficPlan
 from workbench.ui.live.controller import LiveController
 from workbench.ui.live.log_dock import LogDock
 from workbench.ui.panels.inspector import LiveInspector
@@ -140,7 +140,7 @@ class LiveView(QObject):
     def _on_run_state(self, state: str) -> None:
         session = self.window.run.session
         if state in ("running", "paused", "finished") and session is not None:
-            if self.controller is None or self.controller.session is not session:
+            if self.controller is None or self.controller.run is not session:
                 self._attach(session)
         elif state in ("stopped", "idle"):
             self._detach()
@@ -155,6 +155,7 @@ class LiveView(QObject):
             w.view,
             traffic_ports=lambda: self.traffic.local_ports() if self.traffic else set(),
             design_badges=False,
+            pump=w.run.pump,
         )
         self.controller.mode_changed.connect(lambda _m: self._update_tools())
         self.controller.crash_selected.connect(self._on_crash_selected)
@@ -194,7 +195,7 @@ class LiveView(QObject):
         if session is None:
             self.window.show_status("Run the graph first: traffic needs a listening server")
             return None
-        ports = server_ports(session.scheduler)
+        ports = listening_ports(session.model)
         if not ports:
             self.window.show_status("No listening TCP server in this graph", error=True)
             return None
@@ -253,6 +254,17 @@ class LiveView(QObject):
     def _on_crash_selected(self, title: str, traceback: str) -> None:
         last = traceback.strip().splitlines()[-1] if traceback.strip() else "crashed"
         self.window.show_status(f"{title} crashed: {last}", error=True)
+
+
+def listening_ports(model: Any) -> list[int]:
+    """The ports the live model's servers listen on, as the events announced them."""
+    ports = []
+    for address in model.listening():
+        try:
+            ports.append(int(address.rsplit(":", 1)[-1]))
+        except ValueError:
+            log.debug("not a host:port address: %r", address)
+    return ports
 
 
 def install_live_view(window: Any) -> LiveView:

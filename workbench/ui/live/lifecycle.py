@@ -1,105 +1,91 @@
-"""What the live view knows of each live component, kept in step with lifecycle events.
+"""Gives each live component the model announces its view state, and follows it to its end.
 
-Used by the LiveController for each ``spawned``, ``finished``/``stopped``/``crashed`` event and for
-the lifecycle messages that announce a closing connection (``socketShutdown``, ``shutdownCSA``):
-it classifies the component (design node, singleton such as the TCPServer, connection, protocol
-handler, service), pairs each handler with its connection so they share a row, and records how
-and when it ended so the controller can draw it closing, crashed, then gone.
+Used by the LiveController for the model's ``entity_added``, ``connection_closing`` and
+``entity_ended`` changes: it turns the model's placement into a view kind (a design node's own
+card, a singleton such as the TCPServer, a connection row, a protocol handler beside it, a
+service), pairs each handler with its connection so they share a row, and marks how and when it
+ended so the controller can draw it closing, crashed, then gone. Everything comes from the
+model's ``LiveEntity``: nothing here looks at a live component.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from kamaelia_core.instrument import Event
+from workbench.runtime.live_model import LiveEntity
 from workbench.ui.live import kinds
 from workbench.ui.live.clusters import Entity, boxes_of
 
 if TYPE_CHECKING:
     from workbench.ui.live.controller import LiveController
 
-_OBJECT_CID = re.compile(r"object=\(?[A-Za-z_]\w*#(\d+)")
 
-
-def spawned(
-    ctl: LiveController, cid: int, name: str, cls: str, comp: Any, parent: int | None = None
-) -> None:
-    """Learn of a component (``comp``, or looked up by ``cid``) and queue it for a place."""
-    comp = comp if comp is not None else ctl.session.component(cid)
-    cls_name = kinds.class_label(cls) if cls else name.partition("#")[0]
-    ent = Entity(cid, name, cls_name, "hidden", None)
-    ctl.entities[cid] = ent
-    built = ctl.design_of.get(cid)
-    if comp is None and built is not None:
-        comp = built  # a design component that already ended: the build still holds it
-    if comp is None:
-        spawned_and_gone(ctl, ent, cls, parent)
-        return
-    ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(comp)
-    place = ctl.session.placement(comp)
-    ent.design_id = place.design_id
-    if place.role == "design":
+def spawned(ctl: LiveController, live: LiveEntity) -> None:
+    """Learn of a component and queue it for a place."""
+    ent = Entity(live.cid, live.name, kinds.class_label(live.cls), "hidden", live.design_id)
+    ent.live = live
+    ctl.entities[live.cid] = ent
+    ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(live, ctl.scene.catalog)
+    ent.state = live.state
+    placement = live.placement
+    if placement == "design" or (placement == "undeclared" and live.design_id is not None):
         ent.kind = "design"
-        ent.item = ctl.scene.node_item(place.design_id)
-        ctl.by_design[place.design_id] = cid
+        ent.item = ctl.scene.node_item(live.design_id)
+        ctl.by_design[live.design_id] = live.cid
         if ctl.design_badges and hasattr(ent.item, "set_state"):
             ent.item.set_state("running")
-    elif place.role == "service":
+    elif placement == "service":
         ent.kind = "service"
         ctl._new.append(ent)
-    elif place.role == "instance":
-        owner = ctl.layout.templates.get(place.design_id)
+    elif placement == "instance":
+        owner = ctl.layout.templates.get(live.design_id or "")
         if owner is not None:
             ent.kind = "handler"
             ent.cluster = ctl.layout.cluster_for(owner)
             ctl._new.append(ent)
-    elif place.design_id is not None:
-        ent.kind = "connection" if hasattr(comp, "peer") else "singleton"
-        ent.cluster = ctl.layout.cluster_for(place.design_id)
-        peer = getattr(comp, "peer", None)
-        if isinstance(peer, tuple) and len(peer) >= 2:
-            ent.peer = f"{peer[0]}:{peer[1]}"
-            ent.traffic = peer[1] in ctl.traffic_ports()
-        elif getattr(comp, "port", None):
-            ent.peer = f"port {comp.port}"
+    elif placement == "spawned" and live.design_id is not None:
+        ent.kind = {"connection": "connection", "handler": "handler"}.get(live.kind, "singleton")
+        ent.cluster = ctl.layout.cluster_for(live.design_id)
+        if live.peer:
+            ent.peer = live.peer
+            ent.traffic = _port_of(live.peer) in ctl.traffic_ports()
+        elif live.listening:
+            ent.peer = f"port {live.listening.rsplit(':', 1)[-1]}"
         if ent.cluster is not None:
             ctl._new.append(ent)
-    for linkage in getattr(comp, "linkages", ()):
-        key = (linkage.source.cid, linkage.sourcebox, linkage.sink.cid, linkage.sinkbox)
-        ctl._add_link(key, linkage.passthrough)
+    if live.ended_t is not None:  # ended before this view saw it (a handler that crashed at once)
+        ent.state = live.state
+        ent.traceback = live.traceback
+        ent.closing = live.closing
+    elif live.closing:
+        ent.closing = True
+    if live.partner is not None and live.partner in ctl.entities:
+        ctl.neighbours.setdefault(live.cid, set()).add(live.partner)
+        ctl.neighbours.setdefault(live.partner, set()).add(live.cid)
 
 
-def spawned_and_gone(ctl: LiveController, ent: Entity, cls: str, parent_cid: int | None) -> None:
-    """Place a component that ended before this frame saw it (a handler that crashed on its
-    first message): from its parent and its class as the catalog knows it."""
-    parent = ctl.entities.get(parent_cid) if parent_cid is not None else None
-    if parent is None or parent.kind != "design" or parent.design_id is None:
-        return  # counted in the log, never drawn
-    cluster = ctl.layout.cluster_for(parent.design_id)
+def _port_of(peer: str) -> int:
     try:
-        klass = ctl.session.catalog.resolve_class(cls)
-    except LookupError:
-        return
-    if cluster is None:
-        return
-    if cls.endswith("SocketAdapter"):
-        ent.kind = "connection"
-    elif cluster.template is not None:
-        ent.kind = "handler"
-    else:
-        return
-    ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(klass)
-    ent.design_id = parent.design_id
-    ent.cluster = cluster
-    ctl._new.append(ent)
+        return int(peer.rsplit(":", 1)[-1])
+    except ValueError:
+        return -1
+
+
+def boxes_changed(ctl: LiveController, live: LiveEntity) -> None:
+    """An adaptive component added or removed a box: the footer counts dynamic outboxes."""
+    ent = ctl.entities.get(live.cid)
+    if ent is not None and ent.kind == "service" and hasattr(ent.item, "set_footer"):
+        dynamic = live.dynamic_outboxes
+        ent.item.set_footer(f"+{dynamic} dynamic outboxes" if dynamic > 0 else "")
 
 
 def pair(ctl: LiveController, ent: Entity) -> None:
     """Give a handler the row of the connection it is linked to (and the other way round)."""
     if ent.kind not in ("handler", "connection"):
         return
-    for other_cid in ctl.neighbours.get(ent.cid, ()):
+    known = ent.live.partner if ent.live is not None else None
+    candidates = [known] if known is not None else list(ctl.neighbours.get(ent.cid, ()))
+    for other_cid in candidates:
         other = ctl.entities.get(other_cid)
         if other is None or other.kind == ent.kind or other.kind not in ("handler", "connection"):
             continue
@@ -112,36 +98,28 @@ def pair(ctl: LiveController, ent: Entity) -> None:
             return
 
 
-def closing_message(ctl: LiveController, ev: Event) -> None:
-    """A socketShutdown/shutdownCSA delivery: draw its connection and handler closing."""
-    cid = ev.cid if ev.msg_type == "socketShutdown" else None
-    if cid is None or ctl.entities.get(cid, Entity(0, "", "", "", None)).kind != "connection":
-        match = _OBJECT_CID.search(ev.value)
-        cid = int(match.group(1)) if match else None
-    ent = ctl.entities.get(cid) if cid is not None else None
-    if ent is None or ent.kind != "connection":
+def closing(ctl: LiveController, live: LiveEntity) -> None:
+    """The model says a connection (or its handler) is closing: draw it dimmed."""
+    target = ctl.entities.get(live.cid)
+    if target is None or target.closing:
         return
-    for target in (ent, ctl.entities.get(ent.partner or -1)):
-        if target is not None and not target.closing:
-            target.closing = True
-            if target.item is not None:
-                target.item.set_state("closing")
-            if target.cluster is not None:
-                ctl._dirty_clusters.add(id(target.cluster))
+    target.closing = True
+    if target.item is not None:
+        target.item.set_state("closing")
+    if target.cluster is not None:
+        ctl._dirty_clusters.add(id(target.cluster))
 
 
-def ended(ctl: LiveController, ev: Event, now: float) -> None:
+def ended(ctl: LiveController, live: LiveEntity, now: float) -> None:
     """A component finished, stopped or crashed: record it (crash traceback included)."""
-    ent = ctl.entities.get(ev.cid)
+    ent = ctl.entities.get(live.cid)
     if ent is None:
         return
     ent.ended_at = now
-    if ent.kind == "connection":
-        ctl.closed += 1
-    crashed = ev.kind == "crashed"
-    ent.state = "crashed" if crashed else "finished"
+    crashed = live.state == "crashed"
+    ent.state = live.state
     if crashed:
-        ent.traceback = (ev.extra or {}).get("traceback", "") or ev.value
+        ent.traceback = live.traceback
     item = ent.item
     if ent.kind == "design":
         if ctl.design_badges and hasattr(item, "set_state"):

@@ -1,11 +1,12 @@
-"""Keeps the canvas links of a running system in step with its real ``linked``/``unlinked`` events.
+"""Keeps the canvas links of a running system in step with the live model's linkages.
 
 Between the controller and the LinkItems. Every live linkage (an entity key: source cid, box, sink
 cid, box) is shown by one display link between the items that currently stand for its ends: the
 model's own LinkItem when both ends are design nodes, else a LinkItem made here. While a cluster is
 collapsed, its 137 CSA -> handler linkages share the one link between the two stacks. Deliveries
-are routed along the chain of linkages they really crossed (passthroughs included) and counted per
-display link, which gives the counter pills and the high-rate pulses.
+are routed along the chain of linkages they really crossed (passthroughs included, as the live
+model worked it out) and counted per display link, which gives the counter pills and the
+high-rate pulses.
 """
 
 from __future__ import annotations
@@ -52,13 +53,11 @@ class LiveLinks:
     Args:
         scene: the GraphScene.
         resolve: cid -> (entity, display item).
-        component: cid -> the live component (None once it ended).
     """
 
-    def __init__(self, scene, resolve: Resolver, component: Callable[[int], Any]) -> None:
+    def __init__(self, scene, resolve: Resolver) -> None:
         self.scene = scene
         self.resolve = resolve
-        self.component = component
         self.links: dict[EntityKey, int] = {}
         self.display: dict[tuple[PortItem, PortItem], DisplayLink] = {}
         self.member_of: dict[EntityKey, tuple[PortItem, PortItem]] = {}
@@ -178,26 +177,22 @@ class LiveLinks:
             disp.item.set_width_scale(1.0)
 
     # -- deliveries -------------------------------------------------------------------------
-    def route(self, key: EntityKey) -> list[DisplayLink]:
-        """The display links a delivery crossed, in order ([] when none is drawn)."""
+    def route(self, key: EntityKey, hops: list[EntityKey] | None = None) -> list[DisplayLink]:
+        """The display links a delivery crossed, in order ([] when none is drawn).
+
+        Args:
+            key: (sender cid, outbox, terminal cid, inbox) of the delivery.
+            hops: The linkages it crossed (from the live model); None: ``key`` itself.
+        """
         cached = self._routes.get(key)
         if cached is not None:
             return cached
-        hops: list[DisplayLink] = []
-        if key in self.member_of:
-            hops = [self.display[self.member_of[key]]]
-        else:
-            comp = self.component(key[0])
-            box = comp.outboxes.get(key[1]) if comp is not None else None
-            seen = 0
-            while box is not None and box.linked_to is not None and seen < 16:
-                nxt = box.linked_to
-                hop = (box.owner.cid, box.name, nxt.owner.cid, nxt.name)
-                ports = self.member_of.get(hop)
-                if ports is not None:
-                    hops.append(self.display[ports])
-                box, seen = nxt, seen + 1
-        if not hops:
+        shown: list[DisplayLink] = []
+        for hop in hops if hops is not None else [key]:
+            ports = self.member_of.get(hop)
+            if ports is not None:
+                shown.append(self.display[ports])
+        if not shown:
             link = self.design_link(*key)
             if link is not None:
                 disp = self.by_item.get(link)
@@ -205,21 +200,28 @@ class LiveLinks:
                     disp = DisplayLink(link, owned=False)
                     self.by_item[link] = disp
                     self.display[(link.source, link.sink)] = disp
-                hops = [disp]
+                shown = [disp]
         if len(self._routes) > 50_000:
             self._routes.clear()
-        self._routes[key] = hops
-        return hops
+        self._routes[key] = shown
+        return shown
 
-    def count(self, key: EntityKey, msg_type: str, value: str, n: int = 1) -> list[DisplayLink]:
+    def count(
+        self,
+        key: EntityKey,
+        hops: list[EntityKey] | None,
+        msg_type: str,
+        value: str,
+        n: int = 1,
+    ) -> list[DisplayLink]:
         """Count ``n`` deliveries on every display link of their route; returns the route."""
-        hops = self.route(key)
-        for disp in hops:
+        shown = self.route(key, hops)
+        for disp in shown:
             disp.count += n
             disp.window += n
             disp.last_type = msg_type
             disp.last_value = value
-        return hops
+        return shown
 
     def refresh_counters(self, elapsed: float, high_rate: bool) -> list[tuple[LinkItem, float]]:
         """Update every pill and tooltip; returns (link, rate) of the links that carried traffic."""

@@ -1,8 +1,9 @@
-"""What the live view reads off the running system besides events: queue depths and labels.
+"""Queue-depth badges and labels of the live view, from what the live model knows.
 
-Used by the LiveController: at each refresh it samples every drawn component's inboxes (a badge
-per inbox, warning near a size limit, the maximum over a stack), and the message log asks it how
-to name a component and which connection an event belongs to.
+Used by the LiveController: at each refresh it puts the depths the model learnt from the last
+``sampled`` event on every drawn component's inboxes (a badge per inbox, warning near a size
+limit, the maximum over a stack), and the message log asks it how to name a component and which
+connection an event belongs to.
 """
 
 from __future__ import annotations
@@ -23,23 +24,24 @@ WARN_DEPTH = 64
 def refresh_depths(ctl: LiveController) -> None:
     """Queue-depth badges (aggregated on stacks) and the service's dynamic-outbox count."""
     stacks: dict[int, dict[str, int]] = {}
+    model = ctl.model.entities
     for ent in list(ctl.entities.values())[:5000]:
-        comp = ctl.session.component(ent.cid)
-        if comp is None:
+        live = model.get(ent.cid)
+        if live is None or live.ended_t is not None:
             continue
         _, item = ctl._resolve(ent.cid)
         if item is None or not hasattr(item, "set_queue_depth"):
             continue
         if ent.kind == "service" and isinstance(item, LiveNodeItem):
-            dynamic = len(comp.outboxes) - ent.declared_out
+            dynamic = live.dynamic_outboxes
             item.set_footer(f"+{dynamic} dynamic outboxes" if dynamic > 0 else "")
         agg = stacks.setdefault(id(item), {}) if item is not ent.item else None
-        for name, box in comp.inboxes.items():
-            depth = len(box.storage)
+        for name in live.inboxes:
+            depth = live.depths.get(name, 0)
             if agg is not None:
                 agg[name] = max(agg.get(name, 0), depth)
                 continue
-            limit = box.size
+            limit = live.limits.get(name)
             warn = depth >= WARN_DEPTH or (limit is not None and depth >= 0.8 * limit)
             item.set_queue_depth(name, depth, warn)
     for cluster in ctl.layout.clusters.values():

@@ -10,7 +10,6 @@ Samples once a second and refreshes twice a second only while attached.
 from __future__ import annotations
 
 import html
-import inspect
 import time
 from collections import Counter, deque
 from typing import Any
@@ -186,7 +185,7 @@ class LiveInspector(QWidget):
         self.history.clear()
         self.accepted_history.clear()
         self.sent.clear()
-        self._unsubscribe = controller.session.events.subscribe(self._on_batch)
+        self._unsubscribe = controller.run.stream.subscribe(self._on_batch)
         self.sample()
         self.sample_timer.start()
         self.refresh_timer.start()
@@ -255,9 +254,9 @@ class LiveInspector(QWidget):
             return
         theme = self.sparkline.theme
         color = theme.state_color(state).name()
-        comp = self.controller.session.component(ent.cid) if ent is not None else None
-        if comp is not None:
-            cls = f"{type(comp).__module__}.{type(comp).__qualname__}"
+        live = self.controller.model.entities.get(ent.cid) if ent is not None else None
+        if live is not None:
+            cls = live.cls
         else:
             cls = ent.cls if ent is not None and ent.cls else getattr(item, "subtitle", "")
         self.header.setText(
@@ -272,9 +271,9 @@ class LiveInspector(QWidget):
             self.params.removeRow(0)
         model = getattr(item, "model", None)
         params = dict(getattr(model, "params", {}) or {})
-        comp = self.controller.session.component(cid) if cid else None
-        if not params and comp is not None:
-            params = _live_params(comp)
+        live = self.controller.model.entities.get(cid) if cid else None
+        if not params and live is not None:
+            params = dict(live.details.get("params") or {})
         for name, value in list(params.items())[:10]:
             field = QLabel(_short(value), objectName="readOnlyValue")
             field.setFont(mono_font(8.5))
@@ -341,11 +340,11 @@ class LiveInspector(QWidget):
         self._set_row_visible("state", not server)
         self._set_row_visible("delivered", not server)
         self.sparkline.setVisible(server)
-        comp = ctl.session.component(cid) if cid else None
+        live = ctl.model.entities.get(cid) if cid else None
         for (direction, name), label in self.box_labels.items():
             if direction == "in":
-                box = comp.inboxes.get(name) if comp is not None else None
-                label.setText(f"queue {len(box.storage)}" if box is not None else "queue -")
+                known = live is not None and live.ended_t is None and name in live.inboxes
+                label.setText(f"queue {live.depths.get(name, 0)}" if known else "queue -")
             else:
                 label.setText(f"{self.sent.get(cid, Counter())[name]:,} sent")
 
@@ -360,24 +359,6 @@ class LiveInspector(QWidget):
                 parts.append(f"{key}={label.text()}")
         parts += [f"{n[1]}={lbl.text()}" for n, lbl in self.box_labels.items()]
         return " ".join(parts)
-
-
-def _live_params(comp: Any) -> dict[str, Any]:
-    """The constructor parameters of ``comp``'s class read back from the live component."""
-    try:
-        names = [
-            n
-            for n, p in inspect.signature(type(comp).__init__).parameters.items()
-            if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-        ]
-    except (TypeError, ValueError):
-        return {}
-    out = {}
-    for name in names:
-        value = getattr(comp, name, None)
-        if isinstance(value, (str, int, float, bool, bytes, tuple)) and value is not None:
-            out[name] = value
-    return out
 
 
 def _short(value: Any) -> str:
