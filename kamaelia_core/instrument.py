@@ -465,14 +465,19 @@ def describe(
     later arrive as ``box_added`` events), the class's flags when set (``service``, ``daemon``,
     ``spawns``, ``threaded``, ``category``, ``container``), the workbench's tags when present
     (``design_id``, ``instance_of``), ``connection`` (for a per-connection protocol handler,
-    the cid of its CSA), and what the component reports of itself through ``live_details()``
-    (a CSA's ``peer``, a TCPServer's ``listening`` address...).
+    the cid of its CSA), ``params`` (its constructor parameters read back from the component,
+    simple values only), ``children`` (cids of the children it has when drained), and what the
+    component reports of itself through ``live_details()`` (a CSA's ``peer``, a TCPServer's
+    ``listening`` address...).
     """
     extra = dict(_facts_of(comp.__class__))
     extra["parent"] = getattr(parent, "cid", None)
     params = _params_of(comp)
     if params:
         extra["params"] = params
+    children = getattr(comp, "children", None)
+    if children:
+        extra["children"] = [child.cid for child in children]
     if boxes is None:
         boxes = (tuple(getattr(comp, "inboxes", ())), tuple(getattr(comp, "outboxes", ())))
     extra["inboxes"], extra["outboxes"] = list(boxes[0]), list(boxes[1])

@@ -358,6 +358,8 @@ class Catalog:
         """Build a catalog from explicit classes (later duplicates of an id are ignored)."""
         self._specs: dict[str, ComponentSpec] = {}
         self._classes: dict[str, type] = {}
+        self._observed: dict[str, ComponentSpec] = {}
+        """Specs of classes seen only in a running program (drawn; never listed nor built)."""
         self.errors: list[str] = []
         """Entry points that failed to load (each a readable message)."""
         for cls in classes:
@@ -444,7 +446,7 @@ class Catalog:
         return self._specs[cid]
 
     def get(self, component_id: str) -> ComponentSpec:
-        """The spec of a catalogued component.
+        """The spec of a catalogued (or observed) component.
 
         Raises:
             UnknownComponentError: not catalogued; the message suggests close ids.
@@ -452,7 +454,21 @@ class Catalog:
         try:
             return self._specs[component_id]
         except KeyError:
+            observed = self._observed.get(component_id)
+            if observed is not None:
+                return observed
             raise UnknownComponentError(component_id, self.suggest(component_id)) from None
+
+    def observe(self, spec: ComponentSpec) -> ComponentSpec:
+        """Remember how to draw a class seen only in a running program (another process).
+
+        ``get`` then answers for it, so a program's own components are drawn with their real
+        boxes; it is not listed (the palette) and cannot be built (``resolve_class`` refuses).
+        A catalogued class keeps its own spec. Returns the spec in force.
+        """
+        if spec.id in self._specs:
+            return self._specs[spec.id]
+        return self._observed.setdefault(spec.id, spec)
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Catalog ids close to ``text`` (by full id or by class name)."""
@@ -469,10 +485,12 @@ class Catalog:
             UnknownComponentError: not catalogued.
         """
         self.get(component_id)
+        if component_id not in self._classes:  # observed in a program, not importable here
+            raise UnknownComponentError(component_id, [])
         return self._classes[component_id]
 
     def __contains__(self, component_id: object) -> bool:
-        return component_id in self._specs
+        return component_id in self._specs or component_id in self._observed
 
     def __iter__(self) -> Iterator[ComponentSpec]:
         return iter(sorted(self._specs.values(), key=lambda s: (s.category, s.name, s.id)))

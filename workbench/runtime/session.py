@@ -48,7 +48,10 @@ class Session:
         catalog: Catalog,
         tap_capacity: int = 262_144,
         allow_code: bool = False,
+        components: list[Component] | None = None,
     ) -> None:
+        self.components = components
+        """Components to run instead of building ``graph`` (a program's, made in this process)."""
         self.graph = graph
         self.catalog = catalog
         self.allow_code = allow_code
@@ -79,8 +82,8 @@ class Session:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> Built:
-        """Build the graph and activate it.
+    def start(self) -> Built | None:
+        """Build the graph (or take the given components) and activate it; the build, if any.
 
         Raises:
             BuildError: The graph cannot be built (nothing is started then).
@@ -88,6 +91,11 @@ class Session:
         """
         if self.state != "idle":
             raise SessionError(f"a session runs once; this one is {self.state}")
+        if self.components is not None:
+            for comp in self.components:
+                comp.activate(self.scheduler)
+            self._set_state("running")
+            return None
         self.built = build(self.graph, self.catalog, self.allow_code)
         self.model.templates.update(self.built.templates)
         self.built.root.activate(self.scheduler)
@@ -155,6 +163,8 @@ class Session:
     @property
     def finished(self) -> bool:
         """True once the built root (and so the system) has ended."""
+        if self.components is not None:
+            return all(comp._isStopped() for comp in self.components)
         return self.built is not None and self.built.root._isStopped()
 
     def run_for(

@@ -15,9 +15,9 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
 from workbench.model import Catalog, Graph
+from workbench.model.layout import auto_layout
 from workbench.ui import toolbar
 from workbench.ui.canvas.group_item import GroupItem
-from workbench.ui.canvas.layout import auto_layout
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.canvas.view import GraphView

@@ -1,8 +1,16 @@
-"""Tests for workbench.ui.canvas.layout: layered positions without overlaps."""
+"""Tests for workbench.model.layout: layered positions without overlaps."""
 
 from __future__ import annotations
 
-from workbench.ui.canvas.layout import auto_layout
+import pytest
+
+from tests.ui.fakes import echo_graph
+from workbench.model.layout import auto_layout
+
+
+@pytest.fixture
+def graph():
+    return echo_graph()
 
 
 def test_layers_follow_links_and_nothing_overlaps(graph):
