@@ -2,13 +2,13 @@
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 
 from workbench.cli import run_main
+from workbench.resources import examples_dir
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "assets" / "examples"
+EXAMPLES = examples_dir()
 
 
 def run(*argv):
@@ -37,6 +37,32 @@ def test_server_runs_for_the_duration_and_says_where_it_listens():
     assert code == 0
     assert "listening: echo_server on 127.0.0.1:" in out
     assert "time is up" in out
+
+
+def test_examples_are_listed_and_run_by_name():
+    code, out = run("--list-examples")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names == sorted(names) and "echo_server" in names
+    assert str(EXAMPLES / "echo_server.kgraph.json") in out
+    code, out = run("--example", "echo_server", "--duration", "0.2")
+    assert code == 0, out
+    assert "listening: echo_server on 127.0.0.1:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--example", "nope"], "no example called 'nope' (the examples: chat_server,"),
+        (["--example", "echo_server", "g.kgraph.json"], "not both"),
+        ([], "give a graph file to run, or --example NAME"),
+    ],
+)
+def test_bad_example_arguments_exit_with_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        run(*argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_code_values_need_trust(capsys):

@@ -9,11 +9,10 @@ import pytest
 
 from workbench.model.catalog import Catalog
 from workbench.model.io import load
+from workbench.resources import examples_dir
 from workbench.runtime.session import Session
 
-EXAMPLES = sorted(
-    (Path(__file__).resolve().parents[2] / "assets" / "examples").glob("*.kgraph.json")
-)
+EXAMPLES = sorted(examples_dir().glob("*.kgraph.json"))
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from kamaelia_core import Component
 from kamaelia_core.util import Collector, DataSource
 from tests.ui.fakes import Echo, TCPServer, cid, echo_graph, make_catalog
 from workbench.model import Catalog, dumps, save
+from workbench.resources import example_names, example_path
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.main_window import MainWindow
 
@@ -48,6 +49,18 @@ def test_open_example_draws_it(make_window, echo_file):
     assert window.file_label.text() == "echo_server.kgraph.json"
     assert not window.docs.dirty
     assert str(echo_file.resolve()) in window.docs.recent()
+
+
+def test_file_menu_opens_the_shipped_examples(make_window):
+    window = make_window(Catalog.discover())
+    actions = {a.text(): a for a in window.examples_menu.actions()}
+    assert set(actions) == {name.replace("_", " ") for name in example_names()}
+    actions["echo server"].trigger()
+    assert window.file_label.text() == "echo_server.kgraph.json"
+    assert window.docs.path == example_path("echo_server")
+    assert not window.open_example("no_such_example")
+    assert "no example called 'no_such_example'" in window.status_label.text()
+    assert "no example called" in window.log.text()
 
 
 def test_add_node_from_palette_and_undo_redo(make_window):

@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
 from workbench.model import Catalog, Graph
+from workbench.resources import AssetError, example_path
 from workbench.ui import toolbar
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.layout import auto_layout
@@ -321,6 +322,15 @@ class MainWindow(QMainWindow):
             self.show_status(f"Opened {Path(path).name}")
             return True
         return False
+
+    def open_example(self, name: str) -> bool:
+        """Open the shipped example graph ``name`` (File > Open Example)."""
+        try:
+            path = example_path(name)
+        except AssetError as exc:
+            self._report(f"Cannot open the example: {exc}", "error")
+            return False
+        return self.open_file(str(path))
 
     def save_file(self) -> bool:
         """Save to the current file (asks for a name the first time)."""

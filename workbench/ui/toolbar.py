@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QLabel, QSlider, QToolBar, QToolButton, QWidget
 
+from workbench.resources import AssetError, example_names
 from workbench.ui.theme import icon
 
 if TYPE_CHECKING:
@@ -91,6 +92,16 @@ def build_menus(w: MainWindow) -> None:
     for name in ("new", "open", "save", "save_as"):
         file_menu.addAction(acts[name])
     w.recent_menu = file_menu.addMenu("Open &Recent")
+    w.examples_menu = file_menu.addMenu("Open E&xample")
+    try:
+        names = example_names()
+    except AssetError as exc:  # the window still works without its examples; say why they're gone
+        names = []
+        w.examples_menu.setToolTip(str(exc))
+    for name in names:
+        act = w.examples_menu.addAction(name.replace("_", " "))
+        act.triggered.connect(lambda _c=False, n=name: w.open_example(n))
+    w.examples_menu.setEnabled(bool(names))
     file_menu.addSeparator()
     file_menu.addAction(acts["export"])
     file_menu.addSeparator()
