@@ -227,7 +227,7 @@ def test_the_installed_workbench_runs_a_shipped_example_and_saves_a_picture(inst
 
 
 @pytest.mark.slow
-def test_the_installed_runner_runs_a_shipped_example(installed: Installed):
+def test_the_installed_runner_runs_every_shipped_example_without_trust(installed: Installed):
     listed = installed.run("kamaelia-run", "--list-examples")
     assert listed.returncode == 0, listed.stderr
     paths = dict(line.split(maxsplit=1) for line in listed.stdout.splitlines())
@@ -236,3 +236,6 @@ def test_the_installed_runner_runs_a_shipped_example(installed: Installed):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "listening: echo_server on 127.0.0.1:" in done.stdout
     assert "time is up:" in done.stdout
+    for name in sorted(paths):
+        done = installed.run("kamaelia-run", "--example", name, "--duration", "1", "--quiet")
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
