@@ -149,7 +149,7 @@ class Installed:
         self.python = self.venv / "bin" / "python"
         install = _run(
             [sys.executable, "-m", "pip", "--python", str(self.python), "install", "-q",
-             "--no-deps", "--no-index", str(self.wheel)],
+             "--no-compile", "--no-deps", "--no-index", str(self.wheel)],
             base,
             {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
         )  # fmt: skip
@@ -179,6 +179,28 @@ class Installed:
 
     def run(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
         return _run([str(self.venv / "bin" / script), *args], self.cwd, self.env)
+
+    def run_all(self, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+        """Run the commands (``[script, *args]``) side by side; their results, in order."""
+        procs = [
+            subprocess.Popen(
+                [str(self.venv / "bin" / script), *args],
+                cwd=self.cwd,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for script, *args in commands
+        ]
+        results = []
+        for proc, command in zip(procs, commands, strict=True):
+            try:
+                out, err = proc.communicate(timeout=120)
+            finally:
+                proc.kill()
+            results.append(subprocess.CompletedProcess(command, proc.returncode, out, err))
+        return results
 
 
 @pytest.fixture(scope="module")
@@ -232,10 +254,13 @@ def test_the_installed_runner_runs_every_shipped_example_without_trust(installed
     assert listed.returncode == 0, listed.stderr
     paths = dict(line.split(maxsplit=1) for line in listed.stdout.splitlines())
     assert set(paths) >= {"echo_server", "per_connection_pipeline", "transformer_pipeline"}
-    done = installed.run("kamaelia-run", paths["echo_server"], "--duration", "1")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "listening: echo_server on 127.0.0.1:" in done.stdout
-    assert "time is up:" in done.stdout
-    for name in sorted(paths):
-        done = installed.run("kamaelia-run", "--example", name, "--duration", "1", "--quiet")
+    names = sorted(paths)
+    by_path, *by_name = installed.run_all(
+        ["kamaelia-run", paths["echo_server"], "--duration", "1"],
+        *(["kamaelia-run", "--example", name, "--duration", "1", "--quiet"] for name in names),
+    )
+    assert by_path.returncode == 0, by_path.stdout + by_path.stderr
+    assert "listening: echo_server on 127.0.0.1:" in by_path.stdout
+    assert "time is up:" in by_path.stdout
+    for name, done in zip(names, by_name, strict=True):
         assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
