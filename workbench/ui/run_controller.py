@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.model import Catalog, Graph
+from workbench.model.observers import callback_name
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.canvas.scene import GraphScene
@@ -56,6 +57,7 @@ class RunController(QObject):
     crashed = Signal(str, str, str)  #: (node id or "", component name, traceback)
     failed = Signal(str)  #: the graph could not be built / started
     frame = Signal(object)  #: the session, after each pump (≈30 Hz while running)
+    watcher_failed = Signal(str, str)  #: (message, traceback) of an event watcher detached
 
     def __init__(
         self, scene: GraphScene, session_factory: SessionFactory | None = None, parent=None
@@ -72,6 +74,7 @@ class RunController(QObject):
         self.badges = True
         """Set design nodes' run states each frame; the live view may turn this off."""
         self._reported: set[int] = set()
+        self._unhook_watchers: Callable[[], None] | None = None
         self._frame_timer = QTimer(self, interval=FRAME_MS)
         self._frame_timer.timeout.connect(self._on_frame)
 
@@ -95,6 +98,8 @@ class RunController(QObject):
             self.failed.emit(f"Cannot run: {exc}")
             return False
         self.session = session
+        hook = getattr(session.events, "on_watcher_detached", None)
+        self._unhook_watchers = hook(self._on_watcher_detached) if hook is not None else None
         self._reported.clear()
         self.driver = SchedulerDriver(session.scheduler, parent=self)
         self.driver.start()
@@ -131,9 +136,19 @@ class RunController(QObject):
             self.session.stop()
         finally:
             self._on_frame(final=True)
+            if self._unhook_watchers is not None:
+                self._unhook_watchers()
+                self._unhook_watchers = None
             self.session = None
             self.driver = None
             self._set_state("stopped")
+
+    def _on_watcher_detached(self, watcher: Callable[..., object], exc: Exception) -> None:
+        text = (
+            f"{callback_name(watcher)} stopped following the run after an error "
+            f"({type(exc).__name__}: {exc}); stop and run again to restart it"
+        )
+        self.watcher_failed.emit(text, "".join(traceback.format_exception(exc)).rstrip())
 
     def reset_badges(self) -> None:
         """Back to the edit look: every node idle."""

@@ -68,6 +68,7 @@ def build_actions(w: MainWindow) -> None:
     a(w, "zoom_reset", "Actual Size", w.view.zoom_reset, "Ctrl+1")
     a(w, "fit", "&Fit to View", w.view.fit_all, "Ctrl+0", "fit")
     a(w, "layout", "Auto-&Layout", w.auto_layout, "Ctrl+L", "layout")
+    a(w, "redraw", "&Redraw Canvas", w.redraw_canvas)
     snap = a(w, "snap", "&Snap to Grid", w.set_snap, None, "snap", checkable=True)
     snap.setChecked(True)
     mini = a(w, "minimap", "&Minimap", w.view.minimap.setVisible, None, "minimap", True)
@@ -110,7 +111,7 @@ def build_menus(w: MainWindow) -> None:
     for name in ("undo", "redo", None, "cut", "copy", "paste", "delete", None, "select_all"):
         edit.addSeparator() if name is None else edit.addAction(acts[name])
     view = bar.addMenu("&View")
-    for name in ("zoom_in", "zoom_out", "zoom_reset", "fit", None, "snap", "minimap"):
+    for name in ("zoom_in", "zoom_out", "zoom_reset", "fit", "redraw", None, "snap", "minimap"):
         view.addSeparator() if name is None else view.addAction(acts[name])
     theme = view.addMenu("&Theme")
     theme.addAction(acts["theme_dark"])
