@@ -26,8 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication
 
+from workbench.resources import example_path
+
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "assets" / "examples" / "echo_server.kgraph.json"
+EXAMPLE = example_path("echo_server")
 
 
 def spin(app: QApplication, seconds: float, until: Callable[[], bool] | None = None) -> bool:

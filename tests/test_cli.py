@@ -2,13 +2,13 @@
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 
 from workbench.cli import run_main
+from workbench.resources import examples_dir
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "assets" / "examples"
+EXAMPLES = examples_dir()
 
 
 def run(*argv):
@@ -19,9 +19,7 @@ def run(*argv):
 
 def test_transformer_pipeline_runs_to_its_end_with_events_and_a_trace(tmp_path, capsys):
     trace = tmp_path / "trace.json"
-    code, out = run(
-        EXAMPLES / "transformer_pipeline.kgraph.json", "--events", "--trust", "--trace", trace
-    )
+    code, out = run(EXAMPLES / "transformer_pipeline.kgraph.json", "--events", "--trace", trace)
     assert code == 0, out
     assert "finished:" in out
     assert "-> " in out and "delivered" not in out.splitlines()[0]
@@ -39,10 +37,59 @@ def test_server_runs_for_the_duration_and_says_where_it_listens():
     assert "time is up" in out
 
 
-def test_code_values_need_trust(capsys):
-    code, _ = run(EXAMPLES / "transformer_pipeline.kgraph.json")
+def test_examples_are_listed_and_run_by_name():
+    code, out = run("--list-examples")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names == sorted(names) and "echo_server" in names
+    assert str(EXAMPLES / "echo_server.kgraph.json") in out
+    code, out = run("--example", "echo_server", "--duration", "0.2")
+    assert code == 0, out
+    assert "listening: echo_server on 127.0.0.1:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--example", "nope"], "no example called 'nope' (the examples: chat_server,"),
+        (["--example", "echo_server", "g.kgraph.json"], "not both"),
+        ([], "give a graph file to run, or --example NAME"),
+    ],
+)
+def test_bad_example_arguments_exit_with_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        run(*argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_code_values_need_trust_named_callables_do_not(tmp_path, capsys):
+    graph = json.loads((EXAMPLES / "transformer_pipeline.kgraph.json").read_text())
+    exclaim = next(node for node in graph["nodes"] if node["name"] == "line")
+    exclaim["params"]["function"] = {"$code": "lambda text: text + '!\\n'"}
+    path = tmp_path / "code.kgraph.json"
+    path.write_text(json.dumps(graph))
+    code, _ = run(path)
     assert code == 2
-    assert "trust" in capsys.readouterr().err
+    assert "contains Python code" in capsys.readouterr().err
+    code, out = run(path, "--trust", "--events")
+    assert code == 0, out
+    assert "'HELLO!\\n'" in out
+    code, out = run(EXAMPLES / "transformer_pipeline.kgraph.json", "--events")
+    assert code == 0, out
+    assert "'HELLO\\n'" in out
+
+
+def test_a_callable_off_the_allow_list_is_refused_with_the_list(tmp_path, capsys):
+    graph = json.loads((EXAMPLES / "transformer_pipeline.kgraph.json").read_text())
+    graph["nodes"][2]["params"]["function"] = {"$callable": "os.system"}
+    path = tmp_path / "bad.kgraph.json"
+    path.write_text(json.dumps(graph))
+    code, _ = run(path, "--trust")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'os.system' is not an allowed callable" in err
+    assert "bytes.upper" in err
 
 
 @pytest.mark.parametrize(

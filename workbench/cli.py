@@ -1,7 +1,9 @@
 """Console entry point ``kamaelia-run``: run a graph file headless, print events, write traces.
 
-The desktop app's entry point, ``kamaelia-workbench``, lives in ``workbench.ui.main`` because
-only ``workbench.ui`` may import Qt.
+``kamaelia-run --list-examples`` lists the example graphs shipped with the package and
+``kamaelia-run --example NAME`` runs one, so an installed workbench needs no checkout. The
+desktop app's entry point, ``kamaelia-workbench``, lives in ``workbench.ui.app`` because only
+``workbench.ui`` may import Qt; it shares the example options defined here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from workbench.model.catalog import Catalog, UnknownComponentError
 from workbench.model.io import GraphFileError, load
 from workbench.model.portrefs import is_port_server
 from workbench.model.validate import validate
+from workbench.resources import AssetError, example_names, example_path
 from workbench.runtime.builder import BuildError
 from workbench.runtime.recorder import Recorder, read_events, write_chrome_trace
 from workbench.runtime.session import Session
@@ -54,11 +57,43 @@ def listening(session: Session) -> list[str]:
     return lines
 
 
+def add_example_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--example NAME`` and ``--list-examples`` (see :func:`chosen_graph`)."""
+    parser.add_argument(
+        "--example", metavar="NAME", help="use the shipped example graph NAME (see --list-examples)"
+    )
+    parser.add_argument(
+        "--list-examples", action="store_true", help="list the shipped example graphs and exit"
+    )
+
+
+def list_examples(out: TextIO) -> None:
+    """Print every shipped example graph: its name, then its file."""
+    for name in example_names():
+        print(f"{name:<26} {example_path(name)}", file=out)
+
+
+def chosen_graph(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | None:
+    """The graph file the command line names: ``GRAPH``, or the file of ``--example NAME``.
+
+    Exits through ``parser.error`` (status 2) when both are given or the example is unknown.
+    """
+    if args.example is None:
+        return Path(args.graph) if args.graph else None
+    if args.graph:
+        parser.error("give a graph file or --example NAME, not both")
+    try:
+        return example_path(args.example)
+    except AssetError as exc:
+        parser.error(str(exc))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kamaelia-run", description="Run a Kamaelia workbench graph (*.kgraph.json) headless."
     )
-    parser.add_argument("graph", type=Path, help="the graph file to run")
+    parser.add_argument("graph", nargs="?", type=Path, help="the graph file to run")
+    add_example_options(parser)
     parser.add_argument(
         "--duration",
         type=float,
@@ -87,7 +122,14 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> in
     Exit status: 0 the run ended cleanly, 1 a component crashed, 2 bad input (file, graph).
     """
     out = out or sys.stdout
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.list_examples:
+        list_examples(out)
+        return 0
+    args.graph = chosen_graph(parser, args)
+    if args.graph is None:
+        parser.error("give a graph file to run, or --example NAME (see --list-examples)")
     if args.duration is not None and args.duration <= 0:
         print(f"kamaelia-run: --duration must be positive, not {args.duration}", file=sys.stderr)
         return 2

@@ -94,6 +94,7 @@ def test_linked_unlinked_and_discarded(sched):
     assert events[2].cid == a.cid and events[2].box == "outbox"
 
 
+@pytest.mark.expect_errors(match=r"Boom#\d+ crashed")
 def test_crash_and_stop_events(sched):
     class Boom(Component):
         def main(self):

@@ -67,6 +67,7 @@ def test_run_queue_holds_only_runnable_components(sched):
 
 
 @pytest.mark.core_only
+@pytest.mark.expect_errors(match=r"Boom#\d+ crashed")
 def test_crash_is_reported_and_the_rest_keeps_running(sched, caplog):
     crashes: list[tuple[Component, BaseException]] = []
     sched.add_crash_handler(lambda comp, exc: crashes.append((comp, exc)))
@@ -85,6 +86,7 @@ def test_crash_is_reported_and_the_rest_keeps_running(sched, caplog):
 
 
 @pytest.mark.core_only
+@pytest.mark.expect_errors(match=r"Boom#\d+ crashed")
 def test_crash_wakes_the_parent_and_stops_the_children(sched):
     class Parent(Component):
         def __init__(self) -> None:
@@ -111,6 +113,7 @@ def test_crash_wakes_the_parent_and_stops_the_children(sched):
 
 
 @pytest.mark.core_only
+@pytest.mark.expect_errors(match=r"Boom#\d+ crashed|crash handler .* failed; detaching it")
 def test_a_failing_crash_handler_is_detached(sched, caplog):
     calls = []
 
@@ -343,6 +346,7 @@ def test_manual_clock_cannot_go_back():
 
 
 @pytest.mark.core_only
+@pytest.mark.expect_errors(match=r"Spawner#\d+ crashed")
 def test_a_yield_the_scheduler_cannot_honour_crashes_the_component_not_the_scheduler(sched):
     other = Scheduler()
     try:

@@ -173,6 +173,7 @@ def test_pause_with_timeout_returns():
         sched.close()
 
 
+@pytest.mark.expect_errors(match=r"Broken#\d+ crashed")
 def test_exception_in_the_thread_is_a_crash_of_the_component(caplog):
     crashes = []
 
@@ -344,6 +345,7 @@ def test_recv_on_empty_raises_index_error_and_repr_shows_thread():
 
 
 @pytest.mark.core_only
+@pytest.mark.expect_errors(match=r"Broken#\d+ crashed")
 def test_thread_crash_is_a_crashed_event_with_the_threads_traceback():
     from kamaelia_core.instrument import Tap
 

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from workbench.model.catalog import Catalog
+from workbench.resources import examples_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "assets" / "examples"
+EXAMPLES = examples_dir()
 
 
 def real_catalog() -> Catalog:

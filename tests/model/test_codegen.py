@@ -166,3 +166,42 @@ def test_bad_port_of_is_refused(catalog: Catalog) -> None:
     with pytest.raises(ExportError, match="no node has that name") as info:
         export_python(graph, catalog)
     assert info.value.problems[0].code == "unknown-port-ref"
+
+
+def test_named_callables_are_written_by_name_and_helpers_imported(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    graph = Graph()
+    pipe = graph.add_node(PIPELINE, name="shout", container_kind="pipeline")
+    for name in ("str.upper", "kamaelia_core.util.text.line", "kamaelia_core.util.text.line"):
+        graph.add_node(TRANSFORM, parent=pipe.id, params={"function": values.named_callable(name)})
+    graph.add_node(SERVER, name="str", params={"port": 0})  # would shadow the builtin str
+    graph.add_node(SINK, name="client", params={"port": values.port_of("str")})
+    text = export_python(graph, catalog)
+    assert "str_2 = Server(port=0)\n" in text
+    assert "Sink(port=str_2.port)" in text
+    assert "Transform(function=str.upper)" in text
+    assert text.count("Transform(function=line)") == 2
+    assert text.count("from kamaelia_core.util.text import line\n") == 1
+    assert_ruff_clean(text, tmp_path)
+
+
+def test_a_helper_name_taken_by_the_program_is_imported_under_an_alias(catalog: Catalog) -> None:
+    graph = Graph()
+    graph.add_node(SERVER, name="line", params={"port": 0})
+    graph.add_node(SINK, name="client", params={"port": values.port_of("line")})
+    graph.add_node(
+        TRANSFORM, params={"function": values.named_callable("kamaelia_core.util.text.line")}
+    )
+    text = export_python(graph, catalog)
+    assert "from kamaelia_core.util.text import line as line_2\n" in text
+    assert "line = Server(port=0)\n" in text
+    assert "Transform(function=line_2)" in text
+
+
+def test_a_callable_off_the_allow_list_is_refused(catalog: Catalog) -> None:
+    graph = Graph()
+    graph.add_node(TRANSFORM, params={"function": values.named_callable("os.system")})
+    with pytest.raises(ExportError) as info:
+        export_python(graph, catalog)
+    assert "'os.system' is not an allowed callable" in info.value.problems[0].message

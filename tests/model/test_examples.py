@@ -72,6 +72,18 @@ def test_example_loads_validates_and_is_canonical(name: str, core_catalog: Catal
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_example_holds_no_python_code(name: str, core_catalog: Catalog) -> None:
+    graph = io.load(example(name), core_catalog)
+    assert not any(values.contains_code(node.params) for node in graph.nodes)
+
+
+def test_every_shipped_example_is_checked() -> None:
+    assert sorted(NAMES) == sorted(
+        p.name.removesuffix(".kgraph.json") for p in EXAMPLES.glob("*.kgraph.json")
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_example_exports_ruff_clean(name: str, core_catalog: Catalog, tmp_path: Path) -> None:
     text = export_python(io.load(example(name), core_catalog), core_catalog, title=name)
     assert_ruff_clean(text, tmp_path)
@@ -91,7 +103,8 @@ def test_exported_transformer_pipeline_runs(core_catalog: Catalog, tmp_path: Pat
         [sys.executable, str(program)], capture_output=True, text=True, timeout=30, env=env
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["> HELLO!", "> KAMAELIA!", "> WORKBENCH!"]
+    assert result.stdout.splitlines() == ["> HELLO", "> KAMAELIA", "> WORKBENCH"]
+    assert "from kamaelia_core.util.text import line\n" in program.read_text()
 
 
 class _Served:

@@ -169,18 +169,22 @@ def test_every_mutation_is_announced(graph: Graph, events) -> None:
     assert events[-1][1] is graph
 
 
+@pytest.mark.expect_errors(match=r"graph observer .*broken failed on")
 def test_failing_observer_is_detached_and_others_still_run(graph: Graph, caplog) -> None:
     seen: list[str] = []
 
     def broken(name: str, payload: object) -> None:
         raise RuntimeError("boom")
 
+    detached: list[tuple[object, str]] = []
     graph.subscribe(broken)
     graph.subscribe(lambda name, payload: seen.append(name))
+    graph.on_observer_detached(lambda callback, exc: detached.append((callback, str(exc))))
     graph.add_node(SOURCE)
     graph.add_node(SOURCE)
     assert seen == ["node_added", "node_added"]
     assert sum("detached" in r.message for r in caplog.records) == 1
+    assert detached == [(broken, "boom")]
 
 
 def test_unsubscribe(graph: Graph) -> None:

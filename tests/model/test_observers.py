@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from workbench.model.observers import Observers
+from workbench.model.observers import Observers, callback_name
 
 
 def test_callbacks_run_in_subscription_order_until_unsubscribed() -> None:
@@ -22,6 +22,7 @@ def test_callbacks_run_in_subscription_order_until_unsubscribed() -> None:
     assert len(observers) == 1 and "test observer x1" in repr(observers)
 
 
+@pytest.mark.expect_errors(match=r"broken failed on")
 def test_a_failing_callback_is_logged_detached_and_the_others_still_run(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -43,6 +44,7 @@ def test_a_failing_callback_is_logged_detached_and_the_others_still_run(
     assert "detached" in record.message
 
 
+@pytest.mark.expect_errors(match=r"leaving failed on")
 def test_a_callback_may_unsubscribe_itself_and_then_fail(caplog) -> None:
     observers: Observers[[]] = Observers("test observer")
     unsubscribe = None
@@ -56,3 +58,60 @@ def test_a_callback_may_unsubscribe_itself_and_then_fail(caplog) -> None:
     observers.notify()
     assert len(observers) == 0
     assert "failed on ()" in caplog.records[0].message
+
+
+@pytest.mark.expect_errors(match=r"failed on")
+def test_detach_handlers_hear_of_each_detached_callback_with_its_error() -> None:
+    observers: Observers[[int]] = Observers("test observer")
+    heard: list[tuple[object, str]] = []
+
+    def broken(n: int) -> None:
+        raise ValueError(f"bad {n}")
+
+    observers.subscribe(broken)
+    remove = observers.on_detached(lambda cb, exc: heard.append((cb, str(exc))))
+    observers.notify(1)
+    observers.notify(2)  # already detached: nothing more to hear
+    assert heard == [(broken, "bad 1")]
+    remove()
+    remove()  # a second call is harmless
+    observers.subscribe(broken)
+    observers.notify(3)
+    assert heard == [(broken, "bad 1")]
+
+
+@pytest.mark.expect_errors(match=r"failed on|detach handler .*loud failed; removed")
+def test_a_failing_detach_handler_is_logged_and_removed(caplog) -> None:
+    observers: Observers[[]] = Observers("test observer")
+    heard: list[str] = []
+
+    def loud(callback: object, exc: Exception) -> None:
+        raise RuntimeError("handler broke")
+
+    def broken() -> None:
+        raise RuntimeError("observer broke")
+
+    observers.on_detached(loud)
+    observers.on_detached(lambda cb, exc: heard.append(str(exc)))
+    observers.subscribe(broken)
+    observers.notify()
+    observers.subscribe(broken)
+    observers.notify()
+    assert heard == ["observer broke", "observer broke"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("loud failed; removed" in m for m in messages) == 1
+
+
+class _View:
+    def on_event(self, event: str) -> None:
+        pass
+
+
+def test_callbacks_are_named_readably() -> None:
+    def local() -> None:
+        pass
+
+    assert callback_name(_View().on_event) == "_View.on_event"
+    assert callback_name(local).endswith("test_callbacks_are_named_readably.<locals>.local")
+    assert callback_name([].append) == "list.append"
+    assert callback_name(lambda: None).endswith("<lambda>")

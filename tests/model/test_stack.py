@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.model.fakes import SINK, SOURCE
 from workbench.model import io
 from workbench.model.commands import AddNode, MoveNodes, RenameNode
@@ -86,13 +88,17 @@ def test_clean_state_lost_when_its_branch_is_discarded() -> None:
     assert not stack.is_clean
 
 
+@pytest.mark.expect_errors(match=r"command stack observer .*broken failed on")
 def test_failing_observer_detached(caplog) -> None:
     stack = CommandStack(Graph())
 
     def broken(event: str, payload: object) -> None:
         raise RuntimeError("x")
 
+    detached: list[object] = []
     stack.subscribe(broken)
+    stack.on_observer_detached(lambda callback, exc: detached.append(callback))
     stack.push(AddNode(SOURCE))
     stack.push(AddNode(SOURCE))
     assert sum("detached" in r.message for r in caplog.records) == 1
+    assert detached == [broken]

@@ -65,6 +65,9 @@ def test_missing_required_parameter(catalog: Catalog) -> None:
         (SOURCE, {"messages": [], "label": 3}, "expected str, got int"),
         (TRANSFORM, {"data": "text"}, "expected bytes, got str"),
         (SOURCE, {"messages": [{"$nope": 1}]}, "unknown tag"),
+        (TRANSFORM, {"function": "str.upper"}, "expected callable or null, got str"),
+        (SINK, {"limit": values.named_callable("len")}, "expected int, got callable"),
+        (TRANSFORM, {"function": values.named_callable("os.system")}, "not an allowed callable"),
     ],
 )
 def test_bad_parameter_values(catalog: Catalog, component, params, fragment) -> None:
@@ -80,7 +83,9 @@ def test_good_parameter_values(catalog: Catalog) -> None:
     graph.add_node(SOURCE, params={"messages": [1], "delay": 2})
     graph.add_node(SINK, params={"limit": 3, "anything": {"a": 1}})
     graph.add_node(TRANSFORM, params={"data": values.bytes_value("x"), "function": None})
-    assert validate(graph, catalog) == []
+    graph.add_node(TRANSFORM, params={"function": values.named_callable("bytes.upper")})
+    graph.add_node(SINK, params={"anything": values.named_callable("len")})
+    assert validate(graph, catalog) == []  # a named callable is no code: not even a warning
 
 
 def test_code_parameter_is_a_warning(catalog: Catalog) -> None:
@@ -105,7 +110,9 @@ def test_allowed_types_from_annotations() -> None:
     assert allowed_types(spec("int | None")) == {"int", "null"}
     assert allowed_types(spec("Optional[str]")) == {"str", "null"}
     assert allowed_types(spec("list[bytes]")) == {"list"}
-    assert allowed_types(spec("Callable[[Any], Any]")) is None
+    assert allowed_types(spec("Callable[[Any], Any]")) == {"callable"}
+    assert allowed_types(spec("collections.abc.Callable[..., Any] | None")) == {"callable", "null"}
+    assert allowed_types(spec("Iterator[int]")) is None
     assert allowed_types(spec("", 5)) == {"int", "float"}
     assert allowed_types(spec("", None)) is None
 

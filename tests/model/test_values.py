@@ -32,12 +32,34 @@ def test_code_needs_trust() -> None:
     assert values.json_type(tagged) == "code"
 
 
+def test_named_callables_need_no_trust() -> None:
+    tagged = values.named_callable("bytes.upper")
+    assert tagged == {"$callable": "bytes.upper"}
+    assert not values.contains_code({"f": [tagged]})
+    assert values.decode(tagged)(b"ab") == b"AB"
+    assert values.decode({"f": [tagged]})["f"][0] is bytes.upper
+    assert values.to_source(tagged) == "bytes.upper"
+    assert values.to_source(values.named_callable("kamaelia_core.util.text.line")) == "line"
+    assert values.json_type(tagged) == "callable"
+    values.check(tagged)
+
+
+@pytest.mark.parametrize("name", ["os.system", "eval", "str.format", "bytes"])
+def test_named_callables_off_the_list_are_bad_values(name: str) -> None:
+    with pytest.raises(BadValueError, match=rf"f: '{name}' is not an allowed callable.*len, "):
+        values.decode(values.named_callable(name), allow_code=True, where="f")
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
+        ({"$callable": 3}, "needs a string"),
         ({"$code": "lambda: "}, "not a Python expression"),
         ({"$code": 3}, "needs a string"),
-        ({"$other": "x"}, "unknown tag"),
+        (
+            {"$other": "x"},
+            r"unknown tag '\$other' \(use \$bytes, \$callable, \$code or \$port_of\)",
+        ),
         (float("inf"), "not a JSON number"),
         ({1: "x"}, "not a string"),
         ({"a": [(1, 2)]}, r"value\.a\[0\]: tuple is not a JSON value"),

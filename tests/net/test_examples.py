@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
+from workbench.resources import examples_dir
+
+EXAMPLES = examples_dir()
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -28,7 +31,7 @@ def test_example_runs_and_ends(script, args, expect):
         capture_output=True,
         text=True,
         timeout=30,
-        cwd=EXAMPLES.parents[1],
+        cwd=ROOT,
         check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -113,6 +113,7 @@ class Exploder(Component):
         raise ValueError("protocol handler bug")
 
 
+@pytest.mark.expect_errors(match=r"Exploder#\d+ crashed")
 def test_a_raising_handler_ends_only_its_own_connection(sched):
     made = []
 

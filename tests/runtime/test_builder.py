@@ -103,6 +103,20 @@ def test_tagged_values_decode_and_code_needs_trust():
     assert built.root.count == 3
 
 
+def test_named_callables_build_without_trust_and_others_are_refused():
+    from kamaelia_core.util import PureTransformer
+    from workbench.model.catalog import Catalog
+
+    catalog = Catalog([PureTransformer])
+    g = Graph()
+    g.add_node(cid(PureTransformer), name="up", params={"function": {"$callable": "bytes.upper"}})
+    built = build(g, catalog)
+    assert built.root.processMessage(b"hi") == b"HI"
+    g.set_param(g.nodes[0].id, "function", {"$callable": "__import__"})
+    with pytest.raises(BuildError, match=r"'__import__' is not an allowed callable.*bytes\.upper"):
+        build(g, catalog, allow_code=True)
+
+
 def test_protocol_factory_passes_the_peer_details_the_handler_accepts():
     from kamaelia_core.component import Component
     from workbench.model.catalog import Catalog

@@ -1,5 +1,7 @@
 """EventStream: batches in order, per-link counters, bounded memory, counted drops."""
 
+import pytest
+
 from kamaelia_core.component import Component
 from kamaelia_core.instrument import Tap
 from kamaelia_core.scheduler import Scheduler
@@ -62,6 +64,7 @@ def test_link_table_is_bounded():
     sched.close()
 
 
+@pytest.mark.expect_errors(match=r"event watcher .*bad failed on")
 def test_a_failing_watcher_is_detached_and_others_still_served():
     sched, tap, _, _ = wired(3)
     stream = EventStream(tap)
@@ -70,9 +73,12 @@ def test_a_failing_watcher_is_detached_and_others_still_served():
     def bad(batch):
         raise RuntimeError("watcher bug")
 
+    detached = []
     stream.subscribe(bad)
     stream.subscribe(good.extend)
+    stream.on_watcher_detached(lambda watcher, exc: detached.append((watcher, str(exc))))
     sched.run_until_idle()
     stream.pump()
     assert good
+    assert detached == [(bad, "watcher bug")]
     sched.close()

@@ -9,11 +9,11 @@ import pytest
 
 from workbench.model.catalog import Catalog
 from workbench.model.io import load
+from workbench.model.values import code
+from workbench.resources import examples_dir
 from workbench.runtime.session import Session
 
-EXAMPLES = sorted(
-    (Path(__file__).resolve().parents[2] / "assets" / "examples").glob("*.kgraph.json")
-)
+EXAMPLES = sorted(examples_dir().glob("*.kgraph.json"))
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def catalog() -> Catalog:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
 def test_example_runs_headless_without_crashes(path: Path, catalog: Catalog) -> None:
-    session = Session(load(path, catalog), catalog, allow_code=True)
+    session = Session(load(path, catalog), catalog)  # shipped examples need no trust
     session.start()
     try:
         session.run_for(0.3)
@@ -37,7 +37,7 @@ def test_example_runs_headless_without_crashes(path: Path, catalog: Catalog) -> 
 @pytest.mark.parametrize("name", ["echo_server", "per_connection_pipeline", "chat_server"])
 def test_server_examples_answer_a_loopback_client(name: str, catalog: Catalog) -> None:
     path = next(p for p in EXAMPLES if p.name.startswith(name))
-    session = Session(load(path, catalog), catalog, allow_code=True)
+    session = Session(load(path, catalog), catalog)
     built = session.start()
     port = next(c.port for c in built.by_node.values() if isinstance(getattr(c, "port", None), int))
     client = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -65,7 +65,10 @@ def test_untrusted_code_in_a_protocol_template_fails_at_build_time(catalog: Cata
     from workbench.runtime.builder import BuildError
 
     path = next(p for p in EXAMPLES if p.name.startswith("per_connection_pipeline"))
-    session = Session(load(path, catalog), catalog)
+    graph = load(path, catalog)
+    upper = next(node for node in graph.nodes if node.name == "upper")
+    graph.set_param(upper.id, "function", code("lambda data: data.upper()"))
+    session = Session(graph, catalog)
     with pytest.raises(BuildError, match="trust"):
         session.start()
     session.stop()

@@ -29,6 +29,7 @@ def small_session():
     return Session(g, fake_catalog())
 
 
+@pytest.mark.expect_errors(match=r"Explode#\d+ crashed")
 def test_recording_round_trips_every_event(tmp_path):
     session = small_session()
     seen = []
@@ -44,6 +45,7 @@ def test_recording_round_trips_every_event(tmp_path):
     assert any(e.kind == "crashed" for e in events)
 
 
+@pytest.mark.expect_errors(match=r"Explode#\d+ crashed")
 def test_chrome_trace_has_tracks_spans_flows_and_crash(tmp_path):
     session = small_session()
     path = tmp_path / "run.jsonl"

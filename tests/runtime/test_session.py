@@ -2,6 +2,8 @@
 
 import itertools
 
+import pytest
+
 from tests.runtime.fakes import Double, Explode, Keep, Numbers, cid, fake_catalog
 from workbench.model.graph import Graph
 from workbench.runtime.session import Session
@@ -33,6 +35,7 @@ def test_session_runs_to_the_end_and_reports_states():
     assert states == ["running", "stopped"]
 
 
+@pytest.mark.expect_errors(match=r"Explode#\d+ crashed")
 def test_crash_is_reported_and_the_rest_keeps_running():
     g = Graph()
     a = g.add_node(cid(Numbers), name="nums", params={"count": 1})

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from workbench.resources import example_path
 from workbench.ui import app as app_module
 from workbench.ui.main_window import MainWindow
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
 
 
 def test_create_app_reuses_the_running_application(qtbot):
@@ -40,6 +37,50 @@ def test_main_opens_the_graph_given(qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
     assert app_module.main([str(tmp_path / "g.kgraph.json")]) == 0
     assert opened == [(1600, 1000), "shown", "recovery", str(tmp_path / "g.kgraph.json")]
+
+
+def test_main_opens_a_shipped_example_by_name(qtbot, monkeypatch):
+    opened = []
+
+    class FakeWindow:
+        def show(self):
+            pass
+
+        def resize(self, width, height):
+            pass
+
+        def offer_recovery(self):
+            pass
+
+        def open_file(self, path):
+            opened.append(path)
+            return True
+
+    monkeypatch.setattr(app_module, "MainWindow", FakeWindow)
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert app_module.main(["--example", "chat_server"]) == 0
+    assert opened == [str(example_path("chat_server"))]
+
+
+def test_list_examples_prints_every_shipped_example(capsys):
+    assert app_module.main(["--list-examples"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines][:1] == ["chat_server"]
+    assert f"echo_server{' ' * 16}{example_path('echo_server')}" in lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--example", "echo_srver"], "did you mean 'echo_server'?"),
+        (["--example", "echo_server", "g.kgraph.json"], "not both"),
+    ],
+)
+def test_bad_example_arguments_are_refused(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        app_module.main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 @pytest.fixture
@@ -72,7 +113,7 @@ def test_demo_run_with_traffic_quits_by_itself_and_saves_a_picture(
         lambda *_: qtbot.waitUntil(lambda: bool(quit_asked), timeout=20000) or 0,
     )
     shot = tmp_path / "shots" / "wb.png"
-    argv = [str(EXAMPLES / "echo_server.kgraph.json"), "--run", "--traffic", "2"]
+    argv = [str(example_path("echo_server")), "--run", "--traffic", "2"]
     code = app_module.main(
         [*argv, "--duration", "2.5", "--screenshot", str(shot), "--size", "1200x800"]
     )

@@ -11,6 +11,7 @@ from kamaelia_core import Component
 from kamaelia_core.util import Collector, DataSource
 from tests.ui.fakes import Echo, TCPServer, cid, echo_graph, make_catalog
 from workbench.model import Catalog, dumps, save
+from workbench.resources import example_names, example_path
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.main_window import MainWindow
 
@@ -48,6 +49,18 @@ def test_open_example_draws_it(make_window, echo_file):
     assert window.file_label.text() == "echo_server.kgraph.json"
     assert not window.docs.dirty
     assert str(echo_file.resolve()) in window.docs.recent()
+
+
+def test_file_menu_opens_the_shipped_examples(make_window):
+    window = make_window(Catalog.discover())
+    actions = {a.text(): a for a in window.examples_menu.actions()}
+    assert set(actions) == {name.replace("_", " ") for name in example_names()}
+    actions["echo server"].trigger()
+    assert window.file_label.text() == "echo_server.kgraph.json"
+    assert window.docs.path == example_path("echo_server")
+    assert not window.open_example("no_such_example")
+    assert "no example called 'no_such_example'" in window.status_label.text()
+    assert "no example called" in window.log.text()
 
 
 def test_add_node_from_palette_and_undo_redo(make_window):
@@ -188,6 +201,7 @@ class Crasher(Component):
         raise RuntimeError("boom from the test")
 
 
+@pytest.mark.expect_errors(match=r"Crasher#\d+ crashed")
 def test_run_shows_states_and_crash_then_stops(make_window, qtbot):
     catalog = Catalog([DataSource, Collector, Crasher])
     window = make_window(catalog)
@@ -259,4 +273,56 @@ def test_python_expressions_run_only_when_trusted(make_window, qtbot):
     window.trust_answer = True
     window.run_graph()
     assert window.run.session is not None
+    window.stop_graph()
+
+
+@pytest.mark.expect_errors(match=r"graph observer GraphScene\._on_event failed on")
+def test_a_canvas_detached_by_an_error_is_reported_and_redraw_follows_again(
+    make_window, monkeypatch, tmp_path
+):
+    window = make_window()
+
+    def broken(node):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(window.scene, "_on_node_added", broken)
+    node_id = window.editor.add_node(cid(Echo), (0, 0))
+    status = window.status_label.text()
+    assert status.startswith("The canvas stopped following the document after an error")
+    assert "RuntimeError: drawing failed" in status and "View > Redraw Canvas" in status
+    assert "color:" in window.status_label.styleSheet()  # shown as an error
+    assert "The canvas" in window.log.text() and "drawing failed" in window.log.text()
+    assert window.scene.node_item(node_id) is None  # detached: the canvas no longer follows
+    window.resize(1000, 640)
+    window.show()
+    window.grab().save(str(tmp_path / "canvas_detached.png"))
+    monkeypatch.undo()
+    window.actions_["redraw"].trigger()
+    assert window.scene.node_item(node_id) is not None
+    second = window.editor.add_node(cid(Echo), (300, 0))
+    assert window.scene.node_item(second) is not None  # it follows the document again
+    assert window.status_label.text() == "Canvas redrawn from the document"
+
+
+@pytest.mark.expect_errors(match=r"event watcher .*bad_watcher failed on")
+def test_a_live_view_detached_by_an_error_is_reported(make_window, qtbot):
+    catalog = Catalog([DataSource, Collector])
+    window = make_window(catalog)
+    src = window.editor.add_node(
+        f"{DataSource.__module__}.DataSource", (0, 0), params={"messages": [1, 2, 3]}
+    )
+    sink = window.editor.add_node(f"{Collector.__module__}.Collector", (300, 0))
+    window.editor.add_link((src, "outbox"), (sink, "inbox"))
+
+    def bad_watcher(batch):
+        raise ValueError("cannot draw this batch")
+
+    window.run_graph()
+    window.run.session.events.subscribe(bad_watcher)
+    with qtbot.waitSignal(window.run.watcher_failed, timeout=3000) as blocker:
+        pass
+    assert "bad_watcher stopped following the run" in blocker.args[0]
+    assert "ValueError: cannot draw this batch" in blocker.args[1]
+    assert "bad_watcher stopped following the run" in window.status_label.text()
+    assert "cannot draw this batch" in window.log.text()
     window.stop_graph()

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.fakes import Echo, cid, make_catalog
 from workbench.model import Catalog, Graph, load, save
+from workbench.resources import examples_dir
 from workbench.ui.canvas.note_item import TEXT_WIDTH, WIDTH, NoteItem, note_colors
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.main_window import MainWindow
 from workbench.ui.theme import DARK, LIGHT
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
+EXAMPLES = examples_dir()
 LONG = "A note long enough to wrap over several lines of text on its card. " * 4
 
 

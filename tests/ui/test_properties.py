@@ -84,3 +84,48 @@ def test_port_of_is_shown_as_text_and_can_be_replaced(dock, qtbot):
         field.editor.setText("8080")
         field.editor.editingFinished.emit()
     assert blocker.args == [node.id, "listenport", 8080]
+
+
+def test_named_callables_are_typed_by_name_and_offered_as_completions(qtbot, tmp_path):
+    from kamaelia_core.util import PureTransformer
+    from workbench.model.catalog import Catalog
+
+    dock = PropertiesDock(Catalog([PureTransformer]))
+    qtbot.addWidget(dock)
+    g = Graph()
+    node = g.add_node(cid(PureTransformer), params={"function": {"$callable": "str.upper"}})
+    dock.set_node(node)
+    field = dock.fields["function"]
+    assert field.editor.text() == "str.upper"
+    completer = field.editor.completer()
+    assert completer is not None and "bytes.upper" in completer.model().stringList()
+    with qtbot.waitSignal(dock.param_edited) as blocker:
+        field.editor.setText("bytes.upper")
+        field.editor.editingFinished.emit()
+    assert blocker.args == [node.id, "function", {"$callable": "bytes.upper"}]
+    with qtbot.assertNotEmitted(dock.param_edited):
+        field.editor.setText("os.system")
+        field.editor.editingFinished.emit()
+    assert "'os.system' is not an allowed function name" in field.message.text()
+    assert "type a few letters to see those allowed" in field.message.text()
+    dock.resize(420, 520)
+    dock.show()
+    qtbot.waitExposed(dock)
+    dock.grab().save(str(tmp_path / "properties_callable.png"))
+    with qtbot.waitSignal(dock.param_edited) as blocker:
+        field.editor.setText("lambda b: b.upper()")
+        field.editor.editingFinished.emit()
+    assert blocker.args[2] == {"$code": "lambda b: b.upper()"}
+
+
+def test_callable_names_parse_and_show():
+    assert parse_literal(" kamaelia_core.util.text.line ") == {
+        "$callable": "kamaelia_core.util.text.line"
+    }
+    assert parse_literal("len") == {"$callable": "len"}
+    assert literal_text({"$callable": "bytes.upper"}) == "bytes.upper"
+    with pytest.raises(ValueError, match=r"'nope' is not an allowed function name.*in quotes"):
+        parse_literal("nope")
+    with pytest.raises(ValueError, match=r"did you mean bytes\.upper\?"):
+        parse_literal("bytes.uper")
+    assert parse_literal("None") is None and parse_literal("true") is True

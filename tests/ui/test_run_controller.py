@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.real_catalog import real_catalog
+from workbench.resources import example_path
 from workbench.ui.main_window import MainWindow
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "echo_server.kgraph.json"
+EXAMPLE = example_path("echo_server")
 
 
 @pytest.fixture

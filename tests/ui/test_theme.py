@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor
 
+from workbench.resources import assets_dir
 from workbench.ui.theme import (
     CATEGORIES,
     DARK,
-    ICONS,
     LIGHT,
     STATES,
     icon,
@@ -34,7 +34,7 @@ def test_style_sheet_has_no_placeholders_left():
 
 
 def test_icons_are_svg_and_render_crisp_at_any_size(qtbot):
-    names = sorted(p.stem for p in ICONS.glob("*.svg"))
+    names = sorted(p.stem for p in (assets_dir() / "icons").glob("*.svg"))
     for needed in ("run", "pause", "step", "stop", "fit", "zoom-in", "zoom-out", "layout",
                    "traffic", "tokens"):  # fmt: skip
         assert needed in names

@@ -18,10 +18,10 @@ import keyword
 import re
 import textwrap
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from workbench.model import values
+from workbench.model import callables, values
 from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph, Node
 from workbench.model.portrefs import server_order
@@ -124,20 +124,33 @@ def _seq(opener: str, closer: str, parts: list[tuple[str, Expr]]) -> Expr:
     return Expr(opener + inner + closer, opener, closer, parts)
 
 
-def value_expr(value: object, ports: Mapping[str, str] | None = None) -> Expr:
-    """The expression for a parameter value (JSON, ``$bytes``, ``$code`` or ``$port_of``).
+def value_expr(
+    value: object,
+    ports: Mapping[str, str] | None = None,
+    functions: Callable[[str], str] | None = None,
+) -> Expr:
+    """The expression for a parameter value (JSON, ``$bytes``, ``$callable``, ``$code`` or
+    ``$port_of``).
 
     Args:
         value: The parameter as stored in the graph.
         ports: Server node name -> the variable holding that server, for ``$port_of`` values.
+        functions: Allow-listed callable name -> the name the program calls it by (it imports a
+            kamaelia_core helper); without it, a builtin keeps its name and a helper its own.
 
     Raises:
-        ExportError: a ``$port_of`` value names a server missing from ``ports``.
+        ExportError: a ``$port_of`` value names a server missing from ``ports``, or a
+            ``$callable`` value a name off the allow-list.
     """
     ports = ports or {}
     tag = values.tag_of(value)
     if isinstance(value, dict) and tag == values.BYTES_TAG:
         return Expr(py_bytes(value[tag].encode("utf-8")))
+    if isinstance(value, dict) and tag == values.CALLABLE_TAG:
+        try:
+            return Expr(functions(value[tag]) if functions else values.to_source(value))
+        except (callables.NotAllowedError, values.BadValueError) as exc:
+            raise ExportError(str(exc)) from None
     if isinstance(value, dict) and tag == values.CODE_TAG:
         return Expr(normalise_expression(value[tag]))
     if isinstance(value, dict) and tag == values.PORT_OF_TAG:
@@ -148,9 +161,9 @@ def value_expr(value: object, ports: Mapping[str, str] | None = None) -> Expr:
     if isinstance(value, str):
         return Expr(py_str(value))
     if isinstance(value, list):
-        return _seq("[", "]", [("", value_expr(v, ports)) for v in value])
+        return _seq("[", "]", [("", value_expr(v, ports, functions)) for v in value])
     if isinstance(value, dict):
-        items = [(f"{py_str(k)}: ", value_expr(v, ports)) for k, v in value.items()]
+        items = [(f"{py_str(k)}: ", value_expr(v, ports, functions)) for k, v in value.items()]
         return _seq("{", "}", items)
     return Expr(repr(value))
 
@@ -176,9 +189,10 @@ class _Exporter:
     def __init__(self, graph: Graph, catalog: Catalog) -> None:
         self.graph, self.catalog = graph, catalog
         self.imports: dict[str, set[str]] = {}
-        self.aliases: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}  # component id -> its class's name in the program
+        self.function_aliases: dict[str, str] = {}  # allow-listed callable -> its name there
         self.factories: list[str] = []
-        self.used_names: set[str] = {"system", "peer"}
+        self.used_names: set[str] = {"system", "peer", *callables.BUILTIN_ROOTS}
         self.server_vars: dict[str, str] = {}  # server node id -> its variable
         self.port_vars: dict[str, str] = {}  # server node name -> its variable
         self.defined: set[str] = set()  # server node ids whose variable is already assigned
@@ -193,6 +207,20 @@ class _Exporter:
         self.aliases[component] = alias
         return alias
 
+    def function(self, name: str) -> str:
+        """How the program calls the allow-listed callable ``name`` (importing it if needed)."""
+        found = callables.import_of(name)
+        if found is None:
+            return name  # a builtin: BUILTIN_ROOTS keeps program names from shadowing it
+        if name not in self.function_aliases:
+            module, attr = found
+            alias = self.unique(attr)
+            self.imports.setdefault(module, set()).add(
+                attr if alias == attr else f"{attr} as {alias}"
+            )
+            self.function_aliases[name] = alias
+        return self.function_aliases[name]
+
     def unique(self, base: str) -> str:
         name, k = base, 2
         while name in self.used_names:
@@ -204,7 +232,9 @@ class _Exporter:
         order = [p.name for p in self.catalog.get(node.component).params]
         rank = {name: i for i, name in enumerate(order)}
         names = sorted(node.params, key=lambda n: (rank.get(n, len(order)), n))
-        return [(name, value_expr(node.params[name], self.port_vars)) for name in names]
+        return [
+            (name, value_expr(node.params[name], self.port_vars, self.function)) for name in names
+        ]
 
     def node(self, node: Node) -> Expr:
         if node.id in self.defined:

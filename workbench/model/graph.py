@@ -33,7 +33,7 @@ from workbench.model.items import (
     id_sort_key,
     snake_case,
 )
-from workbench.model.observers import Observers
+from workbench.model.observers import DetachHandler, Observers
 
 __all__ = [
     "CONTAINER_KINDS",
@@ -99,6 +99,11 @@ class Graph:
             A function that unsubscribes the callback.
         """
         return self._observers.subscribe(callback)
+
+    def on_observer_detached(self, handler: DetachHandler) -> Callable[[], None]:
+        """Call ``handler(callback, exc)`` when a failing observer is detached (a view of the
+        document stopped following it); returns a function that removes the handler."""
+        return self._observers.on_detached(handler)
 
     def _emit(self, event: str, payload: Any) -> None:
         self._observers.notify(event, payload)

@@ -1,6 +1,7 @@
 """Lessons: short guided tours of the component model, each tied to an example graph.
 
-Sits beside the document model: a lesson is a Markdown file in ``assets/lessons`` with a small
+Sits beside the document model: a lesson is a Markdown file among the shipped lessons
+(``assets/lessons`` in the repository, found through :mod:`workbench.resources`) with a small
 front matter naming its title and the example graph it opens. The Qt lessons panel lists them;
 tests check that every lesson's graph exists.
 """
@@ -11,9 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-LESSONS_DIR = ASSETS / "lessons"
-EXAMPLES_DIR = ASSETS / "examples"
+from workbench.resources import examples_dir, lessons_dir
 
 _FRONT = re.compile(r"\A---\n(?P<head>.*?)\n---\n(?P<body>.*)\Z", re.S)
 
@@ -39,12 +38,17 @@ class Lesson:
     body: str
 
 
-def parse_lesson(path: Path, examples: Path = EXAMPLES_DIR) -> Lesson:
+def parse_lesson(path: Path, examples: Path | None = None) -> Lesson:
     """Read one lesson file.
+
+    Args:
+        path: The Markdown file.
+        examples: Where its graph is looked for (the shipped examples when None).
 
     Raises:
         LessonError: No front matter, no title, a malformed line, or a graph that does not exist.
     """
+    examples = examples_dir() if examples is None else examples
     text = path.read_text(encoding="utf-8")
     match = _FRONT.match(text)
     if match is None:
@@ -68,10 +72,11 @@ def parse_lesson(path: Path, examples: Path = EXAMPLES_DIR) -> Lesson:
     return Lesson(path, title, graph, match.group("body").strip() + "\n")
 
 
-def load_lessons(folder: Path = LESSONS_DIR, examples: Path = EXAMPLES_DIR) -> list[Lesson]:
-    """Every ``*.md`` lesson in ``folder``, in file-name order.
+def load_lessons(folder: Path | None = None, examples: Path | None = None) -> list[Lesson]:
+    """Every ``*.md`` lesson in ``folder`` (the shipped lessons when None), in file-name order.
 
     Raises:
         LessonError: A lesson file is malformed (the message names it).
     """
+    folder = lessons_dir() if folder is None else folder
     return [parse_lesson(path, examples) for path in sorted(folder.glob("*.md"))]

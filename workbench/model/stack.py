@@ -12,7 +12,7 @@ from typing import Any
 
 from workbench.model.commands import Command
 from workbench.model.graph import Graph
-from workbench.model.observers import Observers
+from workbench.model.observers import DetachHandler, Observers
 
 StackObserver = Callable[[str, Any], None]
 
@@ -38,6 +38,11 @@ class CommandStack:
     def subscribe(self, callback: StackObserver) -> Callable[[], None]:
         """Observe the stack; returns an unsubscribe function."""
         return self._observers.subscribe(callback)
+
+    def on_observer_detached(self, handler: DetachHandler) -> Callable[[], None]:
+        """Call ``handler(callback, exc)`` when a failing observer is detached; returns a
+        function that removes the handler."""
+        return self._observers.on_detached(handler)
 
     def _emit(self, event: str, payload: Any, was_clean: bool) -> None:
         self._observers.notify(event, payload)

@@ -29,7 +29,9 @@ WARNING = "warning"
 
 RESERVED_GRAPHLINE_NAMES = frozenset({"self", ""})
 
-_ANY = frozenset({"null", "bool", "int", "float", "str", "list", "dict", "bytes", "code", "port"})
+_ANY = frozenset(
+    {"null", "bool", "int", "float", "str", "list", "dict", "bytes", "callable", "code", "port"}
+)
 _TYPE_WORDS: dict[str, frozenset[str]] = {
     "int": frozenset({"int"}),
     "float": frozenset({"int", "float"}),
@@ -46,6 +48,7 @@ _TYPE_WORDS: dict[str, frozenset[str]] = {
     "set": frozenset({"list"}),
     "dict": frozenset({"dict"}),
     "Mapping": frozenset({"dict"}),
+    "Callable": frozenset({"callable"}),
     "Any": _ANY,
     "object": _ANY,
 }

@@ -4,9 +4,14 @@ Sits between the document (JSON only) and its two consumers, the runtime builder
 exporter. Plain JSON values pass through unchanged. Tagged objects carry what JSON cannot:
 
 - ``{"$bytes": "GET / HTTP/1.0\\r\\n"}``: a ``bytes`` value (the text encoded as UTF-8).
-- ``{"$code": "lambda line: line.upper()"}``: a Python expression, for callables such as a
-  PureTransformer's function. Evaluating it runs code, so :func:`decode` refuses it unless the
-  caller passes ``allow_code=True`` after the user has chosen to trust the graph.
+- ``{"$callable": "bytes.upper"}``: a function named from a fixed allow-list
+  (:data:`workbench.model.callables.ALLOWED`: builtins such as ``len``, the common ``str`` and
+  ``bytes`` methods, the helpers of ``kamaelia_core.util.text``), for the common transforms. It
+  is looked up, never evaluated, so it needs no trust; a name off the list is an error that
+  lists the allowed ones.
+- ``{"$code": "lambda line: line.upper()"}``: a Python expression, for any other callable such
+  as a PureTransformer's function. Evaluating it runs code, so :func:`decode` refuses it unless
+  the caller passes ``allow_code=True`` after the user has chosen to trust the graph.
 - ``{"$port_of": "echo_server"}``: the port the named server node really listens on (a server
   given port 0 binds any free port). :func:`decode` gives a :class:`PortRef` marker that the
   runtime builder replaces by the built server's ``.port``; the exporter writes
@@ -24,10 +29,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.model import callables
+
 BYTES_TAG = "$bytes"
+CALLABLE_TAG = "$callable"
 CODE_TAG = "$code"
 PORT_OF_TAG = "$port_of"
-TAGS = (BYTES_TAG, CODE_TAG, PORT_OF_TAG)
+TAGS = (BYTES_TAG, CALLABLE_TAG, CODE_TAG, PORT_OF_TAG)
 
 
 class ParamValueError(ValueError):
@@ -57,7 +65,8 @@ class PortRef:
 
 
 def tag_of(value: Any) -> str | None:
-    """The tag of a tagged value ("$bytes", "$code", "$port_of" or another "$..."), else None."""
+    """The tag of a tagged value ("$bytes", "$callable", "$code", "$port_of" or another "$..."),
+    else None."""
     if isinstance(value, dict) and len(value) == 1:
         (key,) = value
         if isinstance(key, str) and key.startswith("$"):
@@ -68,6 +77,11 @@ def tag_of(value: Any) -> str | None:
 def code(expression: str) -> dict[str, str]:
     """A tagged code value (for building graphs in code and tests)."""
     return {CODE_TAG: expression}
+
+
+def named_callable(name: str) -> dict[str, str]:
+    """A tagged reference to the allow-listed function ``name`` (see :mod:`callables`)."""
+    return {CALLABLE_TAG: name}
 
 
 def bytes_value(data: bytes | str) -> dict[str, str]:
@@ -127,11 +141,15 @@ def check(value: Any, where: str = "value") -> None:
     if tag is not None:
         inner = value[tag]
         if tag not in TAGS:
-            raise BadValueError(f"{where}: unknown tag {tag!r} (use $bytes, $code or $port_of)")
+            raise BadValueError(
+                f"{where}: unknown tag {tag!r} (use $bytes, $callable, $code or $port_of)"
+            )
         if not isinstance(inner, str):
             raise BadValueError(f"{where}: {tag} needs a string, got {type(inner).__name__}")
         if tag == PORT_OF_TAG and not inner.strip():
             raise BadValueError(f"{where}: $port_of needs the name of a server node")
+        if tag == CALLABLE_TAG and not callables.is_allowed(inner):
+            raise BadValueError(f"{where}: {callables.NotAllowedError(inner)}")
         if tag == CODE_TAG:
             try:
                 ast.parse(inner, mode="eval")
@@ -163,7 +181,7 @@ def decode(value: Any, *, allow_code: bool = False, where: str = "value") -> Any
         where: Name used in error messages.
 
     Raises:
-        BadValueError: malformed value.
+        BadValueError: malformed value, or a ``$callable`` name off the allow-list.
         UntrustedCodeError: a ``$code`` value while ``allow_code`` is False.
     """
     check(value, where)
@@ -176,6 +194,8 @@ def _decode(value: Any, allow_code: bool, where: str) -> Any:
         return value[tag].encode("utf-8")
     if tag == PORT_OF_TAG:
         return PortRef(value[tag])
+    if tag == CALLABLE_TAG:
+        return callables.resolve(value[tag])
     if tag == CODE_TAG:
         if not allow_code:
             raise UntrustedCodeError(
@@ -192,7 +212,8 @@ def _decode(value: Any, allow_code: bool, where: str) -> Any:
 
 
 def to_source(value: Any, ports: Mapping[str, str] | None = None) -> str:
-    """Python source text for a parameter value (code values are inlined as written).
+    """Python source text for a parameter value (code values are inlined as written, named
+    callables by their name: a ``kamaelia_core`` helper's name assumes the program imports it).
 
     Args:
         value: The parameter as stored in the graph.
@@ -223,6 +244,9 @@ def _source(value: Any, ports: Mapping[str, str]) -> str:
         return repr(value[tag].encode("utf-8"))
     if tag == CODE_TAG:
         return value[tag].strip()
+    if tag == CALLABLE_TAG:
+        found = callables.import_of(value[tag])
+        return value[tag] if found is None else found[1]
     if tag == PORT_OF_TAG:
         return port_source(value[tag], ports)
     if isinstance(value, dict):
@@ -233,13 +257,17 @@ def _source(value: Any, ports: Mapping[str, str]) -> str:
 
 
 def json_type(value: Any) -> str:
-    """The JSON-level type of a value: null, bool, int, float, str, list, dict, bytes, code, port.
+    """The JSON-level type of a value: null, bool, int, float, str, list, dict, bytes, callable,
+    code, port.
 
-    "port" is a ``$port_of`` value: an int once the server it names is built.
+    "callable" is a ``$callable`` value; "port" is a ``$port_of`` value: an int once the server
+    it names is built.
     """
     tag = tag_of(value)
     if tag == BYTES_TAG:
         return "bytes"
+    if tag == CALLABLE_TAG:
+        return "callable"
     if tag == CODE_TAG:
         return "code"
     if tag == PORT_OF_TAG:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kamaelia_core.instrument import Event, Tap
-from workbench.model.observers import Observers
+from workbench.model.observers import DetachHandler, Observers
 
 FRAME_EVENTS = 3000
 """Most events one frame's pump hands out (~10 ms of work for the live view); a bigger backlog
@@ -105,6 +105,11 @@ class EventStream:
     def subscribe(self, watcher: Watcher) -> Callable[[], None]:
         """Call ``watcher(batch)`` with every drained batch; returns an unsubscribe function."""
         return self._watchers.subscribe(watcher)
+
+    def on_watcher_detached(self, handler: DetachHandler) -> Callable[[], None]:
+        """Call ``handler(watcher, exc)`` when a failing watcher is detached (a view stopped
+        following the run); returns a function that removes the handler."""
+        return self._watchers.on_detached(handler)
 
     def pump(self, max_events: int | None = None) -> list[Event]:
         """Drain the tap once, update the statistics, and hand the batch to every watcher."""

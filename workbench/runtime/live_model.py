@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamaelia_core.instrument import Event
-from workbench.model.observers import Observers
+from workbench.model.observers import DetachHandler, Observers
 from workbench.runtime.placement import Placer
 
 LinkKey = tuple[int, str, int, str]
@@ -182,8 +182,16 @@ class LiveModel:
         return f"<LiveModel live={live} links={len(self.links)} events={self.events}>"
 
     def subscribe(self, callback: Callable[[Changes], None]) -> Callable[[], None]:
-        """Call ``callback(changes)`` after each applied batch; returns an unsubscribe function."""
+        """Call ``callback(changes)`` after each applied batch; returns an unsubscribe function.
+
+        A callback that raises is logged and detached (the model must go on); the handlers of
+        ``on_observer_detached`` are told, so a window can say which view stopped following.
+        """
         return self._observers.subscribe(callback)
+
+    def on_observer_detached(self, handler: DetachHandler) -> Callable[[], None]:
+        """Call ``handler(callback, exc)`` when a failing observer is detached."""
+        return self._observers.on_detached(handler)
 
     # -- applying events --------------------------------------------------------------------
     def apply(self, batch: Iterable[Event]) -> Changes:

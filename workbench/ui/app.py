@@ -1,9 +1,10 @@
 """Starts the desktop workbench: the QApplication (names, high-DPI policy, theme) and the window.
 
-``kamaelia-workbench [GRAPH]`` opens the window. For demos, CI and screenshots it can also run
-the graph, open loopback traffic to it, quit after a while and save a picture of the window:
-``kamaelia-workbench assets/examples/echo_server.kgraph.json --run --traffic 3 --duration 5
---screenshot out.png`` (headless with ``QT_QPA_PLATFORM=offscreen``).
+``kamaelia-workbench [GRAPH]`` opens the window; ``--example NAME`` opens a shipped example
+instead (``--list-examples`` lists them). For demos, CI and screenshots it can also run the
+graph, open loopback traffic to it, quit after a while and save a picture of the window:
+``kamaelia-workbench --example echo_server --run --traffic 3 --duration 5 --screenshot out.png``
+(headless with ``QT_QPA_PLATFORM=offscreen``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from workbench.cli import add_example_options, chosen_graph, list_examples
 from workbench.ui.clipboard import release_clipboard
 from workbench.ui.main_window import MainWindow
 
@@ -45,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Compose, run and watch Kamaelia component systems.",
     )
     parser.add_argument("graph", nargs="?", help="a .kgraph.json file to open")
+    add_example_options(parser)
     parser.add_argument("--run", action="store_true", help="run the graph once it is open")
     parser.add_argument("--traffic", type=int, default=0, metavar="N",
                         help="open N loopback clients to the server (implies --run)")  # fmt: skip
@@ -75,7 +78,7 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[i
     if args.duration is not None and args.duration <= 0:
         parser.error(f"--duration must be positive, not {args.duration}")
     if (args.run or args.traffic) and not args.graph:
-        parser.error("--run and --traffic need a graph file")
+        parser.error("--run and --traffic need a graph file or --example NAME")
     try:
         return _size(args.size)
     except argparse.ArgumentTypeError as exc:
@@ -116,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.list_examples:
+        list_examples(sys.stdout)
+        return 0
+    graph = chosen_graph(parser, args)
+    args.graph = str(graph) if graph is not None else None
     width, height = _check(parser, args)
     app = create_app()
     window = MainWindow()

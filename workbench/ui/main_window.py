@@ -8,6 +8,8 @@ commands, the DocumentController handles files, the RunController runs the graph
 from __future__ import annotations
 
 import logging
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 
 from workbench.model import Catalog, Graph
 from workbench.model.layout import auto_layout
+from workbench.model.observers import callback_name
+from workbench.resources import AssetError, example_path
 from workbench.ui import toolbar
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
@@ -134,7 +138,9 @@ class MainWindow(QMainWindow):
         self.run.state_changed.connect(self._update_run_actions)
         self.run.failed.connect(lambda msg: self._report(msg, "error"))
         self.run.crashed.connect(self._on_crash)
+        self.run.watcher_failed.connect(self._on_watcher_failed)
         self._unsubscribe = self.graph.subscribe(self._on_graph_event)
+        self._unhook_detached = self.graph.on_observer_detached(self._on_view_detached)
 
     # -- feedback ----------------------------------------------------------------------
     def show_status(self, text: str, error: bool = False) -> None:
@@ -146,6 +152,36 @@ class MainWindow(QMainWindow):
     def _report(self, text: str, level: str) -> None:
         self.log.append(text, level)
         self.show_status(text, error=level == "error")
+
+    def _on_view_detached(self, callback: Callable[..., object], exc: Exception) -> None:
+        """A graph observer raised and was detached: say which view stopped following."""
+        owner = getattr(callback, "__self__", None)
+        if owner is self.scene:
+            what = "The canvas"
+        elif owner is self:
+            what = "The window's counters and properties"
+        else:
+            what = f"A view ({callback_name(callback)})"
+        self.log.append_crash(None, what, "".join(traceback.format_exception(exc)).rstrip())
+        self._report(
+            f"{what} stopped following the document after an error "
+            f"({type(exc).__name__}: {exc}); View > Redraw Canvas follows it again",
+            "error",
+        )
+
+    def _on_watcher_failed(self, text: str, details: str) -> None:
+        self.log.append_crash(None, "A live view", details)
+        self._report(text, "error")
+
+    def redraw_canvas(self) -> None:
+        """Follow the document again and redraw it (after a view was detached by an error)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._unsubscribe = self.graph.subscribe(self._on_graph_event)
+        self.scene.follow_graph()
+        self._update_counts()
+        self.properties.set_node(None)
+        self.show_status("Canvas redrawn from the document")
 
     def _update_title(self) -> None:
         name = self.docs.display_name()
@@ -322,6 +358,15 @@ class MainWindow(QMainWindow):
             return True
         return False
 
+    def open_example(self, name: str) -> bool:
+        """Open the shipped example graph ``name`` (File > Open Example)."""
+        try:
+            path = example_path(name)
+        except AssetError as exc:
+            self._report(f"Cannot open the example: {exc}", "error")
+            return False
+        return self.open_file(str(path))
+
     def save_file(self) -> bool:
         """Save to the current file (asks for a name the first time)."""
         if self.docs.path is None:
@@ -473,4 +518,5 @@ class MainWindow(QMainWindow):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self._unhook_detached()
         self.scene.close()

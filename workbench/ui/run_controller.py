@@ -10,6 +10,7 @@ their traceback, and the live view draws from the same model. Nothing here reads
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kamaelia_core.watchdog import Watchdog
 from workbench.model import Catalog, Graph
+from workbench.model.observers import callback_name
 from workbench.runtime.live_model import Changes, LiveEntity
 from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
@@ -54,6 +56,7 @@ class RunController(QObject):
     crashed = Signal(str, str, str)  #: (node id or "", component name, traceback)
     failed = Signal(str)  #: the graph could not be built / started
     frame = Signal(object)  #: the run, after each pump (≈30 Hz while running)
+    watcher_failed = Signal(str, str)  #: (message, traceback) of a view that stopped following
 
     def __init__(
         self, scene: GraphScene, session_factory: SessionFactory | None = None, parent=None
@@ -73,6 +76,7 @@ class RunController(QObject):
         """Set design nodes' run states from the model; the live view may turn this off."""
         self._reported: set[int] = set()
         self._unsubscribe: Callable[[], None] | None = None
+        self._unhook_watchers: list[Callable[[], None]] = []
 
     @property
     def running(self) -> bool:
@@ -105,6 +109,10 @@ class RunController(QObject):
         self.session = run
         self._reported.clear()
         self._unsubscribe = run.model.subscribe(self._on_changes)
+        self._unhook_watchers = [
+            run.stream.on_watcher_detached(self._on_watcher_detached),
+            run.model.on_observer_detached(self._on_watcher_detached),
+        ]
         self.pump = FramePump(run, parent=self)
         self.pump.pumped.connect(self._on_frame)
         self.pump.start()
@@ -145,12 +153,29 @@ class RunController(QObject):
             if self._unsubscribe is not None:
                 self._unsubscribe()
                 self._unsubscribe = None
+            for unhook in self._unhook_watchers:
+                unhook()
+            self._unhook_watchers = []
             if self.pump is not None:
                 self.pump.deleteLater()
             self.pump = None
             self.session = None
             self.driver = None
             self._set_state("stopped")
+
+    def _on_watcher_detached(self, watcher: Callable[..., object], exc: Exception) -> None:
+        text = (
+            f"{callback_name(watcher)} stopped following the run after an error "
+            f"({type(exc).__name__}: {exc}); stop and run again to restart it"
+        )
+        self.watcher_failed.emit(text, "".join(traceback.format_exception(exc)).rstrip())
+
+    def _on_watcher_detached(self, watcher: Callable[..., object], exc: Exception) -> None:
+        text = (
+            f"{callback_name(watcher)} stopped following the run after an error "
+            f"({type(exc).__name__}: {exc}); stop and run again to restart it"
+        )
+        self.watcher_failed.emit(text, "".join(traceback.format_exception(exc)).rstrip())
 
     def reset_badges(self) -> None:
         """Back to the edit look: every node idle."""

@@ -8,7 +8,6 @@ the light theme; only the surfaces change. Canvas items ask their scene for the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import (
@@ -25,9 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-ICONS = ASSETS / "icons"
-STYLES = ASSETS / "styles"
+from workbench.resources import asset
 
 CATEGORIES = ("Chassis", "Internet", "Util", "Other")
 STATES = ("idle", "running", "waiting", "finished", "crashed", "closing")
@@ -234,8 +231,8 @@ def make_palette(theme: Theme) -> QPalette:
 
 
 def style_sheet(theme: Theme) -> str:
-    """Return the application QSS: ``assets/styles/workbench.qss`` with the theme's colours."""
-    template = (STYLES / "workbench.qss").read_text(encoding="utf-8")
+    """Return the application QSS: the shipped ``styles/workbench.qss`` with the theme's colours."""
+    template = asset("styles", "workbench.qss").read_text(encoding="utf-8")
     values = {
         "window": theme.window.name(),
         "base": theme.base.name(),
@@ -298,13 +295,13 @@ class SvgIconEngine(QIconEngine):
 
 
 def icon(name: str, color: QColor | None = None) -> QIcon:
-    """Return the SVG icon ``assets/icons/<name>.svg`` tinted with ``color``.
+    """Return the shipped SVG icon ``icons/<name>.svg`` tinted with ``color``.
 
     Args:
         name: file stem in ``assets/icons``.
         color: tint for ``currentColor``; the application's text colour when None.
     """
-    svg = (ICONS / f"{name}.svg").read_bytes()
+    svg = asset("icons", f"{name}.svg").read_bytes()
     if color is None:
         app = QGuiApplication.instance()
         color = app.palette().color(QPalette.ColorRole.WindowText) if app else QColor("#888888")

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QLabel, QSlider, QToolBar, QToolButton, QWidget
 
+from workbench.resources import AssetError, example_names
 from workbench.ui.theme import icon
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def build_actions(w: MainWindow) -> None:
     a(w, "zoom_reset", "Actual Size", w.view.zoom_reset, "Ctrl+1")
     a(w, "fit", "&Fit to View", w.view.fit_all, "Ctrl+0", "fit")
     a(w, "layout", "Auto-&Layout", w.auto_layout, "Ctrl+L", "layout")
+    a(w, "redraw", "&Redraw Canvas", w.redraw_canvas)
     snap = a(w, "snap", "&Snap to Grid", w.set_snap, None, "snap", checkable=True)
     snap.setChecked(True)
     mini = a(w, "minimap", "&Minimap", w.view.minimap.setVisible, None, "minimap", True)
@@ -91,6 +93,16 @@ def build_menus(w: MainWindow) -> None:
     for name in ("new", "open", "save", "save_as"):
         file_menu.addAction(acts[name])
     w.recent_menu = file_menu.addMenu("Open &Recent")
+    w.examples_menu = file_menu.addMenu("Open E&xample")
+    try:
+        names = example_names()
+    except AssetError as exc:  # the window still works without its examples; say why they're gone
+        names = []
+        w.examples_menu.setToolTip(str(exc))
+    for name in names:
+        act = w.examples_menu.addAction(name.replace("_", " "))
+        act.triggered.connect(lambda _c=False, n=name: w.open_example(n))
+    w.examples_menu.setEnabled(bool(names))
     file_menu.addSeparator()
     file_menu.addAction(acts["export"])
     file_menu.addSeparator()
@@ -99,7 +111,7 @@ def build_menus(w: MainWindow) -> None:
     for name in ("undo", "redo", None, "cut", "copy", "paste", "delete", None, "select_all"):
         edit.addSeparator() if name is None else edit.addAction(acts[name])
     view = bar.addMenu("&View")
-    for name in ("zoom_in", "zoom_out", "zoom_reset", "fit", None, "snap", "minimap"):
+    for name in ("zoom_in", "zoom_out", "zoom_reset", "fit", "redraw", None, "snap", "minimap"):
         view.addSeparator() if name is None else view.addAction(acts[name])
     theme = view.addMenu("&Theme")
     theme.addAction(acts["theme_dark"])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from workbench.model import Catalog
 from workbench.model.io import load
+from workbench.resources import example_path
 from workbench.runtime import Session
 from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
 from workbench.ui.canvas.scene import GraphScene
@@ -17,7 +17,7 @@ from workbench.ui.driver import SchedulerDriver
 from workbench.ui.live.controller import LiveController
 from workbench.ui.live.log_dock import LogDock
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "assets" / "examples" / "echo_server.kgraph.json"
+EXAMPLE = example_path("echo_server")
 
 
 @dataclass

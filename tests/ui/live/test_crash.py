@@ -57,6 +57,7 @@ def boom_live(qtbot):
     scene.close()
 
 
+@pytest.mark.expect_errors(match=r"Boom#\d+ crashed")
 def test_crashed_handler_is_red_with_traceback_and_click_reports_it(qtbot, boom_live):
     ctl, _gen, scene = boom_live
     qtbot.waitUntil(lambda: any(e.state == "crashed" for e in ctl.entities.values()), timeout=4000)

@@ -168,6 +168,15 @@ class GraphScene(QGraphicsScene):
         """Re-route now every link near the cards that changed since the last call."""
         self._rerouter.run()
 
+    def follow_graph(self) -> None:
+        """Subscribe to the graph afresh and redraw it (after an error detached the scene)."""
+        if self._closed:
+            return
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._unsubscribe = self.graph.subscribe(self._on_event)
+        self.rebuild()
+
     def close(self) -> None:
         """Unsubscribe from the graph and remove every item (teardown)."""
         self._closed = True

@@ -2,7 +2,8 @@
 
 Editors follow the parameter's type (from its annotation or default): a check box for bool, spin
 boxes for int and float, a line edit for str, and a Python-literal line edit for everything else
-(lists, dicts, None, bytes as ``b'...'``, code as ``lambda ...`` behind the graph's trust, a
+(lists, dicts, None, bytes as ``b'...'``, an allow-listed function by its name such as
+``bytes.upper`` (offered as completions), code as ``lambda ...`` behind the graph's trust, a
 server's port as ``port of NAME``).
 Values are checked with ``validate.check_param`` and the message is shown under the field; only
 good values leave the form, as ``param_edited`` signals that the window turns into commands.
@@ -11,12 +12,15 @@ good values leave the form, as ``param_edited`` signals that the window turns in
 from __future__ import annotations
 
 import ast
+import difflib
 import json
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QCompleter,
     QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
@@ -30,23 +34,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.model import Catalog, Node, ParamSpec, UnknownComponentError
+from workbench.model import Catalog, Node, ParamSpec, UnknownComponentError, callables
 from workbench.model import values as model_values
 from workbench.model.validate import allowed_types, check_param
 
 INT_RANGE = (-(2**31), 2**31 - 1)
 PORT_OF_TEXT = "port of "
+_NAME = re.compile(r"[A-Za-z_][\w.]*")
 
 
 def parse_literal(text: str) -> Any:
-    """Read what the user typed: JSON, else a Python literal (bytes become a $bytes value).
+    """Read what the user typed: an allowed callable's name, JSON, else a Python literal (bytes
+    become a $bytes value), else code (a lambda or a call).
 
     Raises:
-        ValueError: the text is neither.
+        ValueError: the text is none of these; a bare name off the allow-list is told so, with
+            the names allowed.
     """
     text = text.strip()
     if text == "":
         raise ValueError("empty")
+    if callables.is_allowed(text):
+        return model_values.named_callable(text)
     if text.startswith(PORT_OF_TEXT):
         return model_values.port_of(text.removeprefix(PORT_OF_TEXT).strip())
     try:
@@ -58,6 +67,8 @@ def parse_literal(text: str) -> Any:
     except (ValueError, SyntaxError) as exc:
         if text.startswith("lambda") or "(" in text:
             return model_values.code(text)
+        if _NAME.fullmatch(text):
+            raise ValueError(_not_allowed(text)) from None
         raise ValueError(f"not a value: {exc.__class__.__name__}") from None
     if isinstance(value, bytes):
         return model_values.bytes_value(value)
@@ -66,12 +77,23 @@ def parse_literal(text: str) -> Any:
     return value
 
 
+def _not_allowed(name: str) -> str:
+    """What the field says about a bare name off the allow-list (the completer lists them)."""
+    close = difflib.get_close_matches(name, callables.ALLOWED, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (
+        f"{name!r} is not an allowed function name: {hint}type a few letters to see those "
+        "allowed, write a lambda (Python code: runs only if you trust the graph), or put text "
+        "in quotes"
+    )
+
+
 def literal_text(value: Any) -> str:
     """How a stored value is shown in a literal field."""
     tag = model_values.tag_of(value)
     if tag == model_values.BYTES_TAG:
         return repr(value[tag].encode("utf-8"))
-    if tag == model_values.CODE_TAG:
+    if tag in (model_values.CODE_TAG, model_values.CALLABLE_TAG):
         return value[tag]
     if tag == model_values.PORT_OF_TAG:
         return f"{PORT_OF_TEXT}{value[tag]}"
@@ -137,6 +159,14 @@ class ParamField(QWidget):
             spin.editingFinished.connect(lambda: self._commit(spin.value()))
             return spin
         edit = QLineEdit()
+        if self.kind == "literal" and "callable" in (allowed_types(self.spec) or ()):
+            completer = QCompleter(list(callables.ALLOWED), edit)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            edit.setCompleter(completer)
+            edit.setToolTip(
+                "A function by name (bytes.upper, str.strip, len, kamaelia_core.util.text.line"
+                "...: type to see them all) runs without trust; a lambda is Python code."
+            )
         edit.editingFinished.connect(self._commit_text)
         return edit
 
