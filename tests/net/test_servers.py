@@ -15,6 +15,8 @@ from kamaelia_core.net import (
     SimpleServer,
     SingleServer,
 )
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.testing import ManualClock
 from kamaelia_core.util.echo import Echo
 from tests.net.conftest import Clients, connect, drive, fd_count, recv_some
 
@@ -314,3 +316,55 @@ def test_ended_connections_leave_no_cyclic_garbage(sched):
         gc.garbage.clear()
         if was:
             gc.enable()
+
+
+# -- the optional idle timeout ---------------------------------------------------------------
+
+
+def test_servercore_idle_timeout_closes_only_the_connections_that_went_quiet():
+    clock = ManualClock(0.0)
+    with Scheduler(clock=clock) as manual:
+        server = ServerCore(protocol=Echo, port=0, idle_timeout=30.0)
+        manual.activate(server)
+        manual.run_until_idle()
+        quiet, busy = connect(server.port), connect(server.port)
+        try:
+            drive(manual, lambda: len(server.connections) == 2)
+            clock.advance(20.0)
+            busy.sendall(b"still here")
+            drive(manual, lambda: recv_some(busy) == b"still here")
+            clock.advance(10.0)  # 30 s since quiet's last byte, 10 since busy's
+            drive(manual, lambda: recv_some(quiet) == b"")
+            assert len(server.connections) == 1
+            assert recv_some(busy) is None  # open, nothing to read
+            clock.advance(20.0)
+            drive(manual, lambda: recv_some(busy) == b"")
+            drive(manual, lambda: not server.connections)
+        finally:
+            quiet.close()
+            busy.close()
+
+
+def test_servercore_has_no_idle_timeout_unless_asked():
+    server = ServerCore(protocol=Echo, port=0)
+    try:
+        assert server.idle_timeout is None
+    finally:
+        server.stop()
+    with pytest.raises(ValueError, match="idle_timeout"):
+        ServerCore(protocol=Echo, port=0, idle_timeout=-5)
+
+
+def test_an_idle_loopback_connection_is_closed_on_the_real_clock(sched):
+    server = ServerCore(protocol=Echo, port=0, idle_timeout=0.2)
+    sched.activate(server)
+    sched.run_until_idle()
+    client = connect(server.port)
+    try:
+        drive(sched, lambda: server.connections)
+        (csa,) = server.connections
+        drive(sched, lambda: recv_some(client) == b"", rounds=3000)
+        assert csa.reason == "idle timeout"
+    finally:
+        client.close()
+    drive(sched, lambda: not server.connections)
