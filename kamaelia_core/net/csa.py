@@ -110,7 +110,8 @@ class ConnectedSocketAdapter(Component):
         **argd: Any,
     ) -> None:
         super().__init__(**argd)
-        check_timeout("idle_timeout", self.idle_timeout)
+        if self.idle_timeout is not None:
+            check_timeout("idle_timeout", self.idle_timeout)
         self.socket = listensocket
         self.selectorService = selectorService
         self.crashOnBadDataToSend = crashOnBadDataToSend
