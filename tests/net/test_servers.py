@@ -368,3 +368,48 @@ def test_an_idle_loopback_connection_is_closed_on_the_real_clock(sched):
     finally:
         client.close()
     drive(sched, lambda: not server.connections)
+
+
+@pytest.mark.slow
+def test_an_echo_client_that_never_reads_pins_about_1mb_and_loses_nothing(sched):
+    crashes = []
+    sched.add_crash_handler(lambda comp, exc: crashes.append(exc))
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    client = connect(server.port)
+    block = bytes(range(256)) * 256  # 64 KB
+    sent = bytearray()
+    try:
+        drive(sched, lambda: server.connections)
+        (csa,) = server.connections
+        handler = server.connections[csa].handler
+        stuck = 0
+        for _ in range(2000):  # write until the server stops taking (back-pressure), bounded
+            try:
+                n = client.send(block)
+                sent += block[:n]
+                stuck = 0
+            except BlockingIOError:
+                stuck += 1
+                if stuck > 50:
+                    break
+            sched.poll_io(0.001)
+            sched.run_until_idle()
+        assert stuck > 50, "the server kept taking bytes from a client that never reads"
+        held = len(csa.buffer) + sum(len(m) for m in csa.inboxes["inbox"].storage)
+        held += sum(len(m) for m in handler.inboxes["inbox"].storage)
+        assert csa.max_buffered <= 1536 * 1024 and held <= 1536 * 1024
+        assert csa.activity == "paused" and not crashes
+        got = bytearray()
+
+        def read_back():
+            chunk = recv_some(client, 1 << 20)
+            if chunk:
+                got.extend(chunk)
+
+        drive(sched, lambda: len(got) == len(sent), rounds=5000, poll=0.001, client=read_back)
+        assert got == sent and not crashes
+    finally:
+        client.close()
+    drive(sched, lambda: not server.connections)
