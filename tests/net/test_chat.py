@@ -171,3 +171,40 @@ def test_a_100mb_line_without_newline_holds_bounded_memory(sched, chat_alone):
     chat._deliver(b"tail\nhello\n")
     sched.run_until_idle()
     assert said(requests) == ["x" * MAX_LINE, "hello"]
+
+
+class Fragile(LineChat):
+    """A LineChat with a bug: ``/boom`` raises."""
+
+    def _line(self, text):
+        if text == "/boom":
+            raise RuntimeError("boom")
+        return super()._line(text)
+
+
+def test_a_member_whose_handler_crashes_leaves_the_room_and_the_others_carry_on(sched):
+    crashes = []
+    sched.add_crash_handler(lambda comp, exc: crashes.append(comp))
+    server = ServerCore(protocol=Fragile, port=0)
+    sched.activate(server)
+    a, b = connect(server.port), connect(server.port)
+    ra, rb = Reader(a), Reader(b)
+
+    def both():
+        ra.pump()
+        rb.pump()
+
+    try:
+        drive(sched, lambda: "welcome" in ra.text and "welcome" in rb.text, client=both)
+        room = sched.tracker.retrieveService(ROOM_SERVICE)[0]
+        a.sendall(b"/nick alice\n/boom\n")
+        drive(sched, lambda: "* alice left" in rb.text, client=both)
+        assert [c.nick for c in crashes] == ["alice"] and len(room.members) == 1
+        drive(sched, lambda: recv_some(a) == b"")  # only alice's connection closed
+        b.sendall(b"/who\n")
+        drive(sched, lambda: "* here:" in rb.text, client=both)
+        assert "alice" not in rb.text.split("* here:")[1]
+    finally:
+        a.close()
+        b.close()
+    drive(sched, lambda: not room.members)
