@@ -326,6 +326,8 @@ def loadgen(phase: dict) -> dict:
     kind = phase["kind"]
     if kind == "rt":
         return phase_rt(phase["port"], phase["conns"], phase["duration"])
+    if kind == "cycles":  # as many cycles as asked, however long they take (within 100 s)
+        return phase_churn(phase["port"], 100.0, cap=phase["count"])
     if kind == "churn":
         pid = phase.get("pid")
         before = process_cpu_seconds(pid) if pid else 0.0

@@ -4,7 +4,9 @@ Each server runs in its own process pinned to one CPU; the load generator runs i
 pinned to the other CPU. Phases (each against a freshly started server, all on loopback, bounded in
 count and time): 64-byte round trips on 1, 100 and 1,000 connections; connect/send/receive/close
 churn (with the server's CPU per connection); 10,000 idle connections held, the server's CPU
-measured while they sit idle, then each one verified with a round trip. Idle CPU is also measured
+measured while they sit idle, then each one verified with a round trip; and, for kamaelia_core
+only, 50,000 connect/send/receive/close cycles with the server's open descriptors and live
+components counted before and after (a leak shows as a difference). Idle CPU is also measured
 with no connection at all. The load phases run ``--repeat`` rounds, servers interleaved, and the
 best round of each is kept: on a shared machine background load only ever makes a run slower.
 
@@ -38,13 +40,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SERVERS = {
     "core": """
-import sys
+import os, sys, threading
 from kamaelia_core.scheduler import Scheduler
 from kamaelia_core.net import ServerCore
 from kamaelia_core.util.echo import Echo
 sched = Scheduler()
 server = ServerCore(protocol=Echo, port=0)
 sched.activate(server)
+def report():  # runs in the scheduler's thread
+    fds = len(os.listdir("/proc/self/fd")) - 1
+    print("STATS", fds, len(sched.components), len(server.connections), flush=True)
+def answer_stats():
+    for _line in sys.stdin:
+        sched.io.call_soon_threadsafe(report)
+threading.Thread(target=answer_stats, daemon=True).start()
 print("PORT", server.port, flush=True)
 sched.run()
 """,
@@ -158,6 +167,7 @@ class Server:
         self.proc = subprocess.Popen(
             [python, "-c", SERVERS[kind], *port_arg],
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -175,11 +185,20 @@ class Server:
         time.sleep(seconds)
         return 100.0 * (process_cpu_seconds(self.proc.pid) - start) / seconds
 
+    def stats(self) -> tuple[int, int, int]:
+        """(open descriptors, live components, connections) of a kamaelia_core server."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("stats\n")
+        self.proc.stdin.flush()
+        fields = self.proc.stdout.readline().split()
+        return int(fields[1]), int(fields[2]), int(fields[3])
+
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 def run_loadgen(cpu: int | None, phase: dict) -> dict:
@@ -218,12 +237,27 @@ def run_phases(kinds: list[str], args: argparse.Namespace, kpython: str | None) 
     def idle_cpu(server: Server) -> float:
         return server.cpu_percent(args.hold)
 
+    def cycles(server: Server) -> dict:
+        fds, components, _conns = server.stats()
+        result = run_loadgen(
+            load_cpu, {"kind": "cycles", "port": server.port, "count": args.cycles}
+        )
+        after = server.stats()
+        for _ in range(50):  # the last closes may still be on their way to the server
+            if after[2] == 0:
+                break
+            time.sleep(0.1)
+            after = server.stats()
+        result.update(fds=(fds, after[0]), components=(components, after[1]))
+        return result
+
     phases: list[tuple[str, Callable[[Server], object]]] = [("idle_cpu", idle_cpu)]
     for conns in (1, 100, 1000):
         rt = {"kind": "rt", "conns": conns, "duration": args.duration}
         phases.append((f"rt{conns}", load(rt)))
     phases.append(("churn", load({"kind": "churn", "duration": args.duration})))
     phases.append(("idle", load({"kind": "idle", "count": args.idle, "hold": args.hold})))
+    phases.append(("cycles", cycles))
     if args.phases:
         wanted = set(args.phases.split(","))
         phases = [(name, fn) for name, fn in phases if name in wanted]
@@ -231,6 +265,8 @@ def run_phases(kinds: list[str], args: argparse.Namespace, kpython: str | None) 
         rounds = args.repeat if name.startswith(("rt", "churn")) else 1
         for _round in range(rounds):  # interleaved, best kept: the machine may be shared
             for kind in kinds:
+                if name == "cycles" and kind != "core":
+                    continue  # it counts the server's components: kamaelia_core only
                 result = with_server(kind, fn)
                 sys.stderr.write(f"  {name} {kind}: {result}\n")
                 if _better(result, results[kind].get(name)):
@@ -290,6 +326,15 @@ def report(all_results: dict[str, dict], idle_count: int) -> str:
             ]
         )
     lines = [table(headers, rows)]
+    cycled = all_results.get("core", {}).get("cycles")
+    if isinstance(cycled, dict) and "fds" in cycled:
+        lines.append(
+            f"\ncycles (core): {cycled.get('completed', 0):,} connect/send/receive/close, "
+            f"errors {cycled.get('errors', '?')} {cycled.get('why') or ''}, "
+            f"{_fmt(cycled.get('cps', 0))} conn/s; server descriptors "
+            f"{cycled['fds'][0]} -> {cycled['fds'][1]}, live components "
+            f"{cycled['components'][0]} -> {cycled['components'][1]}"
+        )
     core = all_results.get("core")
     if core:
         lines.append("")
@@ -315,12 +360,15 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=2.0, help="seconds per load phase")
     parser.add_argument("--idle", type=int, default=10000, help="idle connections to hold")
     parser.add_argument("--hold", type=float, default=2.0, help="seconds idle CPU is measured")
+    parser.add_argument(
+        "--cycles", type=int, default=50000, help="connect/close cycles of the leak check"
+    )
     parser.add_argument("--repeat", type=int, default=2, help="load rounds (best kept)")
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated list")
     parser.add_argument(
         "--phases",
         default="",
-        help="only these phases (comma-separated: idle_cpu,rt1,rt100,rt1000,churn,idle)",
+        help="only these phases (comma-separated: idle_cpu,rt1,rt100,rt1000,churn,idle,cycles)",
     )
     args = parser.parse_args()
     if args.loadgen:

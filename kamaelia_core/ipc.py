@@ -43,11 +43,42 @@ class ipc:
         parts = ", ".join(f"{k}={_short(v)}" for k, v in self._fields().items() if v is not None)
         return f"{type(self).__name__}({parts})"
 
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, slot) for slot in self._field_names])
+
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._fields() == other._fields()  # type: ignore[attr-defined]
+        # Field by field, as tuples compare: identity first, then ``==``. Components and sockets
+        # define no ``==`` of their own, so a message carrying one matches only the same object.
+        if type(self) is not type(other):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self), tuple(id(v) for v in self._fields().values())))
+        # Equal messages must hash alike (a set keeps one producerFinished, not two): hash the
+        # values, not their ids. Computed on demand, so making a message costs nothing more.
+        return hash((type(self), *map(_hash_value, self._values())))
+
+
+def _hash_value(value: Any) -> int:
+    """The hash of one field, consistent with how ``==`` compares it.
+
+    Values of the plain immutable types and other messages hash by value; tuples (such as
+    ``((csa, "ReadReady"), sock)``) field by field; objects that compare by identity
+    (components, sockets, exceptions) by identity. Anything else (a list or dict payload, a set,
+    which equals a frozenset) contributes a constant: such a message still hashes consistently
+    with ``==``, only less selectively.
+    """
+    kind = type(value)
+    if kind in _BY_VALUE or isinstance(value, ipc):
+        return hash(value)
+    if kind is tuple:
+        return hash(tuple(map(_hash_value, value)))
+    if kind.__eq__ is object.__eq__ and kind.__hash__ is object.__hash__:
+        return hash(value)
+    return 0
+
+
+_BY_VALUE = frozenset({str, bytes, int, float, bool, complex, type(None)})
 
 
 def _short(value: Any) -> str:

@@ -36,19 +36,43 @@ RUN_NEXT_LIMIT = 16
 """Most slices in a row given to components woken by the slice before (see ``Scheduler.step``)."""
 
 
+COMPACT_TIMERS_AFTER = 64
+"""Cancelled timers tolerated in the heap before it is rebuilt (when they are also half of it)."""
+
+
+def _nothing() -> None:
+    """What a cancelled timer would call."""
+
+
 class TimerHandle:
     """A pending timer; ``cancel()`` it to drop it."""
 
-    __slots__ = ("callback", "cancelled", "when")
+    __slots__ = ("_heap", "callback", "cancelled", "when")
 
-    def __init__(self, when: float, callback: Callable[[], None]) -> None:
+    def __init__(
+        self, when: float, callback: Callable[[], None], heap: Scheduler | None = None
+    ) -> None:
         self.when = when
         self.callback = callback
         self.cancelled = False
+        self._heap = heap
+        """The scheduler whose heap holds this timer until it fires (None after)."""
 
     def cancel(self) -> None:
-        """Do not fire this timer."""
+        """Do not fire this timer; let go of its callback at once.
+
+        The handle stays in the scheduler's heap until its time comes or the heap is compacted,
+        so the callback (often a component's bound method) is dropped now: a per-connection
+        timeout cancelled when its connection ends does not keep the connection alive.
+        """
+        if self.cancelled:
+            return
         self.cancelled = True
+        self.callback = _nothing
+        heap = self._heap
+        if heap is not None:
+            self._heap = None
+            heap._timer_cancelled()
 
     def __lt__(self, other: TimerHandle) -> bool:
         return self.when < other.when
@@ -120,6 +144,8 @@ class Scheduler:
         """Most slices in a row taken from the run-next queue (0: plain FIFO round robin)."""
         self._live: dict[int, Component] = {}
         self._timers: list[TimerHandle] = []
+        self._cancelled_timers = 0
+        """Cancelled timers still in ``_timers`` (see ``_timer_cancelled``)."""
         self._wakeup: Callable[[], None] | None = None
         self._crash_handlers: list[Callable[[Component, BaseException], None]] = []
         self._stopping = False
@@ -234,7 +260,7 @@ class Scheduler:
 
     def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
         """Call ``callback`` once ``self.clock()`` >= ``when``."""
-        handle = TimerHandle(when, callback)
+        handle = TimerHandle(when, callback, self)
         heapq.heappush(self._timers, handle)
         if len(self._timers) == 1 and self._wakeup is not None:
             self._wakeup()
@@ -249,7 +275,23 @@ class Scheduler:
         timers = self._timers
         while timers and timers[0].cancelled:
             heapq.heappop(timers)
+            self._cancelled_timers -= 1
         return timers[0].when if timers else None
+
+    def _timer_cancelled(self) -> None:
+        """Count a cancelled timer; rebuild the heap when they make up most of it.
+
+        A server with a timeout per connection cancels one timer per connection that ends in
+        time; without compaction the heap would hold every one of them until its deadline.
+        """
+        self._cancelled_timers += 1
+        timers = self._timers
+        if self._cancelled_timers > COMPACT_TIMERS_AFTER and self._cancelled_timers * 2 > len(
+            timers
+        ):
+            timers[:] = [handle for handle in timers if not handle.cancelled]  # in place: see
+            heapq.heapify(timers)  # _fire_timers, which may be iterating it
+            self._cancelled_timers = 0
 
     def _fire_timers(self) -> None:
         timers = self._timers
@@ -258,7 +300,10 @@ class Scheduler:
         now = self.clock()
         while timers and timers[0].when <= now:
             handle = heapq.heappop(timers)
-            if not handle.cancelled:
+            if handle.cancelled:
+                self._cancelled_timers -= 1
+            else:
+                handle._heap = None  # fired: a late cancel() is not counted
                 if self.tap is not None:
                     self.tap.tick()  # what the callback delivers happens now
                 handle.callback()

@@ -22,6 +22,9 @@ Back-pressure policy (a slow reader must not grow memory without limit):
   (it may still be answering the last request), what arrives within the next
   ``eof_grace_rounds`` scheduler rounds is flushed too; otherwise the CSA closes at once. Peer
   reset, EPIPE and ECONNRESET close at once.
+* ``idle_timeout`` (seconds, off by default): a connection that moves no byte either way for that
+  long is closed at once (reason ``"idle timeout"``). One scheduler timer per connection, moved
+  on only when it fires: a busy connection costs a counter comparison per slice, not a timer.
 
 However a CSA ends, it closes its socket once and sends exactly one ``socketShutdown(self, (sock,
 reason))`` on ``CreatorFeedback`` and one ``shutdownCSA(self, (self, sock))`` on ``signal``.
@@ -68,7 +71,10 @@ class ConnectedSocketAdapter(Component):
         noisyErrors: Log socket errors at warning level (default: debug).
         peer: The peer's ``(host, port)`` when the caller knows it (saves a system call).
         **argd: Overrides of ``high_water``, ``low_water``, ``paused_inbox_limit``,
-            ``read_size``, ``max_reads``, ``linger``, ``eof_grace_rounds``.
+            ``read_size``, ``max_reads``, ``linger``, ``eof_grace_rounds``, ``idle_timeout``.
+
+    Raises:
+        ValueError: ``idle_timeout`` is neither None nor a positive number of seconds.
     """
 
     Inboxes = {
@@ -92,6 +98,7 @@ class ConnectedSocketAdapter(Component):
     max_reads = 16
     linger = 30.0
     eof_grace_rounds = 2
+    idle_timeout: float | None = None
 
     def __init__(
         self,
@@ -103,6 +110,8 @@ class ConnectedSocketAdapter(Component):
         **argd: Any,
     ) -> None:
         super().__init__(**argd)
+        if self.idle_timeout is not None:
+            check_timeout("idle_timeout", self.idle_timeout)
         self.socket = listensocket
         self.selectorService = selectorService
         self.crashOnBadDataToSend = crashOnBadDataToSend
@@ -124,6 +133,9 @@ class ConnectedSocketAdapter(Component):
         self._owed = False
         self._linger_timer: Any = None
         self._lingered = False
+        self._idle_timer: Any = None
+        self._moved = 0
+        self._last_active = 0.0
         self.bytes_in = 0
         self.bytes_out = 0
         self.max_buffered = 0
@@ -155,6 +167,10 @@ class ConnectedSocketAdapter(Component):
         control = self.inboxes["control"].storage
         ready_r = self.inboxes["ReadReady"].storage
         ready_w = self.inboxes["SendReady"].storage
+        idle = self.idle_timeout is not None and self._sched is not None
+        if idle:
+            self._last_active = self._sched.clock()  # type: ignore[union-attr]
+            self._idle_timer = self._sched.call_later(self.idle_timeout, self._idle_check)  # type: ignore[union-attr, arg-type]
         try:
             while True:
                 while control:
@@ -169,12 +185,16 @@ class ConnectedSocketAdapter(Component):
                     self._readable = True
                 if inbox.storage and not self._paused:
                     self._take_inbox(inbox)
+                if idle:
+                    self._note_activity()
                 if self._held is not None and not self._forward(self._held):
                     self.pause()
                     yield 1
                     continue
                 if self._readable and not self._paused and not self._eof:
                     self._read()
+                    if idle:
+                        self._note_activity()
                 if self.reason is not None:
                     return
                 if self._eof or self._finishing:
@@ -227,6 +247,28 @@ class ConnectedSocketAdapter(Component):
     def _linger_expired(self) -> None:
         self._lingered = True
         self.unpause()
+
+    def _note_activity(self) -> None:
+        """Remember when bytes last moved (read from or written to the socket)."""
+        moved = self.bytes_in + self.bytes_out
+        if moved != self._moved:
+            self._moved = moved
+            self._last_active = self._sched.clock()  # type: ignore[union-attr]
+
+    def _idle_check(self) -> None:
+        """The idle timer fired: close if nothing moved since, else wait for the new deadline."""
+        self._idle_timer = None
+        if self.closed or self.reason is not None:
+            return
+        sched = self._sched
+        assert sched is not None and self.idle_timeout is not None
+        self._note_activity()
+        due = self._last_active + self.idle_timeout
+        if sched.clock() >= due:
+            self.reason = "idle timeout"  # the next slice closes: main checks reason first
+            self.unpause()
+        else:
+            self._idle_timer = sched.call_at(due, self._idle_check)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -374,6 +416,9 @@ class ConnectedSocketAdapter(Component):
         if self._linger_timer is not None:
             self._linger_timer.cancel()
             self._linger_timer = None  # it refers back to this CSA
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         sock = self.socket
         if reason == "producerFinished":
             _drain_quietly(sock)
@@ -387,6 +432,18 @@ class ConnectedSocketAdapter(Component):
         log.debug("%r closed: %s", self, reason)
         self.send(ipc.socketShutdown(self, (sock, reason)), "CreatorFeedback")
         self.send(ipc.shutdownCSA(self, (self, sock)), "signal")
+
+
+def check_timeout(name: str, seconds: Any) -> None:
+    """Reject a timeout that is neither None nor a positive number of seconds.
+
+    Raises:
+        ValueError: Naming the option and the value given.
+    """
+    if seconds is None:
+        return
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError(f"{name} must be None or a positive number of seconds, not {seconds!r}")
 
 
 def _drain_quietly(sock: Any, limit: int = 16) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
 from kamaelia_core.net._boxes import add_outbox, delete_outbox, forget_child
-from kamaelia_core.net.csa import ConnectedSocketAdapter
+from kamaelia_core.net.csa import ConnectedSocketAdapter, check_timeout
 from kamaelia_core.net.tcpserver import DEFAULT_HOST, TCPServer
 
 log = logging.getLogger(__name__)
@@ -116,10 +116,13 @@ class ServerCore(_ServerOwner):
         port: Port to listen on (0: any free one); after construction ``self.port`` is the real one.
         host: Address to bind (default 127.0.0.1).
         socketOptions: ``(level, option, value)`` (or a list) for the listener.
+        idle_timeout: Seconds a connection may move no byte either way before it is closed
+            (default None: never). Each CSA gets it before it starts (see ConnectedSocketAdapter).
         **argd: Attributes, e.g. ``TCPS`` (the server class).
 
     Raises:
         TypeError: No protocol was given.
+        ValueError: ``idle_timeout`` is neither None nor a positive number.
     """
 
     Inboxes = {
@@ -139,11 +142,13 @@ class ServerCore(_ServerOwner):
     socketOptions: Any = None
     TCPS = TCPServer
     pass_peer_info = True
+    idle_timeout: float | None = None
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
         if self.protocol is None:
             raise TypeError(f"{type(self).__name__} needs a protocol factory: protocol=...")
+        check_timeout("idle_timeout", self.idle_timeout)
         self._with_peer = self.pass_peer_info and accepts_peer_info(self.protocol)
         self.server = self.TCPS(
             listenport=self.port, host=self.host, socketOptions=self.socketOptions
@@ -219,6 +224,8 @@ class ServerCore(_ServerOwner):
         if "serversignal" in handler.outboxes:
             conn.links.append(link((handler, "serversignal"), (self, "control")))
         self.connections[csa] = conn
+        if self.idle_timeout is not None:
+            csa.idle_timeout = self.idle_timeout
         # The CSA stays the TCPServer's child (that is who spawned it); the handler is ours.
         self.addChildren(handler)
         handler._callOnCloseDown.append(lambda: self._note_handler_end(csa, handler))

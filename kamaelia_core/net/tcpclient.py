@@ -129,14 +129,24 @@ class TCPClient(Component):
         self.unpause()
 
     def _connect(self) -> Generator[int, None, socket.socket | None]:
+        """The connected socket, or None once ``self.reason`` says why there is none."""
         where = f"{self.host}:{self.port}"
+        if isinstance(self.port, int) and not 0 <= self.port <= 65535:
+            # getaddrinfo would quietly take the port modulo 65536 (70000 -> 4464)
+            self._fail(f"invalid port {self.port!r}: a TCP port is an int from 0 to 65535")
+            return None
         try:
             family, kind, proto, _name, address = socket.getaddrinfo(
                 self.host, self.port, type=socket.SOCK_STREAM
             )[0]
         except (socket.gaierror, UnicodeError) as exc:
-            return self._fail(f"cannot resolve {self.host!r}: {exc}")
-        sock = socket.socket(family, kind, proto)
+            self._fail(f"cannot resolve {self.host!r}: {exc}")
+            return None
+        try:
+            sock = socket.socket(family, kind, proto)
+        except OSError as exc:  # out of descriptors (EMFILE/ENFILE) or of buffers
+            self._fail(f"cannot open a socket to {where}: {_describe(exc)}")
+            return None
         sock.setblocking(False)
         code = sock.connect_ex(address)
         if code == errno.EINPROGRESS:
@@ -154,16 +164,19 @@ class TCPClient(Component):
             self.send(ipc.removeWriter(self, sock), "_selectorSignal")
             if _cancelled(control) and not ready:
                 sock.close()
-                return self._fail(f"connection to {where} cancelled by shutdownMicroprocess")
+                self._fail(f"connection to {where} cancelled by shutdownMicroprocess")
+                return None
             if not ready:
                 sock.close()
-                return self._fail(f"connection to {where} timed out after {self.connect_timeout}s")
+                self._fail(f"connection to {where} timed out after {self.connect_timeout}s")
+                return None
             ready.clear()
             code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if code != 0:
             sock.close()
             name = errno.errorcode.get(code, str(code))
-            return self._fail(f"connection to {where} failed: {name} ({os.strerror(code)})")
+            self._fail(f"connection to {where} failed: {name} ({os.strerror(code)})")
+            return None
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError as exc:
@@ -171,9 +184,9 @@ class TCPClient(Component):
         return sock
 
     def _fail(self, reason: str) -> None:
+        """Record why there is no connection (the reason ``signal`` will carry)."""
         self.reason = reason
         log.info("%s", reason)
-        return None
 
     def _wire(self, csa: ConnectedSocketAdapter) -> None:
         pending_data = list(self.Inbox("inbox"))
@@ -188,6 +201,12 @@ class TCPClient(Component):
             inbox.target.put(data, inbox.route)
         for message in pending_control:
             control.target.put(message, control.route)
+
+
+def _describe(exc: OSError) -> str:
+    name = errno.errorcode.get(exc.errno, "") if exc.errno is not None else ""
+    text = exc.strerror or str(exc)
+    return f"{name} ({text})" if name else text
 
 
 def _cancelled(control: Any) -> bool:

@@ -16,6 +16,15 @@ The flow is the seed document's (Kamaelia's TCPServer reference):
    ``removeReader``, ``removeWriter`` and ``shutdownCSA(self, (csa, sock))`` to the Selector and
    ``shutdownCSA(self, csa)`` on ``protocolHandlerSignal``.
 
+Running out of descriptors (EMFILE/ENFILE from ``accept``) is an episode, not a stream of errors:
+the server logs one ERROR when it starts, then sheds load. It keeps one descriptor in reserve
+(``/dev/null``, opened when it starts); on EMFILE it closes the reserve, accepts the pending
+connection and closes it at once (the client sees the connection closed, instead of waiting for
+a timeout), and reopens the reserve, until the backlog is empty. The first connection accepted
+normally again ends the episode with one WARNING that says how many connections were shed and
+for how long (``shed`` counts them all). Without a reserve (or on ENOBUFS/ENOMEM) it retries on a
+timer.
+
 It does not terminate on its own. On ``control``: ``serverShutdown`` or ``producerFinished`` stop
 listening (the listener is deregistered and closed at once) and the server ends once its existing
 connections have closed; ``shutdownMicroprocess`` also closes every connection at once. The
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import random
 import socket
 from collections.abc import Generator
@@ -42,9 +52,10 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_BACKLOG = 512
 _ACCEPT_RETRY = 0.05
-"""Seconds before accepting again after running out of descriptors (EMFILE/ENFILE)."""
+"""Seconds before accepting again when out of resources and no reserve descriptor helps."""
 _TRANSIENT_ACCEPT = {errno.ECONNABORTED, errno.EPROTO, errno.EPERM}
-_OUT_OF_FDS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+_OUT_OF_FDS = {errno.EMFILE, errno.ENFILE}
+_OUT_OF_MEMORY = {errno.ENOBUFS, errno.ENOMEM}
 
 SocketOption = tuple[int, int, Any]
 
@@ -159,8 +170,13 @@ class TCPServer(Component):
         self.socket_handlers: dict[ConnectedSocketAdapter, Any] = {}
         self._feedback_links: dict[ConnectedSocketAdapter, Any] = {}
         self.accepted = 0
+        self.shed = 0
+        """Connections closed unserved because the process was out of descriptors."""
         self._listening = True
         self._pending = False
+        self._reserve: int | None = None
+        self._starved: tuple[float, int, str] | None = None
+        """While out of resources: (since, shed at the start, errno name); None otherwise."""
 
     def live_details(self) -> dict[str, Any]:
         """For the ``spawned`` event: the address it listens on, ``"host:port"``."""
@@ -168,9 +184,10 @@ class TCPServer(Component):
 
     def __repr__(self) -> str:
         where = "listening" if self._listening else "closed"
+        shed = f" shed={self.shed}" if self.shed else ""
         return (
             f"<TCPServer#{self.cid} {self.host}:{self.port} {where} "
-            f"connections={len(self.socket_handlers)}>"
+            f"connections={len(self.socket_handlers)}{shed}>"
         )
 
     def main(self) -> Generator[int, None, None]:
@@ -182,6 +199,7 @@ class TCPServer(Component):
         self.link((self, "_selectorSignal"), service)
         self.link((self, "_selectorShutdownSignal"), shutdown_service)
         self.send(ipc.newReader(self, ((self, "newconnection"), self.listener)), "_selectorSignal")
+        self._open_reserve()
         feedback = self.inboxes["_feedbackFromCSA"].storage
         newconn = self.inboxes["newconnection"].storage
         control = self.inboxes["control"].storage
@@ -220,17 +238,87 @@ class TCPServer(Component):
             except OSError as exc:
                 if exc.errno in _TRANSIENT_ACCEPT:
                     continue
-                if exc.errno in _OUT_OF_FDS:
-                    log.error("%r cannot accept: %s; retrying shortly", self, describe_error(exc))
+                if exc.errno in _OUT_OF_FDS or exc.errno in _OUT_OF_MEMORY:
+                    self._starving(exc)
+                    if exc.errno in _OUT_OF_FDS and self._shed_one():
+                        continue
+                    if not self._pending:  # every pending connection was shed: wait for more
+                        return
                     self._pending = False
                     self.scheduler.call_later(_ACCEPT_RETRY, self._retry_accept)  # type: ignore[union-attr]
                     return
                 raise
+            if self._starved is not None:
+                self._recovered()
             self.createConnectedSocket(sock, address)
 
     def _retry_accept(self) -> None:
+        if self._reserve is None:
+            self._open_reserve()
         self._pending = True
         self.unpause()
+
+    # -- running out of descriptors ------------------------------------------------------------
+
+    def _open_reserve(self) -> None:
+        try:
+            self._reserve = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as exc:
+            self._reserve = None
+            log.debug("%r has no reserve descriptor: %s", self, describe_error(exc))
+
+    def _close_reserve(self) -> None:
+        if self._reserve is not None:
+            os.close(self._reserve)
+            self._reserve = None
+
+    def _shed_one(self) -> bool:
+        """Free the reserve, accept one pending connection and close it; False if none could be.
+
+        The client then sees its connection closed at once instead of waiting in the backlog
+        for a timeout, and the backlog empties so the readiness edge comes again for the next.
+        """
+        if self._reserve is None:
+            return False
+        self._close_reserve()
+        try:
+            sock, _address = self.listener.accept()
+        except (BlockingIOError, InterruptedError):
+            self._open_reserve()
+            self._pending = False
+            return False
+        except OSError as exc:
+            self._open_reserve()
+            log.debug("%r could not shed a connection: %s", self, describe_error(exc))
+            return False
+        sock.close()
+        self.shed += 1
+        self._open_reserve()
+        return self._reserve is not None
+
+    def _starving(self, exc: OSError) -> None:
+        if self._starved is not None:
+            return
+        self._starved = (self.scheduler.clock(), self.shed, describe_error(exc))  # type: ignore[union-attr]
+        log.error(
+            "%r cannot accept: %s; closing new connections at once until resources free up",
+            self,
+            describe_error(exc),
+        )
+
+    def _recovered(self) -> None:
+        assert self._starved is not None
+        since, shed_before, reason = self._starved
+        self._starved = None
+        seconds = self.scheduler.clock() - since  # type: ignore[union-attr]
+        log.warning(
+            "%r accepts again after %.1f s out of resources (%s): "
+            "%d connections were closed unserved",
+            self,
+            seconds,
+            reason,
+            self.shed - shed_before,
+        )
 
     def createConnectedSocket(
         self, sock: socket.socket, address: Any = None
@@ -297,6 +385,7 @@ class TCPServer(Component):
         if self.scheduler is not None and self.outboxes["_selectorSignal"].linked_to is not None:
             self.send(ipc.removeReader(self, self.listener), "_selectorSignal")
         self.listener.close()
+        self._close_reserve()
         log.debug("%r stopped listening", self)
 
     def stop(self) -> None:

@@ -3,21 +3,34 @@
 Each LineChat handler finds the ``ChatRoom`` service in its scheduler's CAT (creating it the first
 time), joins it, and sends every complete line its client types to the room, which passes it to
 every other member. ``/nick NAME`` renames; ``/who`` lists the room; ``/quit`` leaves.
+
+Slow members (the policy, see ``kamaelia_core.fanout``): a member whose client stops reading
+stops taking lines from the room once its connection's send buffer is full, so the room's lines
+wait in its ``fromRoom`` inbox. The room delivers through a ``Fanout``: once ``max_backlog``
+lines (256 by default) wait unread there, the member is dropped, told so with a
+``subscriberDropped`` message, and closes its connection at once; the others read
+``* NICK was disconnected: not reading (256 lines waiting)``. Nothing raises, and a member pins at
+most ``max_backlog`` lines of ``MAX_LINE`` bytes plus its connection's own bounded buffers
+(about 1.3 MB at worst, far less for ordinary lines).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections import deque
+from collections.abc import Generator, Hashable
 from typing import Any
 
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
-from kamaelia_core.linkage import Box
+from kamaelia_core.errors import noSpaceInBox
+from kamaelia_core.fanout import BEHIND, ENDED, Fanout, subscriberDropped
 
 ROOM_SERVICE = "linechat.room"
 """CAT name of the shared room's inbox."""
 MAX_LINE = 4096
-"""Longer lines are cut (a client cannot grow the buffer without limit)."""
+"""Longer lines are cut there; the rest of such a line, up to its newline, is discarded."""
+MAX_BACKLOG = 256
+"""Lines a member may leave unread before the room disconnects it."""
 
 
 class ChatRoom(Component):
@@ -25,7 +38,13 @@ class ChatRoom(Component):
 
     Requests on ``inbox`` are tuples: ``("join", member)``, ``("leave", member)``,
     ``("say", member, text)``, ``("who", member)``. Each member gets its own outbox here, linked
-    to the member's ``fromRoom`` inbox.
+    to the member's ``fromRoom`` inbox, through a ``Fanout``: a member that leaves
+    ``max_backlog`` lines unread is dropped (see the module's policy).
+
+    Args:
+        max_backlog: Lines a member may leave unread before it is disconnected.
+        requests_per_slice: Requests served per slice (default: an eighth of ``max_backlog``;
+            keep it a small fraction of it).
     """
 
     Inboxes = {
@@ -40,10 +59,25 @@ class ChatRoom(Component):
     IsService = True
     Category = "Util"
 
+    max_backlog = MAX_BACKLOG
+    requests_per_slice: int | None = None
+    """Requests served before yielding (None: an eighth of ``max_backlog``; see ``main``)."""
+
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
-        self.members: dict[Component, tuple[str, Any]] = {}
-        self._count = 0
+        self.fanout = Fanout(
+            self, max_backlog=self.max_backlog, on_drop=self._dropped, prefix="room"
+        )
+        self.disconnected = 0
+        """Members dropped for not reading."""
+
+    @property
+    def members(self) -> Any:
+        """The members now in the room (a live view)."""
+        return self.fanout.keys()
+
+    def __repr__(self) -> str:
+        return f"<ChatRoom#{self.cid} members={len(self.fanout)} disconnected={self.disconnected}>"
 
     @classmethod
     def get(cls, tracker: Any) -> tuple[tuple[Component, str], ChatRoom | None]:
@@ -58,15 +92,21 @@ class ChatRoom(Component):
     def main(self) -> Generator[int, None, None]:
         """Serve requests until shut down."""
         inbox = self.inboxes["inbox"]
+        batch = self.requests_per_slice or max(1, self.max_backlog // 8)
         try:
             while not self.dataReady("control"):
-                while inbox.storage:
+                # A bounded batch per slice: members that keep up run between two batches, so
+                # a burst (a pasted page) is not mistaken for a member that stopped reading.
+                for _ in range(batch):
+                    if not inbox.storage:
+                        break
                     self._handle(inbox.pop())
-                self.pause()
+                if not inbox.storage:
+                    self.pause()
                 yield 1
         finally:
-            for member in list(self.members):
-                self._leave(member, quiet=True)
+            for member in list(self.fanout):
+                self.fanout.remove(member)
             try:
                 if self.tracker.retrieveService(ROOM_SERVICE)[0] is self:
                     self.tracker.deRegisterService(ROOM_SERVICE)
@@ -75,35 +115,26 @@ class ChatRoom(Component):
 
     def _handle(self, request: tuple) -> None:
         verb, member = request[0], request[1]
-        if verb == "join" and member not in self.members:
-            self._count += 1
-            name = f"room{self._count}"
-            self.outboxes[name] = Box(self, name, False)
-            linkage = self.link((self, name), (member, "fromRoom"))
-            self.members[member] = (name, linkage)
-            self._tell_others(member, f"* {_nick(member)} joined")
+        fanout = self.fanout
+        if verb == "join" and member not in fanout:
+            fanout.add(member, (member, "fromRoom"))
+            fanout.send(f"* {_nick(member)} joined", skip=member)
         elif verb == "leave":
-            self._leave(member)
-        elif verb == "say" and member in self.members:
-            self._tell_others(member, f"<{_nick(member)}> {request[2]}")
-        elif verb == "who" and member in self.members:
-            names = ", ".join(sorted(_nick(m) for m in self.members))
-            self.send(f"* here: {names}", self.members[member][0])
+            if fanout.remove(member):
+                fanout.send(f"* {_nick(member)} left")
+        elif verb == "say" and member in fanout:
+            fanout.send(f"<{_nick(member)}> {request[2]}", skip=member)
+        elif verb == "who" and member in fanout:
+            names = ", ".join(sorted(_nick(m) for m in fanout))
+            fanout.send_to(member, f"* here: {names}")
 
-    def _leave(self, member: Component, quiet: bool = False) -> None:
-        entry = self.members.pop(member, None)
-        if entry is None:
+    def _dropped(self, member: Hashable, why: str, backlog: int) -> None:
+        if why == ENDED:  # it went without saying so (it crashed, or was stopped)
+            self.fanout.send(f"* {_nick(member)} left")
             return
-        name, linkage = entry
-        self.unlink(thelinkage=linkage)
-        del self.outboxes[name]
-        if not quiet:
-            self._tell_others(member, f"* {_nick(member)} left")
-
-    def _tell_others(self, speaker: Component, text: str) -> None:
-        for member, (box, _linkage) in self.members.items():
-            if member is not speaker:
-                self.send(text, box)
+        self.disconnected += 1
+        waiting = f"{backlog} lines waiting" if why == BEHIND else "its inbox is full"
+        self.fanout.send(f"* {_nick(member)} was disconnected: not reading ({waiting})")
 
 
 def _nick(member: Any) -> str:
@@ -134,6 +165,8 @@ class LineChat(Component):
     def __init__(self, peer: str = "", peerport: int = 0, **argd: Any) -> None:
         super().__init__(**argd)
         self.nick = f"{peer}:{peerport}" if peer else f"guest{self.cid}"
+        self._unsent: deque[bytes] = deque()
+        """Bytes for the client its connection had no room for yet (at most a few)."""
 
     def main(self) -> Generator[int, None, None]:
         """Join, relay lines both ways, leave."""
@@ -142,34 +175,67 @@ class LineChat(Component):
             new_room.activate(self.scheduler)
         self.link((self, "toRoom"), service)
         self.send(("join", self), "toRoom")
-        self.send(f"* welcome, {self.nick}. /nick NAME, /who, /quit\n".encode(), "outbox")
+        self._to_client(f"* welcome, {self.nick}. /nick NAME, /who, /quit\n".encode())
         pending = b""
+        skipping = False  # inside a line longer than MAX_LINE, after its first MAX_LINE bytes
         inbox, from_room = self.inboxes["inbox"], self.inboxes["fromRoom"]
         ending: Any = None
-        while ending is None:
-            while from_room.storage:
-                self.send(f"{from_room.pop()}\n".encode(), "outbox")
-            while inbox.storage and ending is None:
-                pending += inbox.pop()
-                *lines, pending = pending.split(b"\n")
-                if len(pending) > MAX_LINE:
-                    lines.append(pending[:MAX_LINE])
-                    pending = b""
-                for raw in lines:
-                    ending = self._line(raw.decode("utf-8", "replace").rstrip("\r"))
-                    if ending is not None:
-                        break
-            if self.dataReady("control"):
-                ending = self.recv("control")
-            if ending is None:
-                self.pause()
-                yield 1
-        self.send(("leave", self), "toRoom")
+        try:
+            while ending is None:
+                waiting = from_room.storage
+                if waiting and isinstance(waiting[-1], subscriberDropped):
+                    # the room gave up on this member: its client does not read, close now
+                    ending = ipc.shutdownMicroprocess(self)
+                    break
+                self._flush_to_client()
+                # Take the room's next line only once the client's connection took the last:
+                # the room then sees this member's backlog and applies its policy.
+                while waiting and not self._unsent:
+                    self._to_client(f"{from_room.pop()}\n".encode())
+                while inbox.storage and ending is None:
+                    pending += inbox.pop()
+                    *lines, pending = pending.split(b"\n")
+                    if skipping and lines:
+                        lines.pop(0)  # the end of the over-long line
+                        skipping = False
+                    if skipping:
+                        pending = b""
+                    elif len(pending) > MAX_LINE:
+                        lines.append(pending[:MAX_LINE])
+                        pending, skipping = b"", True
+                    for raw in lines:
+                        ending = self._line(raw.decode("utf-8", "replace").rstrip("\r"))
+                        if ending is not None:
+                            break
+                if ending is None and self.dataReady("control"):
+                    ending = self.recv("control")
+                if ending is None:
+                    self.pause()
+                    yield 1
+        finally:
+            self.send(("leave", self), "toRoom")
         self.send(ending, "signal")
+
+    def _to_client(self, data: bytes) -> None:
+        self._unsent.append(data)
+        self._flush_to_client()
+
+    def _flush_to_client(self) -> None:
+        """Send what waits for the client; stop where its connection's inbox is full.
+
+        The connection wakes this handler when it takes from that inbox again.
+        """
+        unsent = self._unsent
+        while unsent:
+            try:
+                self.send(unsent[0], "outbox")
+            except noSpaceInBox:
+                return
+            unsent.popleft()
 
     def _line(self, text: str) -> Any:
         if text == "/quit":
-            self.send(b"* bye\n", "outbox")
+            self._to_client(b"* bye\n")
             return ipc.producerFinished(self)
         if text == "/who":
             self.send(("who", self), "toRoom")

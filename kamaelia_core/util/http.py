@@ -32,12 +32,18 @@ class HelloHTTP(Component):
     """Reads one request head and answers ``200 OK`` with a greeting, then finishes.
 
     The request line's method and path are kept in ``request``. A head longer than
-    ``MAX_REQUEST_HEAD`` bytes gets ``431``; one that is not HTTP gets ``400``. After answering it
+    ``MAX_REQUEST_HEAD`` bytes gets ``431``; one that is not HTTP gets ``400``; one not complete
+    within ``head_timeout`` seconds of the connection's start gets ``408`` (a client that sends
+    a header byte now and then cannot hold the connection open for ever). After answering it
     sends ``producerFinished`` on ``signal`` (which makes a CSA flush and close).
 
     Args:
         message: Body text of the answer.
+        head_timeout: Seconds the whole request head may take to arrive (None: no limit).
         **argd: Accepted and kept (ServerCore passes the peer keywords).
+
+    Raises:
+        ValueError: ``head_timeout`` is not a positive number (or None).
     """
 
     Inboxes = {
@@ -50,30 +56,59 @@ class HelloHTTP(Component):
     }
     Category = "Util"
 
-    def __init__(self, message: str = "Hello, world!\n", **argd: Any) -> None:
+    head_timeout: float | None = 10.0
+
+    def __init__(
+        self,
+        message: str = "Hello, world!\n",
+        head_timeout: float | None = 10.0,
+        **argd: Any,
+    ) -> None:
         super().__init__(**argd)
+        if head_timeout is not None and not (
+            isinstance(head_timeout, (int, float)) and head_timeout > 0
+        ):
+            raise ValueError(
+                f"head_timeout must be a positive number of seconds or None, not {head_timeout!r}"
+            )
         self.message = message
+        self.head_timeout = head_timeout
         self.request: tuple[str, str] | None = None
+        self._late = False
 
     def main(self) -> Generator[int, None, None]:
         """Collect the head, answer, finish."""
+        timer = None
+        if self.head_timeout is not None:
+            timer = self.scheduler.call_later(self.head_timeout, self._head_late)  # type: ignore[union-attr]
         head = bytearray()
         inbox = self.inboxes["inbox"]
-        while True:
-            while inbox.storage:
-                head += inbox.pop()
-            if b"\r\n\r\n" in head or b"\n\n" in head:
-                self.send(self._answer(bytes(head)), "outbox")
-                break
-            if len(head) > MAX_REQUEST_HEAD:
-                self.send(http_response("431 Request Header Fields Too Large", b""), "outbox")
-                break
-            if self.dataReady("control"):
-                self.send(self.recv("control"), "signal")
-                return
-            self.pause()
-            yield 1
+        try:
+            while True:
+                while inbox.storage:
+                    head += inbox.pop()
+                if b"\r\n\r\n" in head or b"\n\n" in head:
+                    self.send(self._answer(bytes(head)), "outbox")
+                    break
+                if len(head) > MAX_REQUEST_HEAD:
+                    self.send(http_response("431 Request Header Fields Too Large", b""), "outbox")
+                    break
+                if self.dataReady("control"):
+                    self.send(self.recv("control"), "signal")
+                    return
+                if self._late:
+                    self.send(http_response("408 Request Timeout", b"request timeout\n"), "outbox")
+                    break
+                self.pause()
+                yield 1
+        finally:
+            if timer is not None:
+                timer.cancel()
         self.send(ipc.producerFinished(self), "signal")
+
+    def _head_late(self) -> None:
+        self._late = True
+        self.unpause()
 
     def _answer(self, head: bytes) -> bytes:
         line = head.split(b"\n", 1)[0].decode("latin-1").strip()

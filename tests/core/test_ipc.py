@@ -61,3 +61,62 @@ def test_network_messages_keep_kamaelia_hierarchy_and_fields():
     for cls in (ipc.removeReader, ipc.removeWriter, ipc.removeExceptional):
         assert cls(csa, sock).object is sock
     assert isinstance(ipc.newServer(None, csa), ipc.notify)
+
+
+@pytest.mark.core_only
+def test_equal_messages_hash_alike_so_a_set_keeps_one():
+    a = Component()
+    assert len({ipc.producerFinished(), ipc.producerFinished()}) == 1
+    assert len({ipc.producerFinished(a, "done"), ipc.producerFinished(a, "done")}) == 1
+    assert len({ipc.shutdownMicroprocess(a), ipc.shutdownMicroprocess(a)}) == 1
+    # equal strings built at run time are distinct objects: the hash must follow the value
+    one, two = "".join(["do", "ne"]), "".join(["d", "one"])
+    assert one is not two
+    assert hash(ipc.producerFinished(a, one)) == hash(ipc.producerFinished(a, two))
+    assert ipc.producerFinished(a, "done") in {ipc.producerFinished(a, "done")}
+
+
+@pytest.mark.core_only
+def test_components_in_messages_compare_by_identity():
+    a, b = Component(), Component()
+    assert ipc.producerFinished(a) != ipc.producerFinished(b)
+    assert len({ipc.shutdownMicroprocess(a), ipc.shutdownMicroprocess(b)}) == 2
+    assert ipc.newCSA(a, (b, None)) == ipc.newCSA(a, (b, None))
+    assert ipc.newCSA(a, (b, None)) != ipc.newCSA(b, (a, None))
+
+
+@pytest.mark.core_only
+def test_messages_with_unhashable_payloads_are_still_hashable_and_consistent():
+    a = Component()
+    first, second = ipc.notify(a, [1, 2, {"k": 3}]), ipc.notify(a, [1, 2, {"k": 3}])
+    assert first == second and hash(first) == hash(second)
+    assert len({first, second}) == 1
+    assert ipc.notify(a, [1]) != ipc.notify(a, [2])
+    # a set payload equals a frozenset one, so they must hash alike too
+    assert ipc.notify(a, {1, 2}) == ipc.notify(a, frozenset({1, 2}))
+    assert hash(ipc.notify(a, {1, 2})) == hash(ipc.notify(a, frozenset({1, 2})))
+
+
+@pytest.mark.core_only
+def test_nested_messages_and_subclasses_keep_the_contract():
+    inner = ipc.producerFinished(None, "x")
+    assert ipc.producerFinished(None, inner) == ipc.producerFinished(
+        None, ipc.producerFinished(None, "x")
+    )
+    assert hash(ipc.producerFinished(None, inner)) == hash(
+        ipc.producerFinished(None, ipc.producerFinished(None, "x"))
+    )
+    assert ipc.socketShutdown() != ipc.producerFinished()  # a subclass is another message
+    assert ipc.producerFinished() != "producerFinished()"
+
+
+@pytest.mark.core_only
+def test_sockets_and_exceptions_in_messages_hash_by_identity():
+    a, failure = Component(), ValueError("x")
+    assert len({ipc.errorInformation(a, failure), ipc.errorInformation(a, failure)}) == 1
+    assert ipc.errorInformation(a, ValueError("x")) != ipc.errorInformation(a, ValueError("x"))
+    sock = object()
+    reg = ipc.newReader(a, ((a, "ReadReady"), sock))
+    assert reg == ipc.newReader(a, ((a, "ReadReady"), sock))
+    assert hash(reg) == hash(ipc.newReader(a, ((a, "ReadReady"), sock)))
+    assert reg != ipc.newReader(a, ((a, "ReadReady"), object()))

@@ -12,6 +12,8 @@ from kamaelia_core.component import Component
 from kamaelia_core.errors import noSpaceInBox
 from kamaelia_core.net import Selector
 from kamaelia_core.net.csa import ConnectedSocketAdapter
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.testing import ManualClock
 from kamaelia_core.util.collector import Collector
 from tests.net.conftest import drive, recv_some
 
@@ -328,6 +330,99 @@ def test_without_a_reactor_watching_the_socket_it_reads_until_eagain(sched):
         assert (counting.calls, counting.empty) == (2, 1)
         csa.stop()
         sched.run_until_idle()
+    finally:
+        a.close()
+        b.close()
+
+
+# -- the idle timeout ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def manual():
+    """A scheduler on a manual clock, and that clock."""
+    clock = ManualClock(50.0)
+    scheduler = Scheduler(clock=clock)
+    yield scheduler, clock
+    scheduler.close()
+
+
+@pytest.fixture
+def idle_pair(manual):
+    """A CSA with a 5 s idle timeout on one end of a socket pair, driven by hand (no reactor)."""
+    scheduler, _clock = manual
+    a, b = socket.socketpair()
+    csa = ConnectedSocketAdapter(a, idle_timeout=5.0)
+    sink, watcher = Collector(), Feedback()
+    csa.link((csa, "outbox"), (sink, "inbox"))
+    csa.link((csa, "CreatorFeedback"), (watcher, "inbox"))
+    for comp in (csa, sink, watcher):
+        scheduler.activate(comp)
+    scheduler.run_until_idle()
+    yield csa, a, b, sink, watcher
+    a.close()
+    b.close()
+
+
+def test_a_connection_that_moves_no_byte_is_closed_after_the_idle_timeout(manual, idle_pair):
+    scheduler, clock = manual
+    csa, _a, peer, _sink, watcher = idle_pair
+    clock.advance(4.9)
+    scheduler.run_until_idle()
+    assert not csa.closed
+    clock.advance(0.1)
+    scheduler.run_until_idle()
+    assert csa.closed and csa.reason == "idle timeout"
+    assert [m.message[1] for m in watcher.feedback] == ["idle timeout"]
+    assert peer.recv(10) == b""
+    assert scheduler.next_deadline() is None
+
+
+def test_bytes_either_way_restart_the_idle_clock(manual, idle_pair):
+    scheduler, clock = manual
+    csa, a, peer, sink, _watcher = idle_pair
+    clock.advance(3.0)
+    peer.sendall(b"in")
+    csa._deliver(a, "ReadReady")
+    scheduler.run_until_idle()
+    assert sink.collected == [b"in"]
+    clock.advance(4.0)  # 7 s since the start, 4 since the read
+    scheduler.run_until_idle()
+    assert not csa.closed
+    csa._deliver(b"out")
+    scheduler.run_until_idle()
+    assert peer.recv(10) == b"out"
+    clock.advance(4.9)
+    scheduler.run_until_idle()
+    assert not csa.closed
+    assert scheduler.next_deadline() == clock.now + 0.1  # one timer, moved on when it fired
+    clock.advance(0.1)
+    scheduler.run_until_idle()
+    assert csa.reason == "idle timeout"
+
+
+def test_without_an_idle_timeout_an_idle_connection_stays(manual):
+    scheduler, clock = manual
+    a, b = socket.socketpair()
+    try:
+        csa = ConnectedSocketAdapter(a)
+        scheduler.activate(csa)
+        scheduler.run_until_idle()
+        assert csa.idle_timeout is None and scheduler.next_deadline() is None
+        clock.advance(24 * 3600)
+        scheduler.run_until_idle()
+        assert not csa.closed
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, "5", True])
+def test_an_idle_timeout_must_be_a_positive_number(bad):
+    a, b = socket.socketpair()
+    try:
+        with pytest.raises(ValueError, match="idle_timeout must be None or a positive number"):
+            ConnectedSocketAdapter(a, idle_timeout=bad)
     finally:
         a.close()
         b.close()

@@ -15,6 +15,8 @@ from kamaelia_core.net import (
     SimpleServer,
     SingleServer,
 )
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.testing import ManualClock
 from kamaelia_core.util.echo import Echo
 from tests.net.conftest import Clients, connect, drive, fd_count, recv_some
 
@@ -315,3 +317,100 @@ def test_ended_connections_leave_no_cyclic_garbage(sched):
         gc.garbage.clear()
         if was:
             gc.enable()
+
+
+# -- the optional idle timeout ---------------------------------------------------------------
+
+
+def test_servercore_idle_timeout_closes_only_the_connections_that_went_quiet():
+    clock = ManualClock(0.0)
+    with Scheduler(clock=clock) as manual:
+        server = ServerCore(protocol=Echo, port=0, idle_timeout=30.0)
+        manual.activate(server)
+        manual.run_until_idle()
+        quiet, busy = connect(server.port), connect(server.port)
+        try:
+            drive(manual, lambda: len(server.connections) == 2)
+            clock.advance(20.0)
+            busy.sendall(b"still here")
+            drive(manual, lambda: recv_some(busy) == b"still here")
+            clock.advance(10.0)  # 30 s since quiet's last byte, 10 since busy's
+            drive(manual, lambda: recv_some(quiet) == b"")
+            assert len(server.connections) == 1
+            assert recv_some(busy) is None  # open, nothing to read
+            clock.advance(20.0)
+            drive(manual, lambda: recv_some(busy) == b"")
+            drive(manual, lambda: not server.connections)
+        finally:
+            quiet.close()
+            busy.close()
+
+
+def test_servercore_has_no_idle_timeout_unless_asked():
+    server = ServerCore(protocol=Echo, port=0)
+    try:
+        assert server.idle_timeout is None
+    finally:
+        server.stop()
+    with pytest.raises(ValueError, match="idle_timeout"):
+        ServerCore(protocol=Echo, port=0, idle_timeout=-5)
+
+
+def test_an_idle_loopback_connection_is_closed_on_the_real_clock(sched):
+    server = ServerCore(protocol=Echo, port=0, idle_timeout=0.2)
+    sched.activate(server)
+    sched.run_until_idle()
+    client = connect(server.port)
+    try:
+        drive(sched, lambda: server.connections)
+        (csa,) = server.connections
+        drive(sched, lambda: recv_some(client) == b"", rounds=3000)
+        assert csa.reason == "idle timeout"
+    finally:
+        client.close()
+    drive(sched, lambda: not server.connections)
+
+
+@pytest.mark.slow
+def test_an_echo_client_that_never_reads_pins_about_1mb_and_loses_nothing(sched):
+    crashes = []
+    sched.add_crash_handler(lambda comp, exc: crashes.append(exc))
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    client = connect(server.port)
+    block = bytes(range(256)) * 256  # 64 KB
+    sent = bytearray()
+    try:
+        drive(sched, lambda: server.connections)
+        (csa,) = server.connections
+        handler = server.connections[csa].handler
+        stuck = 0
+        for _ in range(2000):  # write until the server stops taking (back-pressure), bounded
+            try:
+                n = client.send(block)
+                sent += block[:n]
+                stuck = 0
+            except BlockingIOError:
+                stuck += 1
+                if stuck > 50:
+                    break
+            sched.poll_io(0.001)
+            sched.run_until_idle()
+        assert stuck > 50, "the server kept taking bytes from a client that never reads"
+        held = len(csa.buffer) + sum(len(m) for m in csa.inboxes["inbox"].storage)
+        held += sum(len(m) for m in handler.inboxes["inbox"].storage)
+        assert csa.max_buffered <= 1536 * 1024 and held <= 1536 * 1024
+        assert csa.activity == "paused" and not crashes
+        got = bytearray()
+
+        def read_back():
+            chunk = recv_some(client, 1 << 20)
+            if chunk:
+                got.extend(chunk)
+
+        drive(sched, lambda: len(got) == len(sent), rounds=5000, poll=0.001, client=read_back)
+        assert got == sent and not crashes
+    finally:
+        client.close()
+    drive(sched, lambda: not server.connections)

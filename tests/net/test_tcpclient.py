@@ -77,3 +77,33 @@ def test_shutdownMicroprocess_closes_at_once(sched):
     client._deliver(ipc.shutdownMicroprocess(), "control")
     drive(sched, lambda: client.state == "finished")
     assert client.reason == "shutdownMicroprocess"
+
+
+def test_running_out_of_descriptors_is_a_failure_not_a_crash(sched, monkeypatch):
+    import errno
+    import os
+
+    from kamaelia_core.net import tcpclient
+
+    def no_fds(*_args, **_kw):
+        raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+
+    monkeypatch.setattr(tcpclient.socket, "socket", no_fds)
+    client = TCPClient("127.0.0.1", 9)
+    ends = Collector()
+    ends.link((client, "signal"), (ends, "inbox"))
+    sched.activate(client)
+    sched.activate(ends)
+    drive(sched, lambda: client.state in ("finished", "crashed"))
+    assert client.state == "finished" and client.crash is None
+    assert client.reason == "cannot open a socket to 127.0.0.1:9: EMFILE (Too many open files)"
+    assert [m.message for m in ends.collected] == [client.reason]
+
+
+@pytest.mark.parametrize("port", [70000, 65536, -1])
+def test_a_port_out_of_range_is_reported_not_wrapped(sched, port):
+    client = TCPClient("127.0.0.1", port)
+    sched.activate(client)
+    drive(sched, lambda: client.state in ("finished", "crashed"))
+    assert client.state == "finished"
+    assert client.reason == f"invalid port {port!r}: a TCP port is an int from 0 to 65535"

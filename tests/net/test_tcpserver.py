@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 from typing import Any
 
@@ -221,3 +222,145 @@ def test_stop_before_activation_closes_listener():
 def test_repr_shows_address_and_state(served):
     server, _ = served
     assert repr(server).startswith(f"<TCPServer#{server.cid} 127.0.0.1:{server.port} listening")
+
+
+# -- running out of file descriptors ---------------------------------------------------------
+
+STARVED_SERVER = """
+import logging, os, resource, sys, threading
+logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.net import ServerCore
+from kamaelia_core.util.echo import Echo
+sched = Scheduler()
+server = ServerCore(protocol=Echo, port=0)
+sched.activate(server)
+sched.run_until_idle()
+room = int(sys.argv[1])
+limit = len(os.listdir("/proc/self/fd")) - 1 + room  # less the listing's own descriptor
+resource.setrlimit(resource.RLIMIT_NOFILE, (limit, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+def stop_when_stdin_closes():
+    sys.stdin.read()
+    sched.io.call_soon_threadsafe(sched.stop)
+threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+print("PORT", server.port, flush=True)
+sched.run()
+print("SHED", getattr(server.server, "shed", None), flush=True)
+"""
+
+
+def echo_or_closed(port: int, timeout: float = 3.0) -> tuple[str, socket.socket | None]:
+    """``("served", sock)`` after a round trip, or ``("closed", None)`` when the server hung up."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        sock.sendall(b"ping")
+        got = sock.recv(16)
+    except (ConnectionResetError, BrokenPipeError):
+        got = b""
+    except BaseException:
+        sock.close()
+        raise
+    if got == b"ping":
+        return "served", sock
+    sock.close()
+    assert got == b"", got
+    return "closed", None
+
+
+@pytest.mark.slow
+def test_out_of_descriptors_sheds_new_connections_logs_once_and_recovers():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STARVED_SERVER, "6"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    held: list[socket.socket] = []
+    outcomes: list[str] = []
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        port = int(proc.stdout.readline().split()[1])
+        for _ in range(12):  # the server can hold 5 or 6 of these (its reserve takes none)
+            outcome, sock = echo_or_closed(port)  # a timeout here is the bug: clients left waiting
+            outcomes.append(outcome)
+            if sock is not None:
+                held.append(sock)
+        served = outcomes.count("served")
+        assert 4 <= served <= 6 and outcomes == ["served"] * served + ["closed"] * (12 - served)
+        for sock in held[:3]:  # descriptors free up: the server serves again by itself
+            sock.close()
+        del held[:3]
+        late = 0  # shed while the server had not yet closed its side of those three
+        for _ in range(50):
+            outcome, sock = echo_or_closed(port)
+            if sock is not None:
+                held.append(sock)
+                break
+            late += 1
+        assert outcome == "served"
+        out, err = proc.communicate(input="", timeout=20)  # stdin closes: the server stops
+    finally:
+        for sock in held:
+            sock.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    shed = 12 - served + late
+    assert f"SHED {shed}" in out
+    errors = [line for line in err.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and "EMFILE" in errors[0], err
+    (recovery,) = [line for line in err.splitlines() if "accepts again" in line]
+    assert recovery.startswith("WARNING") and f"{shed} connections were closed unserved" in recovery
+
+
+class StarvedListener:
+    """A listening socket whose accept fails with ``code`` while ``failing``."""
+
+    def __init__(self, real: socket.socket, code: int) -> None:
+        self.real, self.code, self.failing, self.calls = real, code, True, 0
+
+    def accept(self):
+        self.calls += 1
+        if self.failing:
+            raise OSError(self.code, "no buffer space")
+        return self.real.accept()
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+
+def test_out_of_buffers_retries_on_a_timer_and_logs_once_per_episode(caplog):
+    from kamaelia_core.scheduler import Scheduler
+    from kamaelia_core.testing import ManualClock
+
+    clock = ManualClock()
+    with Scheduler(clock=clock) as manual:
+        server = TCPServer(listenport=0)
+        starved = server.listener = StarvedListener(server.listener, errno.ENOBUFS)
+        consumer = Consumer()
+        consumer.link((server, "protocolHandlerSignal"), (consumer, "inbox"))
+        manual.activate(server)
+        manual.activate(consumer)
+        manual.run_until_idle()
+        client = connect(server.port)
+        try:
+            with caplog.at_level(logging.INFO, logger="kamaelia_core.net.tcpserver"):
+                drive(manual, lambda: starved.calls >= 1)
+                for _ in range(10):
+                    clock.advance(0.05)
+                    manual.run_until_idle()
+                assert starved.calls == 11 and not consumer.csas
+                starved.failing = False
+                clock.advance(0.05)
+                drive(manual, lambda: consumer.csas)
+        finally:
+            client.close()
+        records = [r for r in caplog.records if r.name == "kamaelia_core.net.tcpserver"]
+        assert [r.levelname for r in records] == ["ERROR", "WARNING"]
+        assert "ENOBUFS" in records[0].getMessage()
+        assert "s out of resources (ENOBUFS): 0 connections were closed" in records[1].getMessage()
+        assert server.shed == 0 and server.accepted == 1
