@@ -182,6 +182,7 @@ class Fragile(LineChat):
         return super()._line(text)
 
 
+@pytest.mark.expect_errors(match=r"component Fragile#\d+ crashed")
 def test_a_member_whose_handler_crashes_leaves_the_room_and_the_others_carry_on(sched):
     crashes = []
     sched.add_crash_handler(lambda comp, exc: crashes.append(comp))
