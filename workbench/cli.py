@@ -18,7 +18,7 @@ from typing import TextIO
 
 from kamaelia_core.instrument import Event
 from workbench.model.catalog import Catalog, UnknownComponentError
-from workbench.model.io import GraphFileError, load
+from workbench.model.io import GraphFileError, graph_to_data, load
 from workbench.model.portrefs import is_port_server
 from workbench.model.validate import validate
 from workbench.resources import AssetError, example_names, example_path
@@ -147,7 +147,11 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> in
         return 2
     session = Session(graph, catalog, allow_code=args.trust)
     recording = args.record or (args.trace and args.trace.with_suffix(".events.jsonl"))
-    recorder = Recorder(session.events, recording) if recording else None
+    recorder = (
+        Recorder(session.events, recording, Path(args.graph).name, graph_to_data(graph))
+        if recording
+        else None
+    )
     t0 = 0.0
     if args.events:
 

@@ -1,7 +1,9 @@
 """Records a session's events to JSON lines and exports them as a Chrome/Perfetto trace.
 
 A Recorder subscribes to an EventStream and appends every event to a JSONL file as it arrives
-(nothing is sampled: a recording keeps every event the tap delivered, and notes drops). The trace
+(nothing is sampled: a recording keeps every event the tap delivered, and notes drops). The first
+line is a header (``{"format": "kamaelia-recording", "version": 1, "title": ..., "graph": ...}``)
+holding the graph document that was run, if any, so a replay draws it as it was. The trace
 export turns a recording into the Chrome Trace Event format that Perfetto and chrome://tracing
 open: one track per component, its life as a span, every delivery as a flow arrow from sender to
 receiver, and each ConnectedSocketAdapter as an object with a lifetime.
@@ -22,6 +24,12 @@ from workbench.runtime.events import EventStream
 log = logging.getLogger(__name__)
 
 FIELDS = Event._fields
+FORMAT = "kamaelia-recording"
+VERSION = 1
+
+
+class RecordingError(ValueError):
+    """A recording file cannot be read; the message names the file and line."""
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
@@ -50,12 +58,23 @@ class Recorder:
     Args:
         stream: The event stream to record.
         path: The JSONL file to write (replaced).
+        title: What was run, for people ("echo_server.kgraph.json").
+        graph: The graph document that was run, as ``workbench.model.io.graph_to_data`` gives
+            it (None for a program: a replay draws it from the events).
     """
 
-    def __init__(self, stream: EventStream, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self,
+        stream: EventStream,
+        path: str | os.PathLike[str],
+        title: str = "",
+        graph: dict[str, Any] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.count = 0
         self._file: IO[str] | None = self.path.open("w", encoding="utf-8")
+        header = {"format": FORMAT, "version": VERSION, "title": title, "graph": graph}
+        self._file.write(json.dumps(header, separators=(",", ":")) + "\n")
         self._stream = stream
         self._unsubscribe = stream.subscribe(self._write)
 
@@ -84,11 +103,39 @@ class Recorder:
         self.close()
 
 
-def read_events(path: str | os.PathLike[str]) -> Iterator[Event]:
-    """Events from a JSONL recording (notes are skipped).
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The header of a recording (``{}`` for a recording made before headers existed).
 
     Raises:
-        ValueError: A line is not valid JSON or not an event; the message names the line.
+        RecordingError: The file cannot be read, is not JSON lines, or is of a newer version.
+        FileNotFoundError: No such file.
+    """
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    if not first.strip():
+        return {}
+    try:
+        data = json.loads(first)
+    except json.JSONDecodeError as exc:
+        raise RecordingError(f"{path}:1: not a recording (not JSON: {exc.msg})") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        if isinstance(data, dict) and "seq" in data:
+            return {}
+        raise RecordingError(f"{path}:1: not a kamaelia recording (no {FORMAT!r} header)")
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise RecordingError(
+            f"{path}: recording version {version!r} is newer than this workbench reads "
+            f"({VERSION}); update kamaelia-workbench"
+        )
+    return data
+
+
+def read_events(path: str | os.PathLike[str]) -> Iterator[Event]:
+    """Events from a JSONL recording (the header and notes are skipped).
+
+    Raises:
+        RecordingError: A line is not valid JSON or not an event; the message names the line.
     """
     with open(path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
@@ -97,13 +144,15 @@ def read_events(path: str | os.PathLike[str]) -> Iterator[Event]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-            if "note" in data:
+                raise RecordingError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(data, dict):
+                raise RecordingError(f"{path}:{number}: not an event record: {line[:60]!r}")
+            if "note" in data or data.get("format") == FORMAT:
                 continue
             try:
                 yield event_from_json(data)
             except (TypeError, ValueError) as exc:
-                raise ValueError(f"{path}:{number}: {exc}") from exc
+                raise RecordingError(f"{path}:{number}: {exc}") from exc
 
 
 def _us(t: float, t0: float) -> float:
