@@ -256,13 +256,15 @@ class MainWindow(QMainWindow):
         if node is not self.properties.node:
             self.properties.set_node(node)
         item = self.scene.node_item(node.id) if node is not None else None
-        if item is not None and getattr(item, "state", None) == "crashed":
+        if isinstance(item, NodeItem) and item.crashes:  # its own crash, or a copy's
+            self.properties.show_crash(item.crash_text())
+        elif item is not None and getattr(item, "state", None) == "crashed":
             self.properties.show_crash(item.detail)
 
     def _on_node_activated(self, node_id: str) -> None:
         item = self.scene.node_item(node_id)
-        if isinstance(item, NodeItem) and item.detail:
-            self.log.append_crash(node_id, item.title, item.detail)
+        if isinstance(item, NodeItem) and (item.crash_text() or item.detail):
+            self.log.append_crash(node_id, item.title, item.crash_text() or item.detail or "")
 
     def _update_counts(self) -> None:
         self.chrome.update_counts()

@@ -140,6 +140,21 @@ class RunController(QObject):
         for item in self.scene.node_items():
             item.set_state("idle")
 
+    def _mark_design_card(self, node_id: str, comp: Any, text: str) -> None:
+        """Badge the design card a crashed component outside ``built.by_node`` was made from.
+
+        Such a component is a per-connection copy of a ServerCore's protocol node (or of a
+        member of a protocol Pipeline/Graphline): it carries its node's ``design_id`` but is no
+        built design component, so the state loop above never reaches its card, and the live
+        view draws only the copies it can place (never the members of a compound protocol).
+        The badge stays until the next run resets the cards.
+        """
+        item = self.scene.node_item(node_id) if node_id else None
+        if isinstance(item, NodeItem):
+            item.mark_crashed(comp.name, text)
+        elif isinstance(item, GroupItem):  # a copy of a whole protocol Pipeline crashed
+            item.set_state("crashed", f"{comp.name} crashed:\n{text}")
+
     def _set_state(self, state: str) -> None:
         self.state = state
         self.state_changed.emit(state)
@@ -171,7 +186,9 @@ class RunController(QObject):
             if comp.cid not in self._reported:
                 self._reported.add(comp.cid)
                 text = "".join(traceback.format_exception(exc)).rstrip()
-                self.crashed.emit(getattr(comp, "design_id", "") or "", comp.name, text)
+                node_id = getattr(comp, "design_id", "") or ""
+                self._mark_design_card(node_id, comp, text)
+                self.crashed.emit(node_id, comp.name, text)
         self.frame.emit(session)
         if not final and getattr(session, "finished", False) and self.state == "running":
             self._set_state("finished")

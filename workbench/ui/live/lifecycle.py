@@ -29,6 +29,9 @@ def spawned(
     comp = comp if comp is not None else ctl.session.component(cid)
     cls_name = kinds.class_label(cls) if cls else name.partition("#")[0]
     ent = Entity(cid, name, cls_name, "hidden", None)
+    if parent is None and comp is not None and comp.parent is not None:
+        parent = comp.parent.cid
+    ent.parent = parent
     ctl.entities[cid] = ent
     built = ctl.design_of.get(cid)
     if comp is None and built is not None:
@@ -151,8 +154,28 @@ def ended(ctl: LiveController, ev: Event, now: float) -> None:
         ent.closing = True
     if item is not None:
         item.set_state("crashed" if crashed else "closing", ent.traceback or None)
+    elif crashed and ent.kind == "hidden":
+        badge_drawn_ancestor(ctl, ent)
     if ent.cluster is not None:
         ctl._dirty_clusters.add(id(ent.cluster))
+
+
+def badge_drawn_ancestor(ctl: LiveController, ent: Entity) -> None:
+    """A component with no card of its own crashed (a member of a per-connection Pipeline or
+    Graphline): record it on the nearest ancestor the view draws (that connection's handler)
+    and badge its card, now or when the card is made (it may be placed later in this batch)."""
+    cid, hops = ent.parent, 0
+    while cid is not None and hops < 32:
+        ancestor = ctl.entities.get(cid)
+        if ancestor is None:
+            return
+        if ancestor.kind != "hidden":
+            ancestor.member_crashes[ent.name] = ent.traceback
+            item = ctl.item_for(cid)
+            if hasattr(item, "mark_crashed"):
+                item.mark_crashed(ent.name, ent.traceback)
+            return
+        cid, hops = ancestor.parent, hops + 1
 
 
 def hide_link(ctl: LiveController, src: Entity | None, dst: Entity | None) -> bool:
