@@ -30,6 +30,7 @@ from workbench.ui.panels.lessons import install_lessons
 from workbench.ui.panels.log import LogDock
 from workbench.ui.panels.palette import PaletteDock, QuickAddPopup
 from workbench.ui.panels.properties import PropertiesDock
+from workbench.ui.panels.run_log import install_run_log
 from workbench.ui.run_controller import RunController, SessionFactory
 from workbench.ui.theme import THEMES, apply_theme, saved_theme_name
 from workbench.ui.trust import confirm_trust
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         """A preset answer to the trust question (the command line's --trust; tests)."""
         self._connect()
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
+        self.run_log = install_run_log(self)  # whose run the message log shows
         self.lessons = install_lessons(self)  # Help > Lessons
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits
         self.clipboard = FragmentClipboard(self)
@@ -466,6 +468,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.run.stop()
         self.chrome.close()
+        self.run_log.close()
         for signal in (self.stack.cleanChanged, self.docs.path_changed, self.docs.recent_changed):
             signal.disconnect()
         self.settings.setValue("window/geometry", self.saveGeometry())
