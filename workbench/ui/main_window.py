@@ -24,7 +24,7 @@ from workbench.ui.canvas.view import GraphView
 from workbench.ui.chrome import WindowChrome
 from workbench.ui.clipboard import FragmentClipboard
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
-from workbench.ui.live.install import install_live_view
+from workbench.ui.live.install import LOG_HEIGHT, install_live_view
 from workbench.ui.note_actions import install_note_actions
 from workbench.ui.panels.lessons import install_lessons
 from workbench.ui.panels.log import LogDock
@@ -39,6 +39,9 @@ from workbench.ui.undo import GraphEditor
 log = logging.getLogger(__name__)
 __all__ = ["MainWindow"]
 TIMES = "\u00d7"
+DOCK_STATE_VERSION = 1
+"""Version of the saved dock layout; a layout saved by an older one is not restored (version 0
+put the Lessons under the Inspector, squeezing both)."""
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
         self.run_log = install_run_log(self)  # whose run the message log shows
         self.lessons = install_lessons(self)  # Help > Lessons
+        # tabifying the Lessons re-lays the docks out: give the message log its height back
+        self.resizeDocks([self.live.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits
         self.clipboard = FragmentClipboard(self)
         self.set_theme(saved_theme_name(self.settings))
@@ -107,8 +112,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 900)
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and not self.restoreState(state, DOCK_STATE_VERSION):
+            log.info("dock layout of an older version not restored")
 
     def _connect(self) -> None:
         s = self.scene
@@ -472,7 +477,7 @@ class MainWindow(QMainWindow):
         for signal in (self.stack.cleanChanged, self.docs.path_changed, self.docs.recent_changed):
             signal.disconnect()
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(DOCK_STATE_VERSION))
         self.settings.sync()
         self.docs.close()
         if self._unsubscribe is not None:
