@@ -4,8 +4,9 @@ that follows the window's runs.
 Sits on top of the window's RunController: when a run starts it makes a LiveController on the
 window's scene and view and attaches the message log to the session's event stream; when the run
 stops it tears both down. The toolbar gets "Traffic: N clients" (a bounded loopback generator
-against the running server), "Tokens" (animation on/off, "animate selected links only") and the
-window's speed slider also sets the tokens' slow motion.
+against the running server; it says "no server" or "not listening", disabled with the reason in
+its tooltip, when there is nothing to send to), "Tokens" (animation on/off, "animate selected
+links only") and the window's speed slider also sets the tokens' slow motion.
 """
 
 from __future__ import annotations
