@@ -121,10 +121,10 @@ def test_a_dock_layout_saved_before_lessons_had_a_place_is_not_restored(qtbot, s
     win = shown()
     win.lessons.show()
     win.splitDockWidget(win.properties, win.lessons, Qt.Orientation.Vertical)  # the old place
-    win.settings.setValue("window/state", win.saveState())  # saved as the old version did
+    old_state = win.saveState()  # no version: as the windows before saved it
+    win.shutdown()
+    win.settings.setValue("window/state", old_state)
     win.settings.sync()
-    win._closed = True  # drop it without saving over that state
-    win.close()
     again = shown()
     dock = _open_lessons(qtbot, again)
     assert dock in again.tabifiedDockWidgets(again.properties)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kamaelia_core.component import Component
+from kamaelia_core.instrument import Event
 from kamaelia_core.net import ConnectedSocketAdapter, Selector, ServerCore, TCPServer
 from workbench.model import Catalog, Graph
 from workbench.runtime import Session
@@ -15,6 +16,7 @@ from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_port
 from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.canvas.view import GraphView
 from workbench.ui.driver import SchedulerDriver
+from workbench.ui.live import lifecycle
 from workbench.ui.live.controller import LiveController
 
 
@@ -73,6 +75,32 @@ def test_crashed_handler_is_red_with_traceback_and_click_reports_it(qtbot, boom_
     assert title == "boom" and "ValueError" in text
     ctl._sweep(ent.ended_at + 1.0)  # a crash stays on screen longer than a normal end
     assert item.scene() is scene
+
+
+def test_a_crashed_handler_stays_crashed_when_its_connection_closes(qtbot):
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from workbench.ui.canvas.node_item import NodeItem
+    from workbench.ui.live.clusters import Entity
+
+    scene = QGraphicsScene()
+    csa = Entity(5, "ConnectedSocketAdapter#5", "ConnectedSocketAdapter", "connection", "n1")
+    handler = Entity(6, "Boom#6", "Boom", "handler", "n2", partner=5, state="crashed")
+    csa.partner = 6
+    for ent in (csa, handler):
+        ent.item = NodeItem(f"live:{ent.cid}", ent.cls)
+        scene.addItem(ent.item)
+    handler.item.set_state("crashed", "Traceback ...\nValueError: boom on b'hello'")
+    ctl = SimpleNamespace(entities={5: csa, 6: handler}, _dirty_clusters=set())
+    closing = Event(0, 0.0, "delivered", 5, csa.name, "signal", 0, "", "",
+                    "socketShutdown", "socketShutdown()", None)  # fmt: skip
+    lifecycle.closing_message(ctl, closing)  # the CSA announces its socket closed
+    assert csa.closing and csa.item.state == "closing"
+    assert not handler.closing and handler.item.state == "crashed"
+    assert "boom on" in handler.item.toolTip() and handler.item.opacity() == 1.0
+    scene.clear()
 
 
 PER_CONNECTION = (

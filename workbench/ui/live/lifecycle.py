@@ -116,7 +116,8 @@ def pair(ctl: LiveController, ent: Entity) -> None:
 
 
 def closing_message(ctl: LiveController, ev: Event) -> None:
-    """A socketShutdown/shutdownCSA delivery: draw its connection and handler closing."""
+    """A socketShutdown/shutdownCSA delivery: draw its connection and handler closing (one
+    that crashed stays drawn crashed: its connection closing afterwards changes nothing)."""
     cid = ev.cid if ev.msg_type == "socketShutdown" else None
     if cid is None or ctl.entities.get(cid, Entity(0, "", "", "", None)).kind != "connection":
         match = _OBJECT_CID.search(ev.value)
@@ -125,7 +126,7 @@ def closing_message(ctl: LiveController, ev: Event) -> None:
     if ent is None or ent.kind != "connection":
         return
     for target in (ent, ctl.entities.get(ent.partner or -1)):
-        if target is not None and not target.closing:
+        if target is not None and not target.closing and target.state != "crashed":
             target.closing = True
             if target.item is not None:
                 target.item.set_state("closing")
