@@ -87,7 +87,12 @@ def makeTCPServerPort(
     Raises:
         OSError: Binding failed (the message names the address), unlike Kamaelia's silent
             ``(None, None)``.
+        TypeError: ``suppliedport`` is not a whole number (checked before any socket exists).
     """
+    if suppliedport is not None and (
+        isinstance(suppliedport, bool) or not isinstance(suppliedport, int)
+    ):
+        raise TypeError(f"the port must be a whole number, not {suppliedport!r}")
     host = DEFAULT_HOST if HOST is None else HOST
     if suppliedport is None:
         candidates = [random.randint(minrange, maxrange) for _ in range(tries)]

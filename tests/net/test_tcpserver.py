@@ -96,6 +96,13 @@ def test_bind_failure_is_a_clear_error_not_none():
         sock.close()
 
 
+@pytest.mark.parametrize("port", ["abc", 80.5, True])
+def test_a_port_that_is_not_a_number_is_refused_before_any_socket(port):
+    # -W error::ResourceWarning: a socket made and left open here would fail the test
+    with pytest.raises(TypeError, match="the port must be a whole number"):
+        makeTCPServerPort(port)
+
+
 def test_port_readable_and_listener_registered_with_selector(sched, tap, served):
     server, _consumer = served
     assert server.port == server.listener.getsockname()[1]

@@ -13,6 +13,7 @@ from workbench.runtime.traffic import (
     TrafficGenerator,
     TrafficPlan,
     check_loopback,
+    server_nodes,
     server_ports,
     wait_until,
 )
@@ -166,3 +167,21 @@ def test_server_ports_finds_listening_sockets_of_components():
     finally:
         comp.listener.close()
         sched.close()
+
+
+def test_server_nodes_reads_the_design():
+    from pathlib import Path
+
+    from workbench.model import Catalog, Graph
+    from workbench.model.io import load
+
+    catalog = Catalog.discover()
+    examples = Path(__file__).resolve().parents[2] / "assets" / "examples"
+    echo = load(examples / "echo_server.kgraph.json", catalog)
+    core = next(n.id for n in echo.nodes if n.container_kind == "servercore")
+    assert server_nodes(echo, catalog) == [core]
+    assert server_nodes(load(examples / "transformer_pipeline.kgraph.json", catalog), catalog) == []
+    bare = Graph()
+    bare.add_node("kamaelia_core.net.tcpserver.TCPServer", position=(0, 0))
+    bare.add_node("some.unknown.Component", position=(0, 100))
+    assert len(server_nodes(bare, catalog)) == 1

@@ -51,3 +51,80 @@ def test_no_lessons_is_said_plainly(qtbot):
     qtbot.addWidget(dock)
     assert "No lessons" in dock.text.toPlainText()
     assert not dock.open_button.isEnabled()
+
+
+@pytest.fixture
+def shown(qtbot, tmp_path):
+    """Windows at 1600x1000, shown, sharing one settings file (a restart reads what the last
+    one saved)."""
+    made = []
+
+    def make() -> MainWindow:
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(settings=settings, autosave_dir=tmp_path / "auto")
+        qtbot.addWidget(win)
+        win.resize(1600, 1000)
+        win.show()
+        qtbot.waitExposed(win)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.shutdown()
+
+
+def _open_lessons(qtbot, win) -> LessonsDock:
+    dock = win.lessons
+    if dock.isHidden():
+        dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: dock.isVisible() and not dock.visibleRegion().isEmpty())
+    return dock
+
+
+def test_lessons_get_the_inspectors_column_not_a_sliver_of_it(qtbot, shown, tmp_path):
+    win = shown()
+    inspector = win.properties
+    column = inspector.height()
+    log_height = win.live.log_dock.height()
+    assert log_height >= 200  # placing the Lessons does not take the message log's rows
+    dock = _open_lessons(qtbot, win)
+    win.grab().save(str(tmp_path / "lessons_1600x1000.png"))
+    assert dock.height() >= column - 40  # the whole right column, not a third of it
+    assert dock in win.tabifiedDockWidgets(inspector)
+    assert inspector.height() >= column - 40  # and the Inspector is not squeezed either
+    assert win.live.log_dock.height() == log_height
+    dock.toggleViewAction().trigger()  # closed ...
+    assert dock.isHidden()
+    _open_lessons(qtbot, win)  # ... and opened again: same place, in front
+    assert dock in win.tabifiedDockWidgets(inspector)
+
+
+def test_where_the_user_puts_the_lessons_is_remembered(qtbot, shown):
+    from PySide6.QtCore import Qt
+
+    win = shown()
+    dock = _open_lessons(qtbot, win)
+    win.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)  # what a drag does
+    dock.toggleViewAction().trigger()
+    _open_lessons(qtbot, win)
+    assert win.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    win.shutdown()
+    again = shown()  # the next start
+    moved = _open_lessons(qtbot, again)
+    assert again.dockWidgetArea(moved) == Qt.DockWidgetArea.LeftDockWidgetArea
+
+
+def test_a_dock_layout_saved_before_lessons_had_a_place_is_not_restored(qtbot, shown, tmp_path):
+    from PySide6.QtCore import Qt
+
+    win = shown()
+    win.lessons.show()
+    win.splitDockWidget(win.properties, win.lessons, Qt.Orientation.Vertical)  # the old place
+    old_state = win.saveState()  # no version: as the windows before saved it
+    win.shutdown()
+    win.settings.setValue("window/state", old_state)
+    win.settings.sync()
+    again = shown()
+    dock = _open_lessons(qtbot, again)
+    assert dock in again.tabifiedDockWidgets(again.properties)

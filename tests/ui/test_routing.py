@@ -96,3 +96,19 @@ def test_route_detours_below_a_card_in_the_way():
     assert path.boundingRect().bottom() > block.bottom()
     points = [path.pointAtPercent(i / 100) for i in range(101)]
     assert not any(block.contains(p) for p in points)
+
+
+def test_links_queued_for_rerouting_when_the_scene_is_rebuilt_are_let_go(qtbot, scene):
+    """A graph_reset (another document opened) deletes every item; links still queued from a
+    budgeted turn must not be touched on the next one."""
+    from workbench.ui.canvas.link_item import LinkItem
+
+    rerouter = scene._rerouter
+    for item in scene.items():
+        if isinstance(item, LinkItem):
+            rerouter._queue[id(item)] = item  # left over by a turn that ran out of budget
+    assert rerouter._queue
+    scene.rebuild()
+    scene.card_changed(QRectF(-100, -100, 50, 50))
+    rerouter.run()  # raised "Internal C++ object (LinkItem) already deleted"
+    assert not rerouter._queue

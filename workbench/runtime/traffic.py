@@ -18,7 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamaelia_core.net.servers import ServerCore, SingleServer
+from kamaelia_core.net.tcpserver import TCPServer
 from kamaelia_core.reactor import ERROR, READ, WRITE
+from workbench.model.catalog import Catalog
+from workbench.model.graph import Graph
 
 log = logging.getLogger(__name__)
 
@@ -362,6 +366,26 @@ def server_ports(scheduler: Any) -> list[int]:
             if isinstance(value, socket.socket) and _is_listening(value):
                 ports.append(value.getsockname()[1])
     return sorted(set(ports))
+
+
+LISTENING_CLASSES: tuple[type, ...] = (TCPServer, ServerCore, SingleServer)
+"""Components that open a listening socket once they run (and their subclasses)."""
+
+
+def server_nodes(graph: Graph, catalog: Catalog) -> list[str]:
+    """Ids of the design nodes that will listen for TCP connections when ``graph`` runs.
+
+    Read from the design alone (no run needed): nodes whose catalogued class is one of
+    ``LISTENING_CLASSES``. A node of an uncatalogued component is not counted.
+    """
+    found = []
+    for node in graph.nodes:
+        if node.component not in catalog:
+            continue
+        cls = catalog.resolve_class(node.component)
+        if isinstance(cls, type) and issubclass(cls, LISTENING_CLASSES):
+            found.append(node.id)
+    return found
 
 
 def _is_listening(sock: socket.socket) -> bool:

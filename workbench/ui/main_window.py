@@ -28,12 +28,13 @@ from workbench.ui.canvas.view import GraphView
 from workbench.ui.chrome import WindowChrome
 from workbench.ui.clipboard import FragmentClipboard
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
-from workbench.ui.live.install import install_live_view
+from workbench.ui.live.install import LOG_HEIGHT, install_live_view
 from workbench.ui.note_actions import install_note_actions
 from workbench.ui.panels.lessons import install_lessons
 from workbench.ui.panels.log import LogDock
 from workbench.ui.panels.palette import PaletteDock, QuickAddPopup
 from workbench.ui.panels.properties import PropertiesDock
+from workbench.ui.panels.run_log import install_run_log
 from workbench.ui.run_controller import RunController, SessionFactory
 from workbench.ui.theme import THEMES, apply_theme, saved_theme_name
 from workbench.ui.trust import confirm_trust
@@ -42,6 +43,9 @@ from workbench.ui.undo import GraphEditor
 log = logging.getLogger(__name__)
 __all__ = ["MainWindow"]
 TIMES = "\u00d7"
+DOCK_STATE_VERSION = 1
+"""Version of the saved dock layout; a layout saved by an older one is not restored (version 0
+put the Lessons under the Inspector, squeezing both)."""
 
 
 class MainWindow(QMainWindow):
@@ -95,7 +99,10 @@ class MainWindow(QMainWindow):
         """A preset answer to the trust question (the command line's --trust; tests)."""
         self._connect()
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
+        self.run_log = install_run_log(self)  # whose run the message log shows
         self.lessons = install_lessons(self)  # Help > Lessons
+        # tabifying the Lessons re-lays the docks out: give the message log its height back
+        self.resizeDocks([self.live.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits
         self.clipboard = FragmentClipboard(self)
         self.set_theme(saved_theme_name(self.settings))
@@ -109,8 +116,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 900)
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and not self.restoreState(state, DOCK_STATE_VERSION):
+            log.info("dock layout of an older version not restored")
 
     def _connect(self) -> None:
         s = self.scene
@@ -292,13 +299,15 @@ class MainWindow(QMainWindow):
         if node is not self.properties.node:
             self.properties.set_node(node)
         item = self.scene.node_item(node.id) if node is not None else None
-        if item is not None and getattr(item, "state", None) == "crashed":
+        if isinstance(item, NodeItem) and item.crashes:  # its own crash, or a copy's
+            self.properties.show_crash(item.crash_text())
+        elif item is not None and getattr(item, "state", None) == "crashed":
             self.properties.show_crash(item.detail)
 
     def _on_node_activated(self, node_id: str) -> None:
         item = self.scene.node_item(node_id)
-        if isinstance(item, NodeItem) and item.detail:
-            self.log.append_crash(node_id, item.title, item.detail)
+        if isinstance(item, NodeItem) and (item.crash_text() or item.detail):
+            self.log.append_crash(node_id, item.title, item.crash_text() or item.detail or "")
 
     def _update_counts(self) -> None:
         self.chrome.update_counts()
@@ -509,10 +518,11 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.run.stop()
         self.chrome.close()
+        self.run_log.close()
         for signal in (self.stack.cleanChanged, self.docs.path_changed, self.docs.recent_changed):
             signal.disconnect()
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(DOCK_STATE_VERSION))
         self.settings.sync()
         self.docs.close()
         if self._unsubscribe is not None:

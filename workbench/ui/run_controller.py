@@ -182,6 +182,21 @@ class RunController(QObject):
         for item in self.scene.node_items():
             item.set_state("idle")
 
+    def _mark_design_card(self, node_id: str, name: str, text: str) -> None:
+        """Badge the design card a crashed component outside ``built.by_node`` was made from.
+
+        Such a component is a per-connection copy of a ServerCore's protocol node (or of a
+        member of a protocol Pipeline/Graphline): the model places it as an ``instance`` of its
+        node, not as the node's own component, and the live view draws only the copies it can
+        place (never the members of a compound protocol). The badge stays until the next run
+        resets the cards.
+        """
+        item = self.scene.node_item(node_id) if node_id else None
+        if isinstance(item, NodeItem):
+            item.mark_crashed(name, text)
+        elif isinstance(item, GroupItem):  # a copy of a whole protocol Pipeline crashed
+            item.set_state("crashed", f"{name} crashed:\n{text}")
+
     def _set_state(self, state: str) -> None:
         self.state = state
         self.state_changed.emit(state)
@@ -201,8 +216,11 @@ class RunController(QObject):
                 self._badge(ent, ent.state, ent.traceback or None)
             if ent.state == "crashed" and ent.cid not in self._reported:
                 self._reported.add(ent.cid)
-                design = ent.design_id if ent.placement == "design" else ""
-                self.crashed.emit(design or "", ent.name, ent.traceback.rstrip())
+                text = ent.traceback.rstrip()
+                if ent.placement == "instance":
+                    self._mark_design_card(ent.design_id or "", ent.name, text)
+                design = ent.design_id if ent.placement in ("design", "instance") else ""
+                self.crashed.emit(design or "", ent.name, text)
 
     def _badge(self, ent: LiveEntity, state: str, detail: str | None = None) -> None:
         item = self.scene.node_item(ent.design_id) if ent.design_id else None

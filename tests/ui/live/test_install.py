@@ -34,7 +34,7 @@ def test_run_traffic_and_stop_in_the_window(qtbot, window):
     window.run_graph()
     qtbot.waitUntil(lambda: live.controller is not None, timeout=2000)
     qtbot.waitUntil(lambda: bool(server_ports(window.run.session.scheduler)), timeout=2000)
-    assert live.traffic_action.isEnabled()
+    qtbot.waitUntil(live.traffic_action.isEnabled, timeout=2000)  # the next frame sees it
     live.set_clients(3)
     gen = live.start_traffic()
     assert gen is not None and gen.plan.clients == 3
@@ -55,3 +55,74 @@ def test_traffic_without_a_server_says_why(qtbot, window):
     assert live_items(window) == []
     assert window.live.start_traffic() is None
     assert "Run the graph first" in window.status_label.text()
+
+
+def _pipeline_without_server(win):
+    """DataSource -> PureTransformer -> Collector, as a user would wire it (no server)."""
+    src = win.editor.add_node("kamaelia_core.util.sources.DataSource", (0, 0),
+                              params={"messages": ["a", "b"]})  # fmt: skip
+    mid = win.editor.add_node("kamaelia_core.util.transformers.PureTransformer", (300, 0))
+    sink = win.editor.add_node("kamaelia_core.util.collector.Collector", (600, 0))
+    win.editor.add_link((src, "outbox"), (mid, "inbox"))
+    win.editor.add_link((mid, "outbox"), (sink, "inbox"))
+
+
+def test_clicking_traffic_keeps_a_real_count(qtbot, window):
+    """The button's own click (``triggered(bool)``) once set the count to False."""
+    assert window.open_file(str(EXAMPLE))
+    live = window.live
+    window.run_graph()
+    qtbot.waitUntil(lambda: live.traffic_action.isEnabled(), timeout=3000)
+    live.traffic_button.click()  # what a mouse does: the action's triggered(checked=False)
+    assert live.traffic is not None and live.traffic.plan.clients == 3
+    assert live.traffic_action.text() == "Traffic: 3 clients"
+    window.stop_graph()
+    window.new_file()
+    assert live.traffic_action.text() == "Traffic: no server"
+    with pytest.raises(ValueError, match="positive whole number"):
+        live.set_clients(False)
+    assert live.clients == 3
+
+
+def test_traffic_says_the_graph_has_no_server_and_why_it_is_off(qtbot, window, tmp_path):
+    live = window.live
+    _pipeline_without_server(window)
+    assert live.traffic_action.text() == "Traffic: no server"
+    assert not live.traffic_action.isEnabled()
+    assert "no TCP server" in live.traffic_action.toolTip()
+    window.run_graph()
+    qtbot.waitUntil(lambda: window.run.state in ("running", "finished"), timeout=2000)
+    assert live.traffic_action.text() == "Traffic: no server"
+    assert not live.traffic_action.isEnabled()
+    window.stop_graph()
+    assert window.open_file(str(EXAMPLE))  # a server graph, not running yet
+    assert live.traffic_action.text() == "Traffic: 3 clients"
+    assert not live.traffic_action.isEnabled()
+    assert "Run the graph first" in live.traffic_action.toolTip()
+    core = next(n for n in window.graph.nodes if n.container_kind == "servercore")
+    window.editor.set_param(core.id, "port", "abc")  # the run cannot start
+    window.run_graph()
+    assert window.run.session is None
+    assert live.traffic_action.text() == "Traffic: 3 clients"
+    assert not live.traffic_action.isEnabled()
+    assert "Run the graph first" in live.traffic_action.toolTip()
+    window.grab().save(str(tmp_path / "traffic.png"))
+
+
+@pytest.mark.parametrize(
+    ("running", "has_server", "ports", "text", "enabled", "why"),
+    [
+        (False, False, [], "Traffic: no server", False, "no TCP server"),
+        (False, True, [], "Traffic: 3 clients", False, "Run the graph first"),
+        (True, False, [], "Traffic: no server", False, "no TCP server"),
+        (True, True, [], "Traffic: not listening", False, "not listening"),
+        (True, True, [4000], "Traffic: 3 clients", True, "port 4000"),
+        (True, False, [4000], "Traffic: 3 clients", True, "port 4000"),
+    ],
+)
+def test_traffic_readiness(running, has_server, ports, text, enabled, why):
+    from workbench.ui.live.install import traffic_readiness
+
+    got_text, got_enabled, tip = traffic_readiness(3, running, has_server, ports)
+    assert (got_text, got_enabled) == (text, enabled)
+    assert why in tip

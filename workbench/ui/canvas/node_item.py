@@ -2,6 +2,9 @@
 
 A rounded card: bold instance name, grey class text, the category colour bar at the left, a status
 dot at the top right, inboxes on the left edge and outboxes on the right (labels inside the card).
+A crash the card stands for (its own component's, or a per-connection copy's or member's) puts a red
+"crashed" badge on its corner, the exception in place of the class text and the traceback in its
+tooltip, and it stays there whatever run state comes next, until the card is reset to idle.
 The card is cached in device coordinates; only state changes repaint it.
 """
 
@@ -34,6 +37,10 @@ from workbench.ui.canvas.style import (
 )
 
 STATES = ("idle", "running", "waiting", "finished", "crashed", "closing")
+OWN_CRASH = ""
+"""Key in ``NodeItem.crashes`` of the card's own component's crash."""
+TOOLTIP_CRASHES = 3
+"""Tracebacks a tooltip shows (the newest ones)."""
 
 
 class NodeItem(QGraphicsItem):
@@ -44,6 +51,8 @@ class NodeItem(QGraphicsItem):
         model: the model node (or any object; tests pass None).
         state: one of ``STATES``.
         detail: text shown for the state (a crash traceback), or None.
+        crashes: component name -> traceback of each crash this card stands for (``OWN_CRASH``
+            for its own component's); kept across later states, cleared by ``set_state("idle")``.
     """
 
     is_card = True
@@ -70,6 +79,7 @@ class NodeItem(QGraphicsItem):
         self.service = service
         self.state = "idle"
         self.detail: str | None = None
+        self.crashes: dict[str, str] = {}
         self.closing = False
         self.stack_count = 0
         self.group = None  # the GroupItem this node sits in, set by the group
@@ -147,13 +157,43 @@ class NodeItem(QGraphicsItem):
     # -- live-view hooks ------------------------------------------------------------------
     def set_state(self, state: str, detail: str | None = None) -> None:
         """Show run state (idle, running, waiting, finished, crashed, closing); ``detail`` is
-        the crash traceback (shown as tooltip) or None."""
+        the crash traceback (shown as tooltip) or None.
+
+        "crashed" also records a crash badge; later states keep it (the card of a handler
+        that crashed may still be drawn closing), "idle" (a new run, the edit look) clears it.
+        """
         if state not in STATES:
             raise ValueError(f"unknown node state {state!r}")
         self.state, self.detail = state, detail
-        self.setToolTip(detail or "")
+        if state == "crashed":
+            self.crashes[OWN_CRASH] = detail or ""
+        elif state == "idle":
+            self.crashes.clear()
+        self._show_tooltip()
         self.set_closing(state == "closing")
         self.update()
+
+    def mark_crashed(self, who: str, traceback: str) -> None:
+        """Badge the card for a crash of component ``who`` it stands for (a per-connection copy
+        of this design node, a member of the handler this card draws), leaving its run state."""
+        self.crashes[who] = traceback
+        self._show_tooltip()
+        self.update()
+
+    def crash_text(self) -> str | None:
+        """The crashes' tracebacks as one text (newest last), or None when there is none."""
+        if not self.crashes:
+            return None
+        parts = []
+        for who, text in list(self.crashes.items())[-TOOLTIP_CRASHES:]:
+            parts.append(text if who == OWN_CRASH else f"{who} crashed:\n{text}")
+        more = len(self.crashes) - TOOLTIP_CRASHES
+        if more > 0:
+            parts.insert(0, f"… and {more} earlier crash{'es' if more > 1 else ''}")
+        return "\n\n".join(parts)
+
+    def _show_tooltip(self) -> None:
+        self.setToolTip(self.crash_text() or self.detail or "")
 
     def set_closing(self, closing: bool) -> None:
         """Draw the card faded (40 %), dashed, with a hollow dot and "closing…"; dims its links."""
@@ -214,7 +254,7 @@ class NodeItem(QGraphicsItem):
         border = theme.card_border
         if self.service:
             border = theme.service
-        if self.state == "crashed":
+        if self.crashes:
             border = theme.error
         if selected:
             border = theme.accent
@@ -228,6 +268,27 @@ class NodeItem(QGraphicsItem):
         if detail >= LABEL_LOD:
             self._paint_texts(painter, theme)
         self._paint_status(painter, theme)
+        if self.crashes:
+            self._paint_crash_badge(painter, theme)
+
+    def crash_badge_rect(self) -> QRectF:
+        """The red "crashed" badge, astride the card's top right corner (local coordinates)."""
+        n = len(self.crashes)
+        text = "crashed" if n <= 1 else f"{n} crashed"
+        width = QFontMetricsF(Fonts.get("sub")).horizontalAdvance(text) + 14
+        return QRectF(self.width - width - 22, -7, width, 14)
+
+    def _paint_crash_badge(self, painter: QPainter, theme) -> None:
+        rect = self.crash_badge_rect()
+        n = len(self.crashes)
+        painter.setPen(QPen(theme.card, 1.5))
+        painter.setBrush(theme.error)
+        painter.drawPath(pill(rect))
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(Fonts.get("sub"))
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignCenter, "crashed" if n <= 1 else f"{n} crashed"
+        )
 
     def _paint_header(self, painter: QPainter, theme, rect: QRectF) -> None:
         clip = QPainterPath()
@@ -259,7 +320,15 @@ class NodeItem(QGraphicsItem):
         painter.setFont(Fonts.get("sub"))
         painter.setPen(theme.muted)
         sub = "closing…" if self.closing else self.subtitle
-        painter.drawText(QRectF(12, 20, self.width - 36, 14), Qt.AlignmentFlag.AlignVCenter, sub)
+        last = _last_line(self.crash_text() or "")
+        if last:  # what went wrong, readable without hovering
+            painter.setPen(theme.error)
+            sub = last
+        sub_rect = QRectF(12, 20, self.width - 36, 14)
+        sub = QFontMetricsF(Fonts.get("sub")).elidedText(
+            sub, Qt.TextElideMode.ElideRight, sub_rect.width()
+        )
+        painter.drawText(sub_rect, Qt.AlignmentFlag.AlignVCenter, sub)
         if self.service:
             painter.setPen(theme.service)
             painter.drawText(
@@ -337,4 +406,11 @@ class NodeItem(QGraphicsItem):
         super().mouseDoubleClickEvent(event)
 
     def __repr__(self) -> str:
-        return f"<NodeItem {self.node_id} {self.title!r} {self.state}>"
+        crashed = f" crashes={len(self.crashes)}" if self.crashes else ""
+        return f"<NodeItem {self.node_id} {self.title!r} {self.state}{crashed}>"
+
+
+def _last_line(text: str) -> str:
+    """The last non-blank line of a traceback (the exception), or ""."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""

@@ -64,6 +64,11 @@ class Rerouter(QObject):
         if queue and not self.closed:
             self._timer.start(0)
 
+    def forget_items(self) -> None:
+        """Drop the links queued from earlier turns: the scene is about to delete every item
+        (a queued wrapper would outlive its C++ object and fail on the next turn)."""
+        self._queue.clear()
+
     def close(self) -> None:
         """Forget everything pending and stop."""
         self.closed = True

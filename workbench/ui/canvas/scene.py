@@ -193,6 +193,7 @@ class GraphScene(QGraphicsScene):
     # -- building from the model --------------------------------------------------------
     def rebuild(self) -> None:
         """Drop every item and draw the graph afresh (``graph_reset``)."""
+        self._rerouter.forget_items()
         self._cancel_wire()
         self.notes.drop()
         self._nodes.clear()

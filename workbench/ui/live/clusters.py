@@ -60,6 +60,11 @@ class Entity:
     declared_out: int = 0
     live: LiveEntity | None = None
     """What the live model knows of it (the facts; this record holds how it is drawn)."""
+    parent: int | None = None
+    """cid of the component that made it (from its ``spawned`` event), or None."""
+    member_crashes: dict[str, str] = field(default_factory=dict)
+    """Name -> traceback of crashed components without a card of their own that this one's
+    card stands for (the members of a per-connection Pipeline); its card shows them."""
 
 
 @dataclass
@@ -225,6 +230,8 @@ class ClusterLayout:
             item.set_state("crashed", ent.traceback or None)
         else:
             item.set_state("closing" if ent.closing else ent.state)
+        for who, traceback in ent.member_crashes.items():
+            item.mark_crashed(who, traceback)
         self.scene.addItem(item)
         item.setPos(self.position(ent))
         if adopt and cluster is not None and cluster.group is not None and ent.kind != "service":

@@ -402,8 +402,11 @@ class LiveController(QObject):
                 cids.add(item.cid)
             elif getattr(item, "node_id", None) in self.by_design:
                 cids.add(self.by_design[item.node_id])
-            if getattr(item, "state", "") == "crashed" and getattr(item, "detail", None):
-                self.crash_selected.emit(getattr(item, "title", ""), item.detail)
+            crash = item.crash_text() if hasattr(item, "crash_text") else None
+            if crash is None and getattr(item, "state", "") == "crashed":
+                crash = getattr(item, "detail", None)
+            if crash:  # its own crash, or a member's it stands for
+                self.crash_selected.emit(getattr(item, "title", ""), crash)
         self.canvas_selected.emit(cids)
 
     def select_event(self, ev: Any) -> None:

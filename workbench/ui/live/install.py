@@ -4,8 +4,9 @@ that follows the window's runs.
 Sits on top of the window's RunController: when a run starts it makes a LiveController on the
 window's scene and view and attaches the message log to the session's event stream; when the run
 stops it tears both down. The toolbar gets "Traffic: N clients" (a bounded loopback generator
-against the running server), "Tokens" (animation on/off, "animate selected links only") and the
-window's speed slider also sets the tokens' slow motion.
+against the running server; it says "no server" or "not listening", disabled with the reason in
+its tooltip, when there is nothing to send to), "Tokens" (animation on/off, "animate selected
+links only") and the window's speed slider also sets the tokens' slow motion.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton
 
-from workbench.runtime.traffic import TrafficError, TrafficGenerator, TrafficPlan
+from workbench.runtime.traffic import (
+    TrafficError,
+    TrafficGenerator,
+    TrafficPlan,
+    server_nodes,
+)
 from workbench.ui.live.controller import LiveController
 from workbench.ui.live.log_dock import LogDock
 from workbench.ui.panels.inspector import LiveInspector
@@ -27,6 +33,35 @@ log = logging.getLogger(__name__)
 CLIENT_CHOICES = (1, 3, 10, 50, 137, 500)
 LOG_HEIGHT = 250
 """Default height of the message log dock (about six rows)."""
+
+
+NO_SERVER_TIP = (
+    "This graph has no TCP server to send traffic to (a ServerCore, SingleServer or TCPServer)"
+)
+
+
+def traffic_readiness(
+    clients: int, running: bool, has_server: bool, ports: list[int]
+) -> tuple[str, bool, str]:
+    """What the Traffic button says, whether it can be pressed, and its tooltip (why not).
+
+    Args:
+        clients: the chosen number of clients.
+        running: a run of the graph exists.
+        has_server: the design holds a listening server (``server_nodes``).
+        ports: the run's listening ports (empty when not running).
+    """
+    plural = "s" if clients != 1 else ""
+    count = f"Traffic: {clients} client{plural}"
+    if ports:
+        return count, True, (f"Open {clients} loopback client{plural} to port {ports[0]}: "
+                             "send lines, read the echoes, close (bounded)")  # fmt: skip
+    if not has_server:
+        return "Traffic: no server", False, NO_SERVER_TIP
+    if not running:
+        return count, False, "Run the graph first: traffic goes to its listening TCP server"
+    return ("Traffic: not listening", False,
+            "The graph's server is not listening (yet, or it failed: see the Log)")  # fmt: skip
 
 
 def speed_of(slider_value: int) -> float:
@@ -50,6 +85,9 @@ class LiveView(QObject):
         self.controller: LiveController | None = None
         self.traffic: TrafficGenerator | None = None
         self.clients = 3
+        self._listening = False
+        self._has_server = False
+        self._frames = 0
         self.log_dock = LogDock(window)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         if getattr(window, "log", None) is not None:
@@ -64,6 +102,11 @@ class LiveView(QObject):
         window.scene.selectionChanged.connect(self._on_selection)
         self._build_tools()
         window.run.state_changed.connect(self._on_run_state)
+        # the Traffic button follows the design (a server added, another document) and the
+        # run (its server starts listening during its first slices)
+        window.stack.indexChanged.connect(self._on_design_changed)
+        window.docs.path_changed.connect(self._on_design_changed)
+        window.run.frame.connect(self._on_frame)
         window.scene.theme_changed.connect(self._on_theme)
         slider = getattr(window, "speed_slider", None)
         if slider is not None:
@@ -79,9 +122,8 @@ class LiveView(QObject):
         self.traffic_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.traffic_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.traffic_action = QAction("Traffic: 3 clients", self)
-        self.traffic_action.setToolTip("Open N loopback clients to the running server, send lines, "
-                                       "read the echoes and close them (bounded)")  # fmt: skip
-        self.traffic_action.triggered.connect(self.start_traffic)
+        # triggered(bool) would pass its checked flag as the client count
+        self.traffic_action.triggered.connect(lambda _checked=False: self.start_traffic())
         self.traffic_button.setDefaultAction(self.traffic_action)
         menu = QMenu(self.traffic_button)
         group = QActionGroup(menu)
@@ -122,19 +164,42 @@ class LiveView(QObject):
         self._update_tools()
 
     def set_clients(self, n: int) -> None:
-        """How many clients the Traffic button opens."""
+        """How many clients the Traffic button opens.
+
+        Raises:
+            ValueError: ``n`` is not a whole number of at least 1.
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"the client count must be a positive whole number, not {n!r}")
         self.clients = n
         self._update_tools()
 
     def _update_tools(self) -> None:
-        running = self.controller is not None
-        n = self.clients
-        self.traffic_action.setText(f"Traffic: {n} client{'s' if n != 1 else ''}")
-        self.traffic_action.setEnabled(running)
-        if self.traffic is not None:
-            self.traffic_action.setToolTip(repr(self.traffic))
+        session = self.window.run.session
+        ports = listening_ports(session.model) if session is not None else []
+        self._listening = bool(ports)
+        self._has_server = bool(ports) or bool(server_nodes(self.window.graph, self.window.catalog))
+        text, enabled, tip = traffic_readiness(
+            self.clients, session is not None, self._has_server, ports
+        )
+        self.traffic_action.setText(text)
+        self.traffic_action.setEnabled(enabled)
+        self.traffic_action.setToolTip(repr(self.traffic) if self.traffic is not None else tip)
+        self.traffic_button.setToolTip(self.traffic_action.toolTip())
         mode = self.controller.mode if self.controller is not None else "tokens"
         self.tokens_action.setText("Tokens (auto-off)" if mode == "high-rate" else "Tokens")
+
+    def _on_design_changed(self, *_args: Any) -> None:
+        self._update_tools()
+
+    def _on_frame(self, _session: Any) -> None:
+        """Until the run's server listens, look again (every frame for a design server, a few
+        times a second for a graph without one, as a program may start one late)."""
+        if self._listening:
+            return
+        self._frames += 1
+        if self._has_server or self._frames % 10 == 0:
+            self._update_tools()
 
     # -- runs -------------------------------------------------------------------------------
     def _on_run_state(self, state: str) -> None:

@@ -24,6 +24,7 @@ def spawned(ctl: LiveController, live: LiveEntity) -> None:
     """Learn of a component and queue it for a place."""
     ent = Entity(live.cid, live.name, kinds.class_label(live.cls), "hidden", live.design_id)
     ent.live = live
+    ent.parent = live.parent
     ctl.entities[live.cid] = ent
     ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(live, ctl.scene.catalog)
     ent.state = live.state
@@ -99,9 +100,10 @@ def pair(ctl: LiveController, ent: Entity) -> None:
 
 
 def closing(ctl: LiveController, live: LiveEntity) -> None:
-    """The model says a connection (or its handler) is closing: draw it dimmed."""
+    """The model says a connection (or its handler) is closing: draw it dimmed (one that
+    crashed stays drawn crashed: its connection closing afterwards changes nothing)."""
     target = ctl.entities.get(live.cid)
-    if target is None or target.closing:
+    if target is None or target.closing or target.state == "crashed":
         return
     target.closing = True
     if target.item is not None:
@@ -129,8 +131,28 @@ def ended(ctl: LiveController, live: LiveEntity, now: float) -> None:
         ent.closing = True
     if item is not None:
         item.set_state("crashed" if crashed else "closing", ent.traceback or None)
+    elif crashed and ent.kind == "hidden":
+        badge_drawn_ancestor(ctl, ent)
     if ent.cluster is not None:
         ctl._dirty_clusters.add(id(ent.cluster))
+
+
+def badge_drawn_ancestor(ctl: LiveController, ent: Entity) -> None:
+    """A component with no card of its own crashed (a member of a per-connection Pipeline or
+    Graphline): record it on the nearest ancestor the view draws (that connection's handler)
+    and badge its card, now or when the card is made (it may be placed later in this batch)."""
+    cid, hops = ent.parent, 0
+    while cid is not None and hops < 32:
+        ancestor = ctl.entities.get(cid)
+        if ancestor is None:
+            return
+        if ancestor.kind != "hidden":
+            ancestor.member_crashes[ent.name] = ent.traceback
+            item = ctl.item_for(cid)
+            if hasattr(item, "mark_crashed"):
+                item.mark_crashed(ent.name, ent.traceback)
+            return
+        cid, hops = ancestor.parent, hops + 1
 
 
 def hide_link(ctl: LiveController, src: Entity | None, dst: Entity | None) -> bool:

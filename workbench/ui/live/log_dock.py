@@ -163,8 +163,14 @@ class LogDock(QDockWidget):
         menu.addAction("CSV…", lambda: self.export_dialog("csv"))
         menu.addAction("JSON lines…", lambda: self.export_dialog("jsonl"))
         export.setMenu(menu)
+        export.setObjectName("exportButton")
+        self.export_menu = menu
+        """The Export menu (the window adds the previous run's rows to it)."""
         bar.addWidget(export)
         bar.addStretch(1)
+        self.run_label = QLabel(objectName="runLabel")
+        """Whose run the rows are (set by the window: ``workbench.ui.panels.run_log``)."""
+        bar.addWidget(self.run_label)
         self.count_label = QLabel(objectName="mutedLabel")
         self.count_label.setFont(mono_font(8.5))
         bar.addWidget(self.count_label)

@@ -281,14 +281,18 @@ class LogModel(QAbstractTableModel):
 
     def export(self, path: str, fmt: str = "csv") -> int:
         """Write the shown rows to ``path`` as "csv" or "jsonl"; returns how many."""
-        rows = list(self.shown)
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            if fmt == "jsonl":
-                for row in rows:
-                    out.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
-            else:
-                writer = csv.writer(out)
-                writer.writerow(["seq", "time", "source", "sink", "type", "category", "value"])
-                for r in rows:
-                    writer.writerow([r.seq, r.time, r.source, r.sink, r.type, r.category, r.value])
-        return len(rows)
+        return write_rows(path, list(self.shown), fmt)
+
+
+def write_rows(path: str, rows: list[LogRow], fmt: str = "csv") -> int:
+    """Write ``rows`` to ``path`` as "csv" or "jsonl" (every field); returns how many."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        if fmt == "jsonl":
+            for row in rows:
+                out.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(out)
+            writer.writerow(["seq", "time", "source", "sink", "type", "category", "value"])
+            for r in rows:
+                writer.writerow([r.seq, r.time, r.source, r.sink, r.type, r.category, r.value])
+    return len(rows)

@@ -2,7 +2,9 @@
 
 Reads the lessons (``workbench.model.lessons``), lists them, shows the selected one as rich
 text, and opens its graph in the window on request. ``install_lessons(window)`` adds the dock
-(hidden until asked for) and a Help > Lessons action.
+(hidden until asked for) and a Help > Lessons action. The dock opens as a tab beside the
+Inspector, with the whole right column to itself (stacked under it, both were squeezed to a few
+lines); wherever the user moves it, it reopens there (and the window's saved state keeps it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ from PySide6.QtWidgets import (
 from workbench.model.lessons import Lesson, LessonError, load_lessons
 
 log = logging.getLogger(__name__)
+
+
+MIN_WIDTH = 260
+MIN_HEIGHT = 320
+"""Enough for the list and a paragraph of a lesson (the dock is never a sliver)."""
 
 
 class LessonsDock(QDockWidget):
@@ -57,6 +64,7 @@ class LessonsDock(QDockWidget):
         layout.addWidget(splitter)
         layout.addWidget(self.open_button)
         self.setWidget(body)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.list.currentRowChanged.connect(self.show_lesson)
         if lessons:
             self.list.setCurrentRow(0)
@@ -93,11 +101,15 @@ def install_lessons(window: Any) -> LessonsDock:
         lessons = []
     dock = LessonsDock(lessons, window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    inspector = getattr(window, "properties", None)
+    if inspector is not None:
+        window.tabifyDockWidget(inspector, dock)  # a tab of the right column, not a third of it
     dock.hide()
     dock.open_requested.connect(window.open_file)
     action: QAction = dock.toggleViewAction()
     action.setText("&Lessons")
     action.setShortcut("F1")
+    action.triggered.connect(lambda checked: dock.raise_() if checked else None)  # in front
     for menu_action in window.menuBar().actions():
         if menu_action.text().replace("&", "") == "Help":
             menu = menu_action.menu()
