@@ -158,6 +158,12 @@ class Tap:
         return self._first_seq + len(self.buf) // 2 - 1
 
     @property
+    def next_seq(self) -> int:
+        """The sequence number the next ``drain`` starts at."""
+        self._bound()
+        return self._next_read
+
+    @property
     def dropped(self) -> int:
         """Events discarded before anyone drained them."""
         self._bound()
@@ -258,6 +264,35 @@ class Tap:
         if end_seq > self._next_read:
             self._dropped += end_seq - max(first_seq, self._next_read)
             self._next_read = end_seq
+
+    def _segments(self) -> tuple[_Segment, ...]:
+        return (*self._older, _Segment(self._first_seq, self.buf, self._marks))
+
+    def raw_since(self, seq: int) -> list[tuple[int, Any, Any]]:
+        """``(seq, head, value)`` of the events recorded from ``seq`` on that the buffer still
+        holds, undecoded (a delivery's head is its ``(source box, terminal box)`` route).
+
+        For watchers that look at every event as it happens (breakpoints), cheaply: nothing
+        is decoded or drained.
+        """
+        out: list[tuple[int, Any, Any]] = []
+        for segment in self._segments():
+            if segment.end_seq <= seq:
+                continue
+            start = max(seq, segment.first_seq) - segment.first_seq
+            items, first = segment.items, segment.first_seq
+            for index in range(2 * start, len(items), 2):
+                out.append((first + index // 2, items[index], items[index + 1]))
+        return out
+
+    def event_at(self, seq: int) -> Event | None:
+        """The event ``seq`` decoded, if the buffer still holds it (drained or not)."""
+        for segment in self._segments():
+            if segment.first_seq <= seq < segment.end_seq:
+                found: list[Event] = []
+                _decode(segment, seq - segment.first_seq, 1, found)
+                return found[0]
+        return None
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""

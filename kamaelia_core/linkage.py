@@ -108,6 +108,8 @@ class Box:
         if self.size is not None and len(storage) >= self.size:
             raise noSpaceInBox(len(storage), self.size, f"{owner.name}.{self.name}")
         storage.append(message)
+        if sched is None:  # not activated yet (a Pipeline's child): the sender's tap records it
+            sched = route[0].owner._sched
         if sched is not None:
             tap = sched.tap
             if tap is not None:  # the hottest lines with a tap: two appends, see Tap

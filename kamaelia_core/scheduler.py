@@ -157,6 +157,8 @@ class Scheduler:
         """Slices run so far (the cycle count a UI shows)."""
         self.watch: SliceWatch | None = None
         """Set by a ``kamaelia_core.watchdog.Watchdog``: which slice runs now (else None)."""
+        self.after_slice: Callable[[Component], bool] | None = None
+        """Called after each slice (``kamaelia_core.breakpoints``); True ends ``step`` there."""
 
     # -- the default scheduler -----------------------------------------------------------------
 
@@ -339,6 +341,8 @@ class Scheduler:
         streak = 0
         tap = self.tap
         watch = self.watch
+        after = self.after_slice
+        halted = False
         self._stepping = True
         try:
             while runq or soon:
@@ -365,10 +369,18 @@ class Scheduler:
                     try:
                         value = comp._gen.__next__()  # type: ignore[union-attr]
                     except StopIteration:
+                        # looked at before the ending unlinks it: a breakpoint on a link sees
+                        # the last message sent on it
+                        halted = after is not None and after(comp)
                         self._finish(comp)
+                        if halted:
+                            break
                         continue
                     except (Exception, SliceOverrun) as exc:
+                        halted = after is not None and after(comp)
                         self._crash(comp, exc)
+                        if halted:
+                            break
                         continue
                     ran += 1
                     if value.__class__ is not int and value is not None and value is not True:
@@ -384,7 +396,10 @@ class Scheduler:
                             self.tap.record("paused", comp)
                     elif comp._state == "running":
                         append(comp)
-                if clock() >= deadline:
+                    if after is not None and after(comp):
+                        halted = True
+                        break
+                if halted or clock() >= deadline:
                     break
         except SliceOverrun:  # a watchdog's interrupt that landed just after its slice ended
             log.warning("a watchdog interrupt arrived between two slices; ignored")

@@ -19,6 +19,7 @@ from kamaelia_core.scheduler import Scheduler
 from workbench.model.catalog import Catalog
 from workbench.model.graph import Graph
 from workbench.runtime.builder import Built, build
+from workbench.runtime.debugging import Debugger
 from workbench.runtime.events import FRAME_EVENTS, EventStream
 from workbench.runtime.live_model import LiveModel
 
@@ -67,6 +68,16 @@ class Session:
         self.scheduler.add_crash_handler(lambda comp, exc: self.crashes.append((comp, exc)))
         self._listeners: list[Callable[[str], None]] = []
         self._next_sample = 0.0
+        self.reveal_until: int | None = None
+        """While stepping message by message: the last event seq the views may see."""
+        self._debugger: Debugger | None = None
+
+    @property
+    def debugger(self) -> Debugger:
+        """Breakpoints and message stepping of this run (made on first use)."""
+        if self._debugger is None:
+            self._debugger = Debugger(self)
+        return self._debugger
 
     def __repr__(self) -> str:
         return f"<Session {self.state} {self.scheduler!r}>"
@@ -118,10 +129,15 @@ class Session:
         Called once per frame by whoever hosts the run; about once a second it first records
         how many messages wait in each inbox (a ``sampled`` event) for the queue badges.
         """
-        now = time.monotonic()
-        if now >= self._next_sample and self.state in ("running", "paused"):
-            self._next_sample = now + SAMPLE_S
-            self.scheduler.sample_depths()
+        limit = self.reveal_until
+        if limit is not None:  # stepping message by message: show no more than that
+            room = max(0, limit - self.tap.next_seq + 1)
+            max_events = room if max_events is None else min(max_events, room)
+        else:
+            now = time.monotonic()
+            if now >= self._next_sample and self.state in ("running", "paused"):
+                self._next_sample = now + SAMPLE_S
+                self.scheduler.sample_depths()
         return len(self.events.pump(max_events))
 
     def pending(self) -> int:
@@ -134,8 +150,9 @@ class Session:
             self._set_state("paused")
 
     def resume(self) -> None:
-        """Hand out slices again."""
+        """Hand out slices again (and show everything that happened)."""
         if self.state == "paused":
+            self.reveal_until = None
             self._set_state("running")
 
     def step(self) -> int:
@@ -155,6 +172,9 @@ class Session:
         """Stop every component cleanly (sockets closed) and release the scheduler."""
         if self.state == "stopped":
             return
+        if self._debugger is not None:
+            self._debugger.close()
+        self.reveal_until = None
         self.scheduler.close()
         while self.events.pump(FRAME_EVENTS):
             pass
