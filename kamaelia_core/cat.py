@@ -7,6 +7,7 @@ small shared blackboard. Each Scheduler owns one tracker, so tests never share h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kamaelia_core.errors import (
@@ -33,6 +34,9 @@ class CoordinatingAssistantTracker:
         self.parent = parent
         self._services: dict[str, tuple[Any, str]] = {}
         self._values: dict[str, Any] = {}
+        self.on_change: Callable[[str, str, Any, str], None] | None = None
+        """Called with ``(kind, service, component, inbox)`` when a service is registered
+        (kind "service_registered") or removed ("service_removed"): a tap records it."""
 
     def _root(self) -> CoordinatingAssistantTracker:
         tracker = self
@@ -58,6 +62,9 @@ class CoordinatingAssistantTracker:
         if inbox not in thecomponent.inboxes:
             raise BadInbox(f"service {service!r}: {thecomponent.name} has no inbox {inbox!r}")
         services[service] = (thecomponent, inbox)
+        root = self._root()
+        if root.on_change is not None:
+            root.on_change("service_registered", service, thecomponent, inbox)
 
     def deRegisterService(self, service: str) -> None:
         """Remove ``service``.
@@ -68,7 +75,10 @@ class CoordinatingAssistantTracker:
         services = self._root()._services
         if service not in services:
             raise MultipleServiceDeletion(f"service {service!r} is not registered")
-        del services[service]
+        component, inbox = services.pop(service)
+        root = self._root()
+        if root.on_change is not None:
+            root.on_change("service_removed", service, component, inbox)
 
     def retrieveService(self, name: str) -> tuple[Any, str]:
         """``(component, inbox)`` of service ``name``.

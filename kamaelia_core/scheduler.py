@@ -246,6 +246,14 @@ class Scheduler:
         self.io.on_ready = tap.tick
         for comp in self._live.values():
             _announce(tap, comp)
+        tracker = self.tracker._root()
+
+        def service_changed(kind: str, service: str, comp: Any, inbox: str) -> None:
+            tap.record(kind, comp, inbox, extra={"service": service})
+
+        tracker.on_change = service_changed
+        for name in tracker.servicesRegistered():
+            service_changed("service_registered", name, *tracker.retrieveService(name))
         return tap
 
     def sample_depths(self) -> None:
@@ -257,6 +265,7 @@ class Scheduler:
         """Stop recording events."""
         self.tap = None
         self.io.on_ready = None
+        self.tracker._root().on_change = None
 
     # -- timers --------------------------------------------------------------------------------
 

@@ -199,3 +199,14 @@ def test_depths_come_from_samples_and_gaps_count_as_dropped():
     sched.close()
     assert model.entities[keep.cid].depths == {"inbox": 4}
     assert model.dropped == 1
+
+
+def test_the_cat_services_come_from_events():
+    events, middle = echo_session(1)
+    model = LiveModel(undeclared=program_graph)
+    model.apply(events[:middle])
+    (selector,) = by_class(model, "Selector")
+    assert model.services["selector"] == (selector.cid, "notify")
+    assert model.services["selectorshutdown"] == (selector.cid, "control")
+    model.apply(events[middle:])  # the scheduler closed: the selector deregistered
+    assert "selector" not in model.services

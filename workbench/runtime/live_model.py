@@ -172,6 +172,8 @@ class LiveModel:
         self.closed = 0
         """Connections that ended."""
         self.crashes: list[LiveEntity] = []
+        self.services: dict[str, tuple[int, str]] = {}
+        """CAT service name -> (cid, inbox) of the component offering it."""
         self.dropped = 0
         """Events the source reported lost (sequence gaps)."""
         self._next_seq: int | None = None
@@ -230,6 +232,12 @@ class LiveModel:
             elif kind == "sampled":
                 self._sampled(ev)
                 changes.depths_changed = True
+            elif kind == "service_registered" or kind == "service_removed":
+                name = str((ev.extra or {}).get("service", ""))
+                if kind == "service_registered":
+                    self.services[name] = (ev.cid, ev.box)
+                else:
+                    self.services.pop(name, None)
         self.events += changes.events
         self._forget_old()
         if changes:
