@@ -144,6 +144,8 @@ class SchedulerDriver(QObject):
             self.busy_s += time.perf_counter() - start
             if self._hosting:
                 scheduler.set_wakeup(self._kick)
+        if self._paused:  # a breakpoint held the run inside that step: stay held
+            return
         if not scheduler.has_runnable():
             self._slice_timer.stop()
             self._arm_deadline()

@@ -27,6 +27,7 @@ from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.canvas.view import GraphView
 from workbench.ui.chrome import WindowChrome
 from workbench.ui.clipboard import FragmentClipboard
+from workbench.ui.dock_tabs import keep_dock_tabs_tidy
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
 from workbench.ui.live.install import LOG_HEIGHT, install_live_view
 from workbench.ui.note_actions import install_note_actions
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
         self.run_log = install_run_log(self)  # whose run the message log shows
         self.lessons = install_lessons(self)  # Help > Lessons
+        keep_dock_tabs_tidy(self)
         # tabifying the Lessons re-lays the docks out: give the message log its height back
         self.resizeDocks([self.live.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits

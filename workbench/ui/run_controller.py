@@ -56,6 +56,7 @@ class RunController(QObject):
     crashed = Signal(str, str, str)  #: (node id or "", component name, traceback)
     failed = Signal(str)  #: the graph could not be built / started
     frame = Signal(object)  #: the run, after each pump (≈30 Hz while running)
+    breakpoint_hit = Signal(object)  #: a kamaelia_core.breakpoints.Hit: the run is paused
     watcher_failed = Signal(str, str)  #: (message, traceback) of a view that stopped following
 
     def __init__(
@@ -113,6 +114,9 @@ class RunController(QObject):
             run.stream.on_watcher_detached(self._on_watcher_detached),
             run.model.on_observer_detached(self._on_watcher_detached),
         ]
+        debugger = getattr(run, "debugger", None)
+        if debugger is not None:
+            self._unhook_watchers.append(debugger.subscribe_hits(self._on_breakpoint))
         self.pump = FramePump(run, parent=self)
         self.pump.pumped.connect(self._on_frame)
         self.pump.start()
@@ -124,6 +128,24 @@ class RunController(QObject):
         self.driver.pause(paused)
         (self.session.pause if paused else self.session.resume)()
         self._set_state("paused" if paused else "running")
+
+    def _on_breakpoint(self, hit: Any) -> None:
+        """A breakpoint stopped the run (inside a scheduler step): hold it there."""
+        if self.driver is not None:
+            self.driver.pause(True)
+        self._set_state("paused")
+        self.breakpoint_hit.emit(hit)
+
+    def step_message(self) -> Any:
+        """Move on exactly one delivery (pauses first); returns its event, or None."""
+        if self.session is None or getattr(self.session, "debugger", None) is None:
+            return None
+        if self.state != "paused":
+            self.pause(True)
+        event = self.session.debugger.step_message()
+        if self.pump is not None:
+            self.pump.pump()
+        return event
 
     def step(self) -> None:
         """Run one slice (pauses first)."""

@@ -25,6 +25,7 @@ from workbench.runtime.traffic import (
     server_nodes,
 )
 from workbench.ui.live.controller import LiveController
+from workbench.ui.live.debug_tools import DebugTools
 from workbench.ui.live.log_dock import LogDock
 from workbench.ui.panels.inspector import LiveInspector
 
@@ -101,6 +102,7 @@ class LiveView(QObject):
             properties.set_extra(self.inspector)
         window.scene.selectionChanged.connect(self._on_selection)
         self._build_tools()
+        self.debug = DebugTools(self)
         window.run.state_changed.connect(self._on_run_state)
         # the Traffic button follows the design (a server added, another document) and the
         # run (its server starts listening during its first slices)

@@ -12,6 +12,7 @@ high-rate pulses.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ class DisplayLink:
     rate: float = 0.0
     last_type: str = ""
     last_value: str = ""
+    recent: deque[tuple[str, str]] | None = None
+    """The last few (type, value) that crossed it, kept only while it is watched."""
 
 
 def fmt_rate(rate: float) -> str:
@@ -221,6 +224,8 @@ class LiveLinks:
             disp.window += n
             disp.last_type = msg_type
             disp.last_value = value
+            if disp.recent is not None:
+                disp.recent.append((msg_type, value))
         return shown
 
     def refresh_counters(self, elapsed: float, high_rate: bool) -> list[tuple[LinkItem, float]]:

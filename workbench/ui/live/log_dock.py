@@ -281,6 +281,28 @@ class LogDock(QDockWidget):
             return
         self.row_activated.emit(self.model.row_at(index.row()))
 
+    def select_seq(self, seq: int) -> bool:
+        """Select the row of event ``seq`` (or the nearest one shown before it) and show it."""
+        self.flush()
+        shown = self.model.shown
+        lo, hi = 0, len(shown)
+        while lo < hi:  # rows are in seq order
+            mid = (lo + hi) // 2
+            if shown[mid].seq <= seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == 0:
+            return False
+        self._revealing = True
+        try:
+            self.follow.setChecked(False)
+            self.table.selectRow(lo - 1)
+            self.table.scrollTo(self.model.index(lo - 1, 0))
+        finally:
+            self._revealing = False
+        return shown[lo - 1].seq == seq
+
     def reveal(self, cids: set[int]) -> bool:
         """Select the newest shown row about any of ``cids`` (a canvas selection)."""
         if not cids:

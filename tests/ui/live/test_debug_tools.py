@@ -1,0 +1,92 @@
+"""Breakpoints, Step Message and watchpoints in the real window, on the echo example."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from tests.ui.live.conftest import EXAMPLE
+from workbench.runtime.debugging import BreakSpec
+from workbench.ui.live.kinds import LIFECYCLE_KINDS
+from workbench.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, catalog):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
+    qtbot.addWidget(win)
+    win.ask_save_changes = lambda: "discard"
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_file(str(EXAMPLE))
+    win.run_graph()
+    qtbot.waitUntil(win.live.traffic_action.isEnabled, timeout=3000)
+    yield win
+    win.shutdown()
+
+
+def test_a_breakpoint_on_newcsa_pauses_and_shows_where(qtbot, window):
+    live, debug = window.live, window.live.debug
+    spec = debug.add(BreakSpec(msg_type="newCSA"))
+    assert spec is not None and debug.dock.isVisible() and debug.dock.texts() == ["newCSA · 0 hits"]
+    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=5000) as hit:
+        live.start_traffic(1)
+    event = hit.args[0].event
+    qtbot.waitUntil(lambda: "Stopped at breakpoint" in window.status_label.text(), timeout=2000)
+    assert window.run.state == "paused" and event.msg_type == "newCSA"
+    assert "Stopped at breakpoint" in window.status_label.text()
+    assert "buffering socket data" in window.status_label.text()
+    assert debug.dock.texts() == ["▶ newCSA · 1 hit"]
+    rows = live.log_dock.table.selectionModel().selectedRows()
+    assert rows and live.log_dock.model.row_at(rows[0].row()).seq == event.seq
+    assert any(d.item.highlighted for d in live.controller.links.display.values())
+    # Step Message: exactly one more delivery reaches the log, and the run stays paused
+    debug.step_message()
+    qtbot.waitUntil(lambda: "Stepped:" in window.status_label.text(), timeout=2000)
+    live.log_dock.flush()
+    newer = [r for r in live.log_dock.model.shown if r.seq > event.seq]
+    assert len([r for r in newer if r.type not in LIFECYCLE_KINDS]) == 1
+    assert window.run.state == "paused"
+    # continue: the second newCSA of that connection (to the other side) stops it again
+    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=5000) as again:
+        window.toggle_pause(False)
+    assert again.args[0].event.msg_type == "newCSA" and spec.hits == 2
+    debug.clear()
+    assert debug.dock.texts() == []
+    window.toggle_pause(False)  # no breakpoint left: the client gets its echo
+    qtbot.waitUntil(lambda: live.traffic.stats.bytes_received > 0, timeout=5000)
+
+
+def test_the_canvas_menu_offers_breakpoints_and_a_watch(qtbot, window):
+    live, debug = window.live, window.live.debug
+    gen = live.start_traffic(1)
+    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=5000)
+    ctl = live.controller
+    disp = next(d for d in ctl.links.display.values() if d.owned and d.count)
+    view = window.view
+    view.centerOn(disp.item.midpoint())
+    pos = view.mapFromScene(disp.item.path().pointAtPercent(0.5))
+    menu = debug.menu_at(pos)
+    assert menu is not None
+    texts = [a.text() for a in menu.actions()]
+    assert "Break on messages here" in texts and "Run to the next message here" in texts
+    callout = debug.watch(disp.item)
+    qtbot.waitUntil(lambda: bool(callout.lines) or disp.recent is not None, timeout=2000)
+    gen.stop()
+    debug.watch(disp.item, False)
+    assert disp.recent is None and callout.scene() is None
+
+
+def test_breakpoints_need_a_run(qtbot, tmp_path, catalog):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
+    qtbot.addWidget(win)
+    try:
+        assert win.live.debug.add(BreakSpec(msg_type="newCSA")) is None
+        assert "Run the graph first" in win.status_label.text()
+    finally:
+        win.shutdown()
