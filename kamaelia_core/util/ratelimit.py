@@ -94,7 +94,7 @@ class MessageRateLimit(Component):
                         if timer is not None:
                             timer.cancel()
                         timer = sched.call_at(due, self.unpause)
-                elif started and finishing is not None:
+                if started and finishing is not None and not inbox.storage:
                     self.send(finishing, "signal")
                     return
                 self.pause()
