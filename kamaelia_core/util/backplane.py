@@ -137,8 +137,13 @@ class Backplane(AdaptiveComponent):
             while True:
                 while config.storage:
                     self._configure(config.pop())
-                while inbox.storage:
+                for _ in range(self.overflow.batch):
+                    if not inbox.storage:
+                        break
                     self._publish(inbox.pop())
+                if inbox.storage:
+                    yield 1  # more to copy: the consumers take this batch first
+                    continue
                 while control.storage:
                     message = control.pop()
                     if isinstance(message, ENDINGS):

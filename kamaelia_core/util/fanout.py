@@ -6,7 +6,9 @@ already wait there. Past ``max_backlog`` (or when a size-limited inbox is full) 
 ``"drop"`` drops that consumer's oldest waiting messages to make room, counting them and logging
 once per episode, and ``"disconnect"`` tells the caller to cut that consumer off. Either way the
 fan-out never crashes on a full inbox and a consumer that does not read never makes memory grow
-without bound; the other consumers are not slowed down.
+without bound; the other consumers are not slowed down. A fan-out copies at most ``batch`` (half
+the bound) messages per slice and then lets its consumers run, so a burst larger than the bound
+does not overflow consumers that keep up.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 POLICIES = ("drop", "disconnect")
 """What ``Overflow`` does with a consumer whose backlog is past the bound."""
+UNBOUNDED_BATCH = 1000
+"""Messages copied per slice when there is no bound (so a flood still lets others run)."""
 
 
 class Overflow:
@@ -39,7 +43,7 @@ class Overflow:
         ValueError: An unknown policy or a bound below 1.
     """
 
-    __slots__ = ("dropped", "max_backlog", "on_overflow", "overflowing", "owner")
+    __slots__ = ("batch", "dropped", "max_backlog", "on_overflow", "overflowing", "owner")
 
     def __init__(
         self, owner: Component, max_backlog: int | None = None, on_overflow: str = "drop"
@@ -55,6 +59,8 @@ class Overflow:
         """Messages dropped so far, over all consumers."""
         self.overflowing: set[str] = set()
         """Outboxes whose consumer is in an overflow episode (logged once per episode)."""
+        self.batch = UNBOUNDED_BATCH if max_backlog is None else max(1, max_backlog // 2)
+        """Most messages to copy in one slice before letting the consumers run."""
 
     def __repr__(self) -> str:
         return (
@@ -157,7 +163,9 @@ class Fanout(Component):
         inbox = self.inboxes["inbox"]
         deliver = self.overflow.deliver
         while True:
-            while inbox.storage:
+            for _ in range(self.overflow.batch):
+                if not inbox.storage:
+                    break
                 message = inbox.pop()
                 for name in self.boxnames:
                     if name not in self.cut and not deliver(name, message):
@@ -165,6 +173,9 @@ class Fanout(Component):
                         log.warning(
                             "%s: stopped sending on %s (consumer too slow)", self.name, name
                         )
+            if inbox.storage:
+                yield 1  # more to copy: the consumers take this batch first
+                continue
             if self.pass_on_ending():
                 return
             self.pause()

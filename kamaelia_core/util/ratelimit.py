@@ -89,7 +89,11 @@ class MessageRateLimit(Component):
                             continue
                         inbox.pop()
                         self.sent += 1
-                        due = max(due + self.interval, now)
+                        due = (
+                            due + self.interval
+                            if now - due < self.interval
+                            else now + self.interval
+                        )
                     if inbox.storage and (timer is None or timer.when != due):
                         if timer is not None:
                             timer.cancel()

@@ -110,8 +110,13 @@ class PlugSplitter(AdaptiveComponent):
             while True:
                 while config.storage:
                     self._configure(config.pop())
-                while data.storage:
+                for _ in range(self.overflow.batch):
+                    if not data.storage:
+                        break
                     self._split(data.pop())
+                if data.storage:
+                    yield 1  # more to copy: the consumers take this batch first
+                    continue
                 ending = False
                 while control.storage:
                     message = control.pop()

@@ -125,7 +125,7 @@ class Clock(Component):
                 if now >= due:
                     self.send(True, "outbox")
                     self.ticks += 1
-                    due = max(due + self.interval, now)
+                    due = due + self.interval if now - due < self.interval else now + self.interval
                     timer = sched.call_at(due, self.unpause)
                 self.pause()
                 yield 1

@@ -61,3 +61,22 @@ def test_network_messages_keep_kamaelia_hierarchy_and_fields():
     for cls in (ipc.removeReader, ipc.removeWriter, ipc.removeExceptional):
         assert cls(csa, sock).object is sock
     assert isinstance(ipc.newServer(None, csa), ipc.notify)
+
+
+def test_a_message_class_written_the_axon_way_is_mutable_and_compared_by_identity():
+    class Colour(ipc.ipc):
+        def __init__(self, rgb):
+            self.rgb = rgb
+
+    class Finished(ipc.producerFinished):
+        def __init__(self, caller, why):
+            super().__init__(caller)
+            self.why = why
+
+    red, also_red = Colour("red"), Colour("red")
+    red.rgb = "dark red"
+    assert red.rgb == "dark red" and red != also_red and red == red
+    assert len({red, also_red}) == 2
+    done = Finished("me", "tired")
+    done.why = "done"
+    assert isinstance(done, ipc.producerFinished) and done.caller == "me" and done.why == "done"
