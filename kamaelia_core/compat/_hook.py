@@ -72,6 +72,8 @@ KAMAELIA_MODULES: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
+            "Kamaelia.File.Reading",
+            "Kamaelia.File.Writing",
             "Kamaelia.Util.Backplane",
             "Kamaelia.Util.Chargen",
             "Kamaelia.Util.Clock",
@@ -94,6 +96,7 @@ PACKAGES: dict[str, str] = {
     "Axon": "Axon on kamaelia_core: components, the scheduler, messages, the CAT.",
     "Kamaelia": "Kamaelia on kamaelia_core: chassis, the TCP stack, utilities, protocols.",
     "Kamaelia.Chassis": "Kamaelia.Chassis on kamaelia_core.",
+    "Kamaelia.File": "Kamaelia.File on kamaelia_core.",
     "Kamaelia.Internet": "Kamaelia.Internet on kamaelia_core.",
     "Kamaelia.Protocol": "Kamaelia.Protocol on kamaelia_core.",
     "Kamaelia.Util": "Kamaelia.Util on kamaelia_core.",

@@ -6,6 +6,7 @@ from kamaelia_core.util.collector import Collector
 from kamaelia_core.util.console import ConsoleEchoer, ConsoleReader
 from kamaelia_core.util.echo import Echo
 from kamaelia_core.util.fanout import Fanout
+from kamaelia_core.util.files import PromptedFileReader, SimpleFileWriter, SimpleReader
 from kamaelia_core.util.fortune import FortuneCookieProtocol
 from kamaelia_core.util.http import HelloHTTP
 from kamaelia_core.util.plumbing import NullSink, PassThrough
@@ -43,9 +44,12 @@ __all__ = [
     "PassThrough",
     "Plug",
     "PlugSplitter",
+    "PromptedFileReader",
     "PublishTo",
     "PureTransformer",
     "RateSource",
+    "SimpleFileWriter",
+    "SimpleReader",
     "StopAfter",
     "SubscribeTo",
     "TriggeredOneShot",

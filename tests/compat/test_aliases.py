@@ -71,6 +71,8 @@ KAMAELIA_1_14_32 = {
     "Kamaelia.Util.PassThrough": ["PassThrough", "passThrough"],
     "Kamaelia.Util.NullSink": ["nullSinkComponent"],
     "Kamaelia.Util.Clock": ["CheapAndCheerfulClock"],
+    "Kamaelia.File.Reading": ["PromptedFileReader", "SimpleReader"],
+    "Kamaelia.File.Writing": ["SimpleFileWriter"],
     "Kamaelia.Protocol.EchoProtocol": ["EchoProtocol"],
     "Kamaelia.Protocol.FortuneCookieProtocol": ["FortuneCookieProtocol"],
 }

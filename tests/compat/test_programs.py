@@ -34,15 +34,20 @@ BATCH: dict[str, tuple[tuple[str, ...], str | None]] = {
     "exit_status raise": (("raise",), None),
     "trace_sends": ((), None),
     "util_tour": ((), None),
+    "file_copy": (("{tmp}/in.txt", "{tmp}/out.txt"), None),
 }
 """Run name -> (arguments, standard input) of the programs that end by themselves."""
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, tuple[int, str, str]]:
+def results(tmp_path_factory) -> dict[str, tuple[int, str, str]]:
     """Every batch program's (exit status, stdout, stderr), run side by side."""
+    tmp = tmp_path_factory.mktemp("programs")
+    (tmp / "in.txt").write_text("first line\nsecond line\n")
     started = {
-        run: start_program(run.split()[0], *args, stdin=stdin is not None)
+        run: start_program(
+            run.split()[0], *(a.format(tmp=tmp) for a in args), stdin=stdin is not None
+        )
         for run, (args, stdin) in BATCH.items()
     }
     return {run: finish(proc, BATCH[run][1]) for run, proc in started.items()}
@@ -200,6 +205,10 @@ def test_the_tutorials_small_util_components(results):
     assert lines.count("chargen: Hello World") == 2
     assert lines.count("clock: True") == 2
     assert lines[-1] == "tour done"
+
+
+def test_files_read_transformed_and_written(results):
+    assert ok(results, "file_copy") == ["FIRST LINE", "SECOND LINE"]
 
 
 # -- servers, driven from here ------------------------------------------------------------

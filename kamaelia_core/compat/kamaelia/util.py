@@ -32,6 +32,7 @@ from kamaelia_core.util import (
     TriggeredOneShot,
     TriggeredSource,
 )
+from kamaelia_core.util.files import PromptedFileReader, SimpleFileWriter, SimpleReader
 from kamaelia_core.util.splitter import addsink, removesink
 
 MODULES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -90,6 +91,14 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
     "Kamaelia.Util.NullSink": (
         "nullSinkComponent: takes everything, keeps nothing.",
         {"nullSinkComponent": NullSink},
+    ),
+    "Kamaelia.File.Reading": (
+        "SimpleReader (a file's lines) and PromptedFileReader (n bytes or lines per request).",
+        {"SimpleReader": SimpleReader, "PromptedFileReader": PromptedFileReader},
+    ),
+    "Kamaelia.File.Writing": (
+        "SimpleFileWriter: writes what it receives to a file.",
+        {"SimpleFileWriter": SimpleFileWriter},
     ),
     "Kamaelia.Util.Clock": (
         "CheapAndCheerfulClock: True on outbox every interval.",
