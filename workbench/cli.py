@@ -120,7 +120,8 @@ def run_program_main(program: str, args: Sequence[str], options: Sequence[str] =
     from kamaelia_core.compat import CompatConflict
     from kamaelia_core.compat.runner import ProgramNotFound, crash_summary, run_program
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # logging is left alone: the program configures it (a basicConfig here would win over the
+    # program's own); warnings and crash reports reach stderr through logging's last resort
     try:
         status = run_program(program, args, force="--force-compat" in options)
     except (ProgramNotFound, CompatConflict) as exc:

@@ -3,7 +3,6 @@ program on kamaelia_core (what ``kamaelia-run program.py`` does, without the wor
 
 from __future__ import annotations
 
-import logging
 import sys
 
 
@@ -29,7 +28,6 @@ def main(argv: list[str] | None = None) -> int:
             "usage: python -m kamaelia_core.compat [--force-compat] program.py [args...]\n"
         )
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         status = run_program(args[0], args[1:], force=force)
     except (ProgramNotFound, CompatConflict) as exc:

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 _ids = itertools.count(1)
 _process: list[scheduler | None] = [None]
 """The process-wide scheduler (``scheduler.run``), kept in a list cell."""
+_making = threading.RLock()
+"""Held while the process-wide scheduler is made on first use."""
 _listeners: list[Callable[[scheduler], None]] = []
 """Called with each new process-wide scheduler (see ``on_process_scheduler``)."""
 MAX_CRASHES_KEPT = 100
@@ -73,7 +75,10 @@ class _SchedulerType(type):
     def run(cls) -> scheduler:
         current = _process[0]
         if current is None:
-            current = scheduler()  # becomes the process scheduler in __init__
+            with _making:  # two threads asking at once get the same one
+                current = _process[0]
+                if current is None:
+                    current = scheduler()  # becomes the process scheduler in __init__
         return current
 
     @run.setter
