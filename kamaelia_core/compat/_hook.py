@@ -172,8 +172,20 @@ class CompatFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: Any = None
     ) -> importlib.machinery.ModuleSpec | None:
-        """A spec for the names the compat layer provides, None for every other name."""
+        """A spec for the names the compat layer provides, None for every other name.
+
+        Raises:
+            ModuleNotFoundError: An Axon or Kamaelia module the layer does not provide (the
+                message says so, rather than a bare "No module named").
+        """
         if fullname not in ALL_NAMES:
+            if fullname.partition(".")[0] in ROOTS:
+                raise ModuleNotFoundError(
+                    f"No module named {fullname!r}: kamaelia_core.compat provides Axon and the "
+                    "Kamaelia modules listed in docs/CORE_API.md, not this one (install Kamaelia "
+                    "itself to run this program on it)",
+                    name=fullname,
+                )
             return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=fullname in PACKAGES)
 

@@ -192,8 +192,11 @@ def test_the_axon_package_loads_its_modules_on_first_use():
     import Kamaelia
 
     assert "Util" in dir(Kamaelia) and Kamaelia.Util.Console.ConsoleEchoer is not None
-    with pytest.raises(ModuleNotFoundError):
+    with pytest.raises(ModuleNotFoundError, match=r"kamaelia_core\.compat provides") as caught:
         importlib.import_module("Kamaelia.Util.NoSuchThing")
+    assert caught.value.name == "Kamaelia.Util.NoSuchThing"
+    with pytest.raises(ImportError, match="cannot import name"):
+        exec("from Kamaelia.Util import NoSuchThing")  # the usual message for a missing name
 
 
 def test_threaded_and_adaptive_classes_keep_axons_family_tree():
