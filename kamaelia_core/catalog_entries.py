@@ -3,50 +3,69 @@
 ``pyproject.toml`` registers ``COMPONENTS`` under ``kamaelia_workbench.components``; the catalog
 builds each palette entry from the class's own boxes, docstring, signature and tool attributes
 (``Category``, ``ContainerKind``, ``SpawnsChildren``, ``IsService``).
+
+There is one list: each module's ``__kamaelia_components__`` tuple (which Kamaelia's own tools
+read too). ``COMPONENTS`` is the concatenation of the tuples of ``PALETTE_MODULES``, and the
+catalog's fallback (a source checkout whose entry point is missing) reads the same tuples, so
+the two cannot drift apart.
 """
 
 from __future__ import annotations
 
-from kamaelia_core.chassis.carousel import Carousel
-from kamaelia_core.chassis.graphline import Graphline
-from kamaelia_core.chassis.pipeline import Pipeline
-from kamaelia_core.net.csa import ConnectedSocketAdapter
-from kamaelia_core.net.selector import Selector
-from kamaelia_core.net.servers import ServerCore, SimpleServer, SingleServer
-from kamaelia_core.net.tcpclient import TCPClient
-from kamaelia_core.net.tcpserver import TCPServer
-from kamaelia_core.util.chat import LineChat
-from kamaelia_core.util.collector import Collector
-from kamaelia_core.util.console import ConsoleEchoer, ConsoleReader
-from kamaelia_core.util.echo import Echo
-from kamaelia_core.util.http import HelloHTTP
-from kamaelia_core.util.sources import DataSource, RateSource
-from kamaelia_core.util.timing import StopAfter
-from kamaelia_core.util.transformers import PureTransformer
+from types import ModuleType
+
+from kamaelia_core.chassis import carousel, graphline, pipeline, seq
+from kamaelia_core.net import csa, selector, servers, tcpclient, tcpserver
+from kamaelia_core.util import (
+    backplane,
+    chat,
+    collector,
+    console,
+    echo,
+    fanout,
+    files,
+    fortune,
+    http,
+    plumbing,
+    ratelimit,
+    sources,
+    splitter,
+    timing,
+    transformers,
+)
+
+PALETTE_MODULES: tuple[ModuleType, ...] = (
+    # chassis
+    pipeline,
+    graphline,
+    carousel,
+    seq,
+    # util
+    sources,
+    transformers,
+    plumbing,
+    files,
+    collector,
+    console,
+    echo,
+    fortune,
+    chat,
+    backplane,
+    fanout,
+    splitter,
+    ratelimit,
+    http,
+    timing,
+    # internet
+    tcpserver,
+    tcpclient,
+    servers,
+    selector,
+    csa,
+)
+"""Every module of kamaelia_core that declares palette components, in palette order."""
 
 COMPONENTS: list[type] = [
-    # chassis
-    Pipeline,
-    Graphline,
-    Carousel,
-    # util
-    DataSource,
-    RateSource,
-    PureTransformer,
-    Collector,
-    ConsoleEchoer,
-    ConsoleReader,
-    Echo,
-    LineChat,
-    HelloHTTP,
-    StopAfter,
-    # internet
-    TCPServer,
-    TCPClient,
-    SingleServer,
-    ServerCore,
-    SimpleServer,
-    Selector,
-    ConnectedSocketAdapter,
+    cls for module in PALETTE_MODULES for cls in module.__kamaelia_components__
 ]
 """Every palette component, in palette order within each category."""

@@ -17,6 +17,10 @@ class ipc:
 
     Subclasses declare their fields as ``__slots__`` and set them in ``__init__`` with
     ``_init(self, name, value)`` (or the generic, slower ``self._set(name=value, ...)``).
+
+    A subclass that declares no ``__slots__`` (a message class written the Axon way, setting
+    ``self.field = value`` in ``__init__``) is an ordinary object instead: its attributes can be
+    set, and it compares and hashes by identity, as every Axon message does.
     """
 
     __slots__ = ()
@@ -28,6 +32,10 @@ class ipc:
         cls._field_names = tuple(
             slot for klass in cls.__mro__ for slot in klass.__dict__.get("__slots__", ())
         )
+        if "__slots__" not in cls.__dict__:
+            cls.__setattr__ = object.__setattr__  # type: ignore[assignment]
+            cls.__eq__ = object.__eq__  # type: ignore[assignment]
+            cls.__hash__ = object.__hash__  # type: ignore[assignment]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} messages are immutable")
@@ -37,7 +45,11 @@ class ipc:
             _init(self, key, value)
 
     def _fields(self) -> dict[str, Any]:
-        return {slot: getattr(self, slot) for slot in self._field_names}
+        fields = {slot: getattr(self, slot, None) for slot in self._field_names}
+        extra = getattr(self, "__dict__", None)  # an open (slot-less) subclass's own attributes
+        if extra:
+            fields.update(extra)
+        return fields
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{k}={_short(v)}" for k, v in self._fields().items() if v is not None)

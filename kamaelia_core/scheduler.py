@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _local = threading.local()
+_shared_default: Scheduler | None = None
+"""The default scheduler of every thread when set (see ``set_default_scheduler``)."""
 _timer_seq = itertools.count()
 CHECK_CLOCK_EVERY = 32
 """Slices run between two looks at the clock inside ``step``."""
@@ -169,10 +171,16 @@ class Scheduler:
 
     @classmethod
     def current_or_default(cls) -> Scheduler:
-        """The running scheduler of this thread, or the thread's default one (made on demand)."""
+        """The running scheduler of this thread, or the default one.
+
+        The default is the one given to ``set_default_scheduler`` when there is one, else this
+        thread's own default scheduler (made on demand).
+        """
         running = getattr(_local, "running", None)
         if running is not None:
             return running
+        if _shared_default is not None:
+            return _shared_default
         default = getattr(_local, "default", None)
         if default is None or default.io.closed:
             default = _local.default = cls()
@@ -568,6 +576,23 @@ class Scheduler:
             f"<Scheduler live={len(self._live)} runnable={len(self._runq)} "
             f"timers={len(self._timers)} fds={len(self.io)}>"
         )
+
+
+def set_default_scheduler(scheduler: Scheduler | None) -> Scheduler | None:
+    """Make ``scheduler`` the default of every thread; None goes back to one per thread.
+
+    By default each thread has its own default scheduler, so components activated without a
+    scheduler in one thread never run on another thread's. Axon instead has one scheduler for
+    the whole process (``scheduler.run``), which ``kamaelia_core.compat`` sets here so that a
+    system activated in one thread can be run from another. A scheduler running a slice in this
+    thread still comes first (see ``Scheduler.current_or_default``).
+
+    Returns:
+        The previous process-wide default (None when there was none).
+    """
+    global _shared_default
+    previous, _shared_default = _shared_default, scheduler
+    return previous
 
 
 def run_components(components: Iterable[Component]) -> Scheduler:

@@ -145,3 +145,68 @@ def test_port_of_a_missing_server_is_bad_input(tmp_path, capsys):
     path.write_text(json.dumps(graph))
     assert run(path)[0] == 2
     assert "client.port: $port_of 'ghost': no node has that name" in capsys.readouterr().err
+
+
+# -- programs ---------------------------------------------------------------------------------
+
+
+def run_cli(*argv, cwd=None):
+    """kamaelia-run in a child process (a program run installs the compat layer for good)."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_a_python_program_runs_with_its_arguments_and_its_exit_status(tmp_path):
+    prog = tmp_path / "prog.py"
+    prog.write_text(
+        "import sys\n"
+        "from Kamaelia.Chassis.Pipeline import Pipeline\n"
+        "from Kamaelia.Util.Console import ConsoleEchoer\n"
+        "from Kamaelia.Util.DataSource import DataSource\n"
+        "Pipeline(DataSource([' '.join(sys.argv[1:]) + '\\n']), ConsoleEchoer()).run()\n"
+        "sys.exit(int(sys.argv[-1]))\n"
+    )
+    done = run_cli(prog, "--duration", "5")
+    assert (done.returncode, done.stdout) == (5, "--duration 5\n"), done.stderr
+    done = run_cli("--force-compat", prog, "0")
+    assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+
+
+def test_a_missing_program_is_a_clear_error(tmp_path):
+    done = run_cli(tmp_path / "nowhere.py")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"kamaelia-run: no such program: {tmp_path / 'nowhere.py'}"
+
+
+def test_crashed_components_are_summed_up(tmp_path):
+    prog = tmp_path / "crash.py"
+    prog.write_text(
+        "from Axon.Component import component\n"
+        "class Bad(component):\n"
+        "    def main(self):\n"
+        "        yield 1\n"
+        "        raise OSError('disk on fire')\n"
+        "Bad().run()\n"
+    )
+    done = run_cli(prog)
+    assert done.returncode == 0
+    assert "OSError: disk on fire" in done.stderr
+    assert "kamaelia-run: 1 component crashed (Bad#" in done.stderr
+
+
+def test_the_file_type_decides_between_program_and_graph(tmp_path):
+    from workbench.cli import is_program
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__main__.py").write_text("")
+    assert is_program("x.py") and is_program(str(tmp_path / "pkg"))
+    assert not is_program("x.kgraph.json") and not is_program(str(tmp_path))

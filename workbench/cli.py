@@ -1,4 +1,9 @@
-"""Console entry point ``kamaelia-run``: run a graph file headless, print events, write traces.
+"""Console entry point ``kamaelia-run``: run a graph file or a Python program headless.
+
+``kamaelia-run graph.kgraph.json [options]`` builds and runs a graph, prints events and writes
+traces; ``kamaelia-run [--force-compat] program.py [args...]`` runs a Python program (a Kamaelia
+or Axon program unchanged, through ``kamaelia_core.compat``). The file's type decides: a ``.py``
+file (or a folder with a ``__main__.py``) is a program, anything else a graph.
 
 ``kamaelia-run --list-examples`` lists the example graphs shipped with the package and
 ``kamaelia-run --example NAME`` runs one, so an installed workbench needs no checkout. The
@@ -88,9 +93,17 @@ def chosen_graph(parser: argparse.ArgumentParser, args: argparse.Namespace) -> P
         parser.error(str(exc))
 
 
+PROGRAM_OPTIONS = ("--force-compat",)
+"""Options ``kamaelia-run`` takes before a program's path (what follows is the program's)."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kamaelia-run", description="Run a Kamaelia workbench graph (*.kgraph.json) headless."
+        prog="kamaelia-run",
+        description="Run a Kamaelia workbench graph (*.kgraph.json) headless.",
+        epilog="kamaelia-run [--force-compat] PROGRAM.py [ARGS...] runs a Python program "
+        "instead (Kamaelia and Axon programs unchanged, on kamaelia_core); --force-compat "
+        "uses kamaelia_core even when a real Kamaelia is installed.",
     )
     parser.add_argument("graph", nargs="?", type=Path, help="the graph file to run")
     add_example_options(parser)
@@ -116,11 +129,47 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run a graph headless. Returns the process exit status.
+def is_program(path: str) -> bool:
+    """Whether ``kamaelia-run`` runs ``path`` as a Python program (rather than a graph)."""
+    target = Path(path)
+    return target.suffix in (".py", ".pyw") or (target / "__main__.py").is_file()
 
-    Exit status: 0 the run ended cleanly, 1 a component crashed, 2 bad input (file, graph).
+
+def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run a graph or a program headless. Returns the process exit status.
+
+    Exit status for a graph: 0 the run ended cleanly, 1 a component crashed, 2 bad input (file,
+    graph). For a program: the program's own exit status, 2 when it cannot be started.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options = 0
+    while options < len(argv) and argv[options] in PROGRAM_OPTIONS:
+        options += 1
+    if options < len(argv) and is_program(argv[options]):
+        return run_program_main(argv[options], argv[options + 1 :], argv[:options])
+    return run_graph_main(argv, out)
+
+
+def run_program_main(program: str, args: Sequence[str], options: Sequence[str] = ()) -> int:
+    """Run a Python program with the compat layer (``kamaelia_core.compat.run_program``)."""
+    from kamaelia_core.compat import CompatConflict
+    from kamaelia_core.compat.runner import ProgramNotFound, crash_summary, run_program
+
+    # logging is left alone: the program configures it (a basicConfig here would win over the
+    # program's own); warnings and crash reports reach stderr through logging's last resort
+    try:
+        status = run_program(program, args, force="--force-compat" in options)
+    except (ProgramNotFound, CompatConflict) as exc:
+        print(f"kamaelia-run: {exc}", file=sys.stderr)
+        return 2
+    summary = crash_summary()
+    if summary:
+        print(f"kamaelia-run: {summary}", file=sys.stderr)
+    return status
+
+
+def run_graph_main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run a graph headless (see ``run_main``)."""
     out = out or sys.stdout
     parser = _parser()
     args = parser.parse_args(argv)

@@ -1,7 +1,9 @@
 """Graphline: wires named components as a mapping of box-to-box links says, and runs them.
 
 A name that is not one of the components ("self" or "" by convention) means the graphline itself:
-a link from it leads an outer inbox into a child, a link to it leads a child's outbox out. Control
+a link from it leads an outer inbox into a child, a link to it leads a child's outbox out; a box
+of the graphline's that a linkage names and that it does not have is made for this graphline
+(the class's declaration is left alone). Control
 messages reaching an unlinked ``control`` are passed to every child whose control nobody feeds, and
 when all children have ended the graphline says so on ``signal``.
 """
@@ -28,7 +30,7 @@ class Graphline(Component):
 
     Raises:
         GraphlineLinkagesMissing: ``linkages`` was not given (both a TypeError and a ValueError).
-        BadInbox: A linkage names an unknown box.
+        BadInbox: A linkage names a box a child does not have.
     """
 
     Inboxes: ClassVar[dict[str, str]] = {
@@ -63,12 +65,15 @@ class Graphline(Component):
     def _check_linkages(self) -> None:
         for (src_name, src_box), (dst_name, dst_box) in self.layout.items():
             src, dst = self._resolve(src_name), self._resolve(dst_name)
-            src_boxes = self.inboxes if src is self else src.outboxes
-            dst_boxes = self.outboxes if dst is self else dst.inboxes
-            if src_box not in src_boxes:
+            if src is not self and src_box not in src.outboxes:
                 raise BadInbox(f"Graphline linkage source {src_name}.{src_box}: no such box")
-            if dst_box not in dst_boxes:
+            if dst is not self and dst_box not in dst.inboxes:
                 raise BadInbox(f"Graphline linkage sink {dst_name}.{dst_box}: no such box")
+            # the graphline's own boxes that the linkages name come into being
+            if src is self and src_box not in self.inboxes:
+                self.inboxes[src_box] = Box(self, src_box, True)
+            if dst is self and dst_box not in self.outboxes:
+                self.outboxes[dst_box] = Box(self, dst_box, False)
 
     def _wire(self) -> list[Component]:
         """Make the links; return the children whose control nobody feeds."""

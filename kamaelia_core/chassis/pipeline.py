@@ -18,8 +18,14 @@ from kamaelia_core.component import Component
 class Pipeline(Component):
     """Run ``components`` in a chain: outbox to inbox and signal to control.
 
+    With ``circular=True`` the chain is a ring: the last stage's outbox feeds the first stage's
+    inbox and its signal the first stage's control, and nothing comes out of the pipeline's own
+    outbox and signal.
+
     Args:
         *components: The stages, first to last.
+        circular: Close the chain into a ring.
+        **argd: Become attributes, as for every component.
     """
 
     Inboxes: ClassVar[dict[str, str]] = {
@@ -33,8 +39,9 @@ class Pipeline(Component):
     Category: ClassVar[str | None] = "Chassis"
     ContainerKind: ClassVar[str | None] = "pipeline"
 
-    def __init__(self, *components: Component, **argd: Any) -> None:
+    def __init__(self, *components: Component, circular: bool = False, **argd: Any) -> None:
         super().__init__(**argd)
+        self.circular = circular
         if not components:
             raise ValueError("a Pipeline needs at least one component")
         for index, comp in enumerate(components):
@@ -47,7 +54,8 @@ class Pipeline(Component):
 
     def __repr__(self) -> str:
         stages = " | ".join(c.name for c in self.components)
-        return f"<{self.name} [{stages}] {self.state}>"
+        ring = " circular" if self.circular else ""
+        return f"<{self.name} [{stages}]{ring} {self.state}>"
 
     def _wire(self) -> None:
         stages = self.components
@@ -56,8 +64,12 @@ class Pipeline(Component):
         for upstream, downstream in itertools.pairwise(stages):
             self.link((upstream, "outbox"), (downstream, "inbox"))
             self.link((upstream, "signal"), (downstream, "control"))
-        self.link((stages[-1], "outbox"), (self, "outbox"), passthrough=2)
-        self.link((stages[-1], "signal"), (self, "signal"), passthrough=2)
+        if self.circular:
+            self.link((stages[-1], "outbox"), (stages[0], "inbox"))
+            self.link((stages[-1], "signal"), (stages[0], "control"))
+        else:
+            self.link((stages[-1], "outbox"), (self, "outbox"), passthrough=2)
+            self.link((stages[-1], "signal"), (self, "signal"), passthrough=2)
 
     def main(self) -> Generator[Any, None, None]:
         """Start the stages, then wait for all of them to finish."""

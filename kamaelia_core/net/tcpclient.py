@@ -34,8 +34,10 @@ class TCPClient(Component):
         port: Server port.
         delay: Seconds to wait before connecting.
         connect_timeout: Seconds before an unanswered connection attempt fails.
-        wait_for_serverclose: Accepted for Kamaelia compatibility; a ``producerFinished`` on
-            ``control`` always flushes, closes and then ends the client.
+        wait_for_serverclose: Keep the connection open after a ``producerFinished`` on
+            ``control`` (the request has been sent, the answer is still to come) until the
+            server closes it; a ``shutdownMicroprocess`` still closes it at once. Without it a
+            ``producerFinished`` flushes, closes and ends the client.
         **argd: Attributes, e.g. ``CSA`` (the adapter class).
     """
 
@@ -49,6 +51,7 @@ class TCPClient(Component):
         "outbox": "Bytes received from the server",
         "signal": "producerFinished(self, reason) once, when the client ends",
         "_selectorSignal": "Registrations to the Selector service",
+        "_csaControl": "Shutdown requests to the CSA (with wait_for_serverclose)",
     }
     Category = "Internet"
     SpawnsChildren = True
@@ -105,7 +108,13 @@ class TCPClient(Component):
             csa.activate(self.scheduler)
             sock = None  # the CSA owns it now
             feedback = self.inboxes["_socketFeedback"].storage
+            control = self.inboxes["control"].storage
             while not feedback:
+                if self.wait_for_serverclose:
+                    while control:  # a producerFinished leaves the connection to the server
+                        message = self.recv("control")
+                        if isinstance(message, ipc.shutdownMicroprocess):
+                            self.send(message, "_csaControl")
                 self.pause()
                 yield 1
             message = self.recv("_socketFeedback")
@@ -193,14 +202,22 @@ class TCPClient(Component):
         pending_control = list(self.Inbox("control"))
         self.addChildren(csa)
         self.link((self, "inbox"), (csa, "inbox"), passthrough=1)
-        self.link((self, "control"), (csa, "control"), passthrough=1)
+        if self.wait_for_serverclose:  # only a shutdownMicroprocess reaches the csa
+            self.link((self, "_csaControl"), (csa, "control"))
+            to_csa = self.outboxes["_csaControl"]
+            pending_control = [
+                m for m in pending_control if isinstance(m, ipc.shutdownMicroprocess)
+            ]
+        else:
+            self.link((self, "control"), (csa, "control"), passthrough=1)
+            to_csa = self.inboxes["control"]
         self.link((csa, "outbox"), (self, "outbox"), passthrough=2)
         self.link((csa, "CreatorFeedback"), (self, "_socketFeedback"))
-        inbox, control = self.inboxes["inbox"], self.inboxes["control"]  # pass through to csa
+        inbox = self.inboxes["inbox"]  # passes through to the csa
         for data in pending_data:
             inbox.target.put(data, inbox.route)
         for message in pending_control:
-            control.target.put(message, control.route)
+            to_csa.target.put(message, to_csa.route)
 
 
 def _describe(exc: OSError) -> str:

@@ -1,11 +1,15 @@
-"""Sources: the start of a pipeline, emitting a given list of messages and then producerFinished."""
+"""Sources: the start of a pipeline: given messages, one message (now or when triggered), a stream.
+
+Each sends on outbox and says it has finished with producerFinished on signal; a full
+destination inbox makes a source wait (it is woken when the consumer takes a message).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
 from typing import Any
 
-from kamaelia_core.component import Component
+from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
 from kamaelia_core.ipc import producerFinished
 
@@ -112,4 +116,159 @@ class RateSource(Component):
         self.send(producerFinished(self), "signal")
 
 
-__kamaelia_components__ = (DataSource, RateSource)
+class OneShot(Component):
+    """Sends ``msg`` once on outbox, then producerFinished on signal, and ends.
+
+    Args:
+        msg: The message.
+    """
+
+    Inboxes = {
+        "inbox": "Unused",
+        "control": "Unused",
+    }
+    Outboxes = {
+        "outbox": "The message",
+        "signal": "producerFinished once it is sent",
+    }
+
+    def __init__(self, msg: Any = None) -> None:
+        super().__init__()
+        self.msg = msg
+
+    def main(self) -> Generator[Any, None, None]:
+        """Send the message (waiting for room if need be), then producerFinished."""
+        while True:
+            try:
+                self.send(self.msg, "outbox")
+                break
+            except noSpaceInBox:
+                self.pause()
+                yield 1
+        yield 1
+        self.send(producerFinished(self), "signal")
+
+
+class TriggeredOneShot(Component):
+    """Waits for any message on inbox, then sends ``msg`` once on outbox and ends.
+
+    Control messages received while waiting are passed on through signal; a producerFinished
+    or shutdownMicroprocess among them ends it without sending.
+
+    Args:
+        msg: The message sent when triggered.
+    """
+
+    Inboxes = {
+        "inbox": "Anything: the trigger",
+        "control": "Passed on through signal; producerFinished/shutdownMicroprocess end it",
+    }
+    Outboxes = {
+        "outbox": "The message, once triggered",
+        "signal": "producerFinished once it is sent (or the control messages passed on)",
+    }
+
+    def __init__(self, msg: Any = None) -> None:
+        super().__init__()
+        self.msg = msg
+
+    def main(self) -> Generator[Any, None, None]:
+        """Wait for the trigger, send, finish."""
+        while not self.dataReady("inbox"):
+            while self.dataReady("control"):
+                message = self.recv("control")
+                self.send(message, "signal")
+                if isinstance(message, ENDINGS):
+                    return
+            self.pause()
+            yield 1
+        self.recv("inbox")
+        self.send(self.msg, "outbox")
+        yield 1
+        self.send(producerFinished(self), "signal")
+
+
+class TriggeredSource(Component):
+    """Sends ``msg`` on outbox each time any message arrives on inbox.
+
+    A producerFinished or shutdownMicroprocess on control ends it after the waiting triggers
+    are answered, and is passed on through signal.
+
+    Args:
+        msg: The message sent for every trigger.
+    """
+
+    Inboxes = {
+        "inbox": "Anything: each one is a trigger",
+        "control": "producerFinished or shutdownMicroprocess: finish and pass it on",
+    }
+    Outboxes = {
+        "outbox": "The message, once per trigger",
+        "signal": "The shutdown message received on control, passed on",
+    }
+
+    def __init__(self, msg: Any = None) -> None:
+        super().__init__()
+        self.msg = msg
+
+    def main(self) -> Generator[Any, None, None]:
+        """Answer each trigger with the message."""
+        inbox = self.inboxes["inbox"]
+        while True:
+            while inbox.storage:
+                inbox.pop()
+                self.send(self.msg, "outbox")
+            if self.pass_on_ending():
+                return
+            self.pause()
+            yield 1
+
+
+class Chargen(Component):
+    """Sends ``message`` on outbox every slice, for ever (a character generator for tests).
+
+    A full destination inbox makes it wait until the consumer takes one; a producerFinished or
+    shutdownMicroprocess on control ends it and is passed on through signal.
+
+    Args:
+        message: What is sent each time.
+    """
+
+    Inboxes = {
+        "inbox": "Unused",
+        "control": "producerFinished or shutdownMicroprocess: stop and pass it on",
+    }
+    Outboxes = {
+        "outbox": "The message, over and over",
+        "signal": "The shutdown message received on control, passed on",
+    }
+
+    def __init__(self, message: Any = "Hello World") -> None:
+        super().__init__()
+        self.message = message
+        self.sent = 0
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.state} sent={self.sent}>"
+
+    def main(self) -> Generator[Any, None, None]:
+        """Send, yield, repeat."""
+        while True:
+            if self.pass_on_ending():
+                return
+            try:
+                self.send(self.message, "outbox")
+                self.sent += 1
+            except noSpaceInBox:
+                self.pause()
+            yield 1
+
+
+__kamaelia_components__ = (
+    DataSource,
+    RateSource,
+    OneShot,
+    TriggeredOneShot,
+    TriggeredSource,
+    Chargen,
+)

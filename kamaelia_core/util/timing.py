@@ -1,4 +1,4 @@
-"""Timing: ends a system from outside, with shutdownMicroprocess once time is up or work is done."""
+"""Timing: a clock that ticks, and a stopper that ends a system once time is up or work is done."""
 
 from __future__ import annotations
 
@@ -81,4 +81,57 @@ class StopAfter(Component):
         self.unpause()
 
 
-__kamaelia_components__ = (StopAfter,)
+class Clock(Component):
+    """Sends ``True`` on outbox every ``interval`` seconds, on a scheduler timer (no thread).
+
+    Ticks that fall due while it could not run are not made up: it keeps to the schedule from
+    the latest tick. A producerFinished or shutdownMicroprocess on control ends it and is
+    passed on through signal.
+
+    Args:
+        interval: Seconds between ticks.
+    """
+
+    Inboxes = {
+        "inbox": "Unused",
+        "control": "producerFinished or shutdownMicroprocess: stop and pass it on",
+    }
+    Outboxes = {
+        "outbox": "True, once per interval",
+        "signal": "The shutdown message received on control, passed on",
+    }
+
+    def __init__(self, interval: float = 1.0) -> None:
+        super().__init__()
+        if interval <= 0:
+            raise ValueError(f"interval must be positive, not {interval!r}")
+        self.interval = interval
+        self.ticks = 0
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.state} every {self.interval} s ticks={self.ticks}>"
+
+    def main(self) -> Generator[Any, None, None]:
+        """Tick on the timer until told to stop."""
+        sched = self.scheduler
+        assert sched is not None
+        due = sched.clock()
+        timer: TimerHandle | None = None
+        try:
+            while True:
+                if self.pass_on_ending():
+                    return
+                now = sched.clock()
+                if now >= due:
+                    self.send(True, "outbox")
+                    self.ticks += 1
+                    due = due + self.interval if now - due < self.interval else now + self.interval
+                    timer = sched.call_at(due, self.unpause)
+                self.pause()
+                yield 1
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+
+__kamaelia_components__ = (StopAfter, Clock)

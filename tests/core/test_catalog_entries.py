@@ -42,3 +42,26 @@ def test_util_package_re_exports_every_util_component():
     for name in ("ConsoleReader", "Echo", "LineChat", "HelloHTTP"):
         assert hasattr(util, name)
     assert set(util.__all__) <= set(dir(util))
+
+
+def test_there_is_one_list_the_modules_own_tuples():
+    import importlib
+    import pkgutil
+
+    import kamaelia_core
+    from kamaelia_core.catalog_entries import PALETTE_MODULES
+
+    declaring = set()
+    for info in pkgutil.walk_packages(kamaelia_core.__path__, "kamaelia_core."):
+        if info.name.startswith("kamaelia_core.compat"):
+            continue  # Kamaelia's names for the same classes, not palette entries of their own
+        module = importlib.import_module(info.name)
+        if hasattr(module, "__kamaelia_components__"):
+            declaring.add(module)
+    assert declaring == set(PALETTE_MODULES)
+    assert [c for m in PALETTE_MODULES for c in m.__kamaelia_components__] == COMPONENTS
+    names = {cls.__name__ for cls in COMPONENTS}
+    assert {"ChatRoom", "FastRestartServer", "MoreComplexServer"} <= names
+    assert "FastRestartSingleServer" in names
+    assert {"Backplane", "PublishTo", "SubscribeTo", "Fanout", "PlugSplitter", "Plug"} <= names
+    assert {"MessageRateLimit", "OneShot", "TriggeredSource", "Chargen", "Seq"} <= names

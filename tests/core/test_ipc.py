@@ -120,3 +120,22 @@ def test_sockets_and_exceptions_in_messages_hash_by_identity():
     assert reg == ipc.newReader(a, ((a, "ReadReady"), sock))
     assert hash(reg) == hash(ipc.newReader(a, ((a, "ReadReady"), sock)))
     assert reg != ipc.newReader(a, ((a, "ReadReady"), object()))
+
+
+def test_a_message_class_written_the_axon_way_is_mutable_and_compared_by_identity():
+    class Colour(ipc.ipc):
+        def __init__(self, rgb):
+            self.rgb = rgb
+
+    class Finished(ipc.producerFinished):
+        def __init__(self, caller, why):
+            super().__init__(caller)
+            self.why = why
+
+    red, also_red = Colour("red"), Colour("red")
+    red.rgb = "dark red"
+    assert red.rgb == "dark red" and red != also_red and red == red
+    assert len({red, also_red}) == 2
+    done = Finished("me", "tired")
+    done.why = "done"
+    assert isinstance(done, ipc.producerFinished) and done.caller == "me" and done.why == "done"

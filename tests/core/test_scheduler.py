@@ -411,3 +411,34 @@ def test_a_with_block_closes_the_scheduler_even_on_an_error():
     with pytest.raises(RuntimeError, match="inside"), Scheduler() as other:
         raise RuntimeError("inside")
     assert other.io.closed
+
+
+@pytest.mark.core_only
+def test_set_default_scheduler_makes_one_default_for_every_thread():
+    from kamaelia_core.scheduler import set_default_scheduler
+
+    own = Scheduler.current_or_default()
+    shared = Scheduler()
+    seen = []
+    try:
+        assert set_default_scheduler(shared) is None
+        worker = threading.Thread(target=lambda: seen.append(Scheduler.current_or_default()))
+        worker.start()
+        worker.join(10)
+        assert seen == [shared] and Scheduler.current_or_default() is shared
+        comp = Counter().activate()
+        assert comp.scheduler is shared
+        with Scheduler() as running:  # a scheduler running a slice here still comes first
+
+            class Probe(Component):
+                def main(self):
+                    seen.append(Scheduler.current_or_default())
+                    yield 1
+
+            running.activate(Probe())
+            running.run_until_idle()
+        assert seen[-1] is running
+    finally:
+        assert set_default_scheduler(None) is shared
+        shared.close()
+    assert Scheduler.current_or_default() is own

@@ -160,3 +160,13 @@ def test_specs_are_hashable(catalog: Catalog) -> None:
     specs = set(catalog)
     assert len(specs) == len(catalog)
     assert len({p for s in catalog for p in s.params}) > 0
+
+
+def test_the_module_walk_fallback_finds_exactly_the_palette(monkeypatch) -> None:
+    from kamaelia_core.catalog_entries import COMPONENTS
+
+    monkeypatch.setattr(catalog_module.metadata, "entry_points", lambda group: [])
+    monkeypatch.setattr(catalog_module, "CORE_ENTRY", "kamaelia_core.no_such_module:COMPONENTS")
+    walked = Catalog.discover()
+    assert walked.errors == []
+    assert set(walked.ids()) == {catalog_module.class_id(cls) for cls in COMPONENTS}

@@ -107,3 +107,40 @@ def test_a_port_out_of_range_is_reported_not_wrapped(sched, port):
     drive(sched, lambda: client.state in ("finished", "crashed"))
     assert client.state == "finished"
     assert client.reason == f"invalid port {port!r}: a TCP port is an int from 0 to 65535"
+
+
+class AnswerThenClose(Echo):
+    """Answers the first data in upper case, then ends (ServerCore closes the connection)."""
+
+    def main(self):
+        while not self.dataReady("inbox"):
+            self.pause()
+            yield 1
+        self.send(self.recv("inbox").upper(), "outbox")
+        self.send(ipc.producerFinished(self), "signal")
+
+
+def test_wait_for_serverclose_keeps_the_connection_after_producer_finished(sched):
+    server = ServerCore(protocol=AnswerThenClose, port=0)
+    client, sink = client_with_sink(sched, server.port, wait_for_serverclose=True)
+    client._deliver(b"request", "inbox")
+    client._deliver(ipc.producerFinished(), "control")  # "that was all I had to say"
+    for comp in (server, client, sink):
+        sched.activate(comp)
+    drive(sched, lambda: sink.state == "finished")
+    assert b"".join(sink.collected) == b"REQUEST"
+    assert client.reason == "peer closed"
+
+
+def test_wait_for_serverclose_still_closes_at_once_on_shutdown(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    client, sink = client_with_sink(sched, server.port, wait_for_serverclose=True)
+    for comp in (server, client, sink):
+        sched.activate(comp)
+    drive(sched, lambda: client.connectedSocket is not None)
+    client._deliver(ipc.producerFinished(), "control")
+    client._deliver(b"still open", "inbox")
+    drive(sched, lambda: b"".join(sink.collected) == b"still open")
+    client._deliver(ipc.shutdownMicroprocess(), "control")
+    drive(sched, lambda: client.state == "finished")
+    drive(sched, lambda: not server.connections)

@@ -78,3 +78,21 @@ def test_missing_linkages_and_unknown_boxes_are_clear_errors():
         Graphline(a=Component())
     with pytest.raises(BadInbox, match=r"a\.nosuch"):
         Graphline(linkages={("a", "nosuch"): ("b", "inbox")}, a=Component(), b=Component())
+
+
+def test_own_boxes_the_linkages_name_are_made_for_this_graphline_only(sched):
+    inner = Relay()
+    graph = Graphline(
+        R=inner,
+        linkages={("self", "lines"): ("R", "inbox"), ("R", "outbox"): ("self", "copies")},
+    )
+    assert "lines" in graph.inboxes and "copies" in graph.outboxes
+    assert "lines" not in Graphline.Inboxes and "copies" not in Graphline.Outboxes
+    assert "lines" not in Graphline(linkages={}, R=Relay()).inboxes
+    out = Sink()
+    out.link((graph, "copies"), (out, "inbox"))
+    graph._deliver("x", "lines")
+    sched.activate(graph)
+    sched.activate(out)
+    sched.run_until_idle()
+    assert out.got == ["x"]

@@ -8,6 +8,7 @@ from kamaelia_core.chassis.pipeline import Pipeline
 from kamaelia_core.component import Component
 from kamaelia_core.instrument import Tap
 from kamaelia_core.ipc import producerFinished, shutdownMicroprocess
+from kamaelia_core.testing import run_until_idle
 from kamaelia_core.util.collector import Collector
 from kamaelia_core.util.sources import DataSource
 from kamaelia_core.util.transformers import PureTransformer
@@ -92,3 +93,34 @@ def test_bad_arguments_are_refused():
         Pipeline()
     with pytest.raises(TypeError, match="stage 1 is not a component"):
         Pipeline(Relay(), "oops")
+
+
+def test_circular_pipeline_links_the_last_stage_back_to_the_first(sched):
+    from kamaelia_core.component import Component
+
+    class Hop(Component):
+        def main(self):
+            while True:
+                while self.dataReady():
+                    n = self.recv()
+                    if n >= 6:
+                        self.send(producerFinished(self), "signal")
+                    else:
+                        self.send(n + 1)
+                if self.pass_on_ending():
+                    return
+                self.pause()
+                yield 1
+
+    a, b = Hop(), Hop()
+    ring = Pipeline(a, b, circular=True)
+    outside = Collector()
+    outside.link((ring, "outbox"), (outside, "inbox"))
+    assert {(lk.sourcebox, lk.sink) for lk in ring.linkages if lk.source is b} == {
+        ("outbox", a),
+        ("signal", a),
+    }
+    assert "circular" in repr(ring)
+    ring._deliver(0)
+    run_until_idle(ring, outside, scheduler=sched)
+    assert ring.state == "finished" and outside.collected == []

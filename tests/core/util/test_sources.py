@@ -72,3 +72,59 @@ def test_rate_source_control_wakes_it_early_without_extra_sends(sched, clock):
     run_until_idle(scheduler=sched)
     assert out == ["x"] and isinstance(sig[0], shutdownMicroprocess)
     assert "rate=1.0" in repr(src)
+
+
+def test_one_shot_sends_once_then_finishes(sched):
+    from kamaelia_core.util.sources import OneShot
+
+    shot = OneShot("only")
+    shot.activate(sched)
+    out, sig = collect_outbox(shot, run=False), collect_outbox(shot, "signal", run=False)
+    run_until_idle(scheduler=sched)
+    assert out == ["only"] and isinstance(sig[0], producerFinished) and shot.state == "finished"
+
+
+def test_triggered_one_shot_waits_for_a_trigger_and_passes_control_on(sched):
+    from kamaelia_core.util.sources import TriggeredOneShot
+
+    shot = TriggeredOneShot("fired")
+    shot.activate(sched)
+    out, sig = collect_outbox(shot, run=False), collect_outbox(shot, "signal")
+    assert out == [] and shot.state == "waiting"
+    shot._deliver("note", "control")
+    run_until_idle(scheduler=sched)
+    shot._deliver("go")
+    run_until_idle(scheduler=sched)
+    assert out == ["fired"] and sig[0] == "note" and isinstance(sig[1], producerFinished)
+    early = TriggeredOneShot("never")
+    early.activate(sched)
+    early._deliver(shutdownMicroprocess(), "control")
+    run_until_idle(scheduler=sched)
+    assert early.state == "finished"
+
+
+def test_triggered_source_answers_every_trigger(sched):
+    from kamaelia_core.util.sources import TriggeredSource
+
+    source = TriggeredSource("tick")
+    source.activate(sched)
+    out = collect_outbox(source)
+    for _ in range(3):
+        source._deliver(object())
+    source._deliver(producerFinished(), "control")
+    run_until_idle(scheduler=sched)
+    assert out == ["tick"] * 3 and source.state == "finished"
+
+
+def test_chargen_keeps_sending_waits_for_a_full_consumer_and_stops_on_control(sched):
+    from kamaelia_core.util.sources import Chargen
+
+    gen, sink = Chargen(), Collector()
+    sink.setInboxSize("inbox", 5)
+    gen.link((gen, "outbox"), (sink, "inbox"))
+    gen.activate(sched)
+    run_until_idle(scheduler=sched)  # the sink is not running: the chargen waits, not spins
+    assert gen.sent == 5 and gen.state == "waiting"
+    gen._deliver(shutdownMicroprocess(), "control")
+    run_until_idle(scheduler=sched)
+    assert gen.state == "finished" and "sent=5" in repr(gen)

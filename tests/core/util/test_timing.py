@@ -9,6 +9,7 @@ from kamaelia_core.ipc import producerFinished, shutdownMicroprocess
 from kamaelia_core.testing import collect_outbox, run_until_idle
 from kamaelia_core.util.collector import Collector
 from kamaelia_core.util.timing import StopAfter
+from tests.core.helpers import Sink
 
 
 def test_it_sends_shutdown_once_the_time_is_up(sched, clock):
@@ -108,5 +109,29 @@ def test_it_is_a_palette_component():
     from kamaelia_core.util import timing
 
     assert StopAfter in COMPONENTS and util.StopAfter is StopAfter
-    assert timing.__kamaelia_components__ == (StopAfter,)
+    assert StopAfter in timing.__kamaelia_components__
     assert isinstance(StopAfter(), Component) and StopAfter().seconds == 10.0
+
+
+def test_clock_ticks_on_its_timer_and_stops_on_control(sched, clock):
+    from kamaelia_core.util.timing import Clock
+
+    ticker, sink = Clock(0.5), Sink()
+    sink.link((ticker, "outbox"), (sink, "inbox"))
+    for comp in (ticker, sink):
+        comp.activate(sched)
+    sched.run_until_idle()
+    assert sink.got == [True]
+    clock.now += 0.4
+    sched.run_until_idle()
+    assert sink.got == [True]
+    clock.now += 0.1
+    sched.run_until_idle()
+    clock.now += 2.0  # missed ticks are not made up
+    sched.run_until_idle()
+    assert sink.got == [True, True, True] and ticker.ticks == 3
+    ticker._deliver(shutdownMicroprocess(), "control")
+    sched.run_until_idle()
+    assert ticker.state == "finished" and sched.next_deadline() is None
+    with pytest.raises(ValueError, match="interval"):
+        Clock(0)

@@ -1,0 +1,60 @@
+"""Axon.ThreadedComponent on kamaelia_core: components whose ``main()`` runs in a real thread.
+
+kamaelia_core's threaded components under Axon's names and with the Axon component's face:
+``main()`` is an ordinary method that may block; ``send``/``recv``/``dataReady`` and
+``pause(timeout)`` work on bounded thread-safe queues (``queuelengths`` each); an exception in
+the thread is a crash of the component.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kamaelia_core.compat.axon.adaptive import AdaptiveCommsComponent
+from kamaelia_core.compat.axon.component import component
+from kamaelia_core.threaded import (
+    DEFAULT_QUEUE_SIZE,
+    ThreadedAdaptiveComponent,
+    ThreadedComponent,
+)
+
+DefaultQueueSize = DEFAULT_QUEUE_SIZE
+"""Default length of each box's thread-side queue."""
+
+
+class UnHandledException(Exception):
+    """Axon wrapped a thread's exception in this; here the thread's own exception is the crash."""
+
+
+class threadedcomponent(ThreadedComponent, component):
+    """Axon's threadedcomponent.
+
+    Args:
+        queuelengths: Capacity of each box's thread-side queue.
+        **argd: Become attributes.
+    """
+
+    def __init__(self, queuelengths: int = DefaultQueueSize, **argd: Any) -> None:
+        super().__init__(queuelengths, **argd)
+
+
+class threadedadaptivecommscomponent(
+    ThreadedAdaptiveComponent, threadedcomponent, AdaptiveCommsComponent
+):
+    """Axon's threadedadaptivecommscomponent: threaded, and adds/deletes boxes from its thread.
+
+    Args:
+        queuelengths: Capacity of each box's thread-side queue.
+        **argd: Become attributes.
+    """
+
+    def __init__(self, queuelengths: int = DefaultQueueSize, **argd: Any) -> None:
+        super().__init__(queuelengths, **argd)
+
+
+__all__ = [
+    "DefaultQueueSize",
+    "UnHandledException",
+    "threadedadaptivecommscomponent",
+    "threadedcomponent",
+]
