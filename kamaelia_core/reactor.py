@@ -62,7 +62,7 @@ class Reactor:
 
     def __len__(self) -> int:
         """How many descriptors are watched, not counting the internal wake-up pipe."""
-        return len(self._callbacks) - 1
+        return max(0, len(self._callbacks) - 1)  # 0 once closed (the pipe is gone too)
 
     def fileno(self) -> int:
         """A descriptor that is readable while any watched descriptor is ready."""

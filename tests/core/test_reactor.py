@@ -104,3 +104,11 @@ def test_wakes_after_close_are_dropped_not_written_to_a_reused_descriptor():
         for pair in pipes:
             for fd in pair:
                 os.close(fd)
+
+
+def test_a_closed_scheduler_still_describes_itself():
+    from kamaelia_core.scheduler import Scheduler
+
+    sched = Scheduler()
+    sched.close()
+    assert len(sched.io) == 0 and "fds=0" in repr(sched)
