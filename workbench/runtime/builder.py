@@ -279,6 +279,16 @@ class Builder:
         return protocol
 
 
+def templates_of(graph: Graph) -> dict[str, str]:
+    """Protocol template node ids -> their ServerCore node id, as a build records them (for a
+    run built elsewhere: a recording, a graph run in another process)."""
+    return {
+        node.children[0]: node.id
+        for node in graph.nodes
+        if node.container_kind == "servercore" and len(node.children) == 1
+    }
+
+
 def build(graph: Graph, catalog: Catalog, allow_code: bool = False) -> Built:
     """Build ``graph`` into live components (see :class:`Builder`)."""
     return Builder(graph, catalog, allow_code).build()

@@ -177,6 +177,8 @@ class LiveModel:
         self.dropped = 0
         """Events the source reported lost (sequence gaps)."""
         self._next_seq: int | None = None
+        self.last_t = 0.0
+        """The time of the last event applied."""
         self._observers: Observers[[Changes]] = Observers("live model observer")
 
     def __repr__(self) -> str:
@@ -239,12 +241,16 @@ class LiveModel:
                 else:
                     self.services.pop(name, None)
         self.events += changes.events
+        if changes.events:
+            self.last_t = max(self.last_t, ev.t)
         self._forget_old()
         if changes:
             self._observers.notify(changes)
         return changes
 
     def _count_gap(self, seq: int) -> None:
+        if seq <= 0:  # a snapshot's events (see ``snapshot_events``) are not in the sequence
+            return
         expected = self._next_seq
         if expected is not None and seq > expected:
             self.dropped += seq - expected
@@ -405,6 +411,41 @@ class LiveModel:
             for e in self.entities.values()
             if e.kind == "connection" and e.ended_t is None and not e.closing
         )
+
+    def snapshot_events(self, t: float) -> list[Event]:
+        """Events that bring an empty model to what this one shows of the live components and
+        their links (``seq`` 0, time ``t``): how a recording started mid-run begins."""
+        events: list[Event] = []
+        for ent in self.entities.values():
+            if ent.ended_t is not None:
+                continue
+            extra = dict(ent.details)
+            extra["inboxes"], extra["outboxes"] = list(ent.inboxes), list(ent.outboxes)
+            extra["outboxes"] = extra["outboxes"][: ent.declared_outboxes]
+            events.append(Event(0, t, "spawned", ent.cid, ent.name, "", 0, "", "", "", "", extra))
+            for box in ent.outboxes[ent.declared_outboxes :]:
+                extra_box = {"inbox": False}
+                events.append(
+                    Event(0, t, "box_added", ent.cid, ent.name, box, 0, "", "", "", "", extra_box)
+                )
+        for (scid, sbox, dcid, dbox), passthrough in self.links.items():
+            source = self.entities.get(scid)
+            sink = self.entities.get(dcid)
+            source_name = source.name if source else ""
+            sink_name = sink.name if sink else ""
+            extra_link = {"passthrough": passthrough}
+            events.append(
+                Event(0, t, "linked", scid, source_name, sbox, dcid, sink_name, dbox, "", "",
+                      extra_link)
+            )  # fmt: skip
+        for name, (cid, box) in self.services.items():
+            ent = self.entities.get(cid)
+            owner = ent.name if ent else ""
+            extra_service = {"service": name}
+            events.append(
+                Event(0, t, "service_registered", cid, owner, box, 0, "", "", "", "", extra_service)
+            )
+        return events
 
     def picture(self) -> dict[str, Any]:
         """Everything the model holds, as plain comparable data (tests, replay checks)."""

@@ -61,6 +61,8 @@ class Recorder:
         title: What was run, for people ("echo_server.kgraph.json").
         graph: The graph document that was run, as ``workbench.model.io.graph_to_data`` gives
             it (None for a program: a replay draws it from the events).
+        preamble: Events written first: for a recording started mid-run, a snapshot of what
+            is live (``LiveModel.snapshot_events``), so a replay starts from there.
     """
 
     def __init__(
@@ -69,17 +71,19 @@ class Recorder:
         path: str | os.PathLike[str],
         title: str = "",
         graph: dict[str, Any] | None = None,
+        preamble: Iterable[Event] = (),
     ) -> None:
         self.path = Path(path)
         self.count = 0
         self._file: IO[str] | None = self.path.open("w", encoding="utf-8")
         header = {"format": FORMAT, "version": VERSION, "title": title, "graph": graph}
         self._file.write(json.dumps(header, separators=(",", ":")) + "\n")
+        self._write(list(preamble))
         self._stream = stream
         self._unsubscribe = stream.subscribe(self._write)
 
     def _write(self, batch: list[Event]) -> None:
-        if self._file is None:
+        if self._file is None or not batch:
             return
         lines = [json.dumps(event_to_json(ev), separators=(",", ":")) for ev in batch]
         self._file.write("\n".join(lines) + "\n")

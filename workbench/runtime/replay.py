@@ -132,21 +132,21 @@ class Replay:
                     f"{self.path}: more than {MAX_EVENTS:,} events; cut the recording shorter"
                 )
         self._clock = clock
-        self.events = events
+        self.recorded = events
         self.state = "idle"
         """idle, running, paused, stopped, finished."""
         self._listeners: list[Callable[[str], None]] = []
         self._new_run()
 
     def _new_run(self) -> None:
-        self.source = ReplaySource(self.events, self._clock)
+        self.source = ReplaySource(self.recorded, self._clock)
         self.stream = EventStream(self.source)  # type: ignore[arg-type]
         self.model = LiveModel()
         self.stream.subscribe(self.model.apply)
 
     def __repr__(self) -> str:
         return (
-            f"<Replay {self.path.name} {self.state} {self.source.index}/{len(self.events)} "
+            f"<Replay {self.path.name} {self.state} {self.source.index}/{len(self.recorded)} "
             f"x{self.source.speed:g}>"
         )
 

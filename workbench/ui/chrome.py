@@ -54,16 +54,19 @@ class DocumentBar(QWidget):
         layout.addWidget(self.breadcrumb)
         self.paths: list[str | None] = []
 
-    def set_documents(self, current: str | None, recent: list[str], dirty: bool) -> None:
-        """Tab 0 is ``current`` (marked when ``dirty``), then the other recent files."""
+    def set_documents(
+        self, current: str | None, recent: list[str], dirty: bool, title: str | None = None
+    ) -> None:
+        """Tab 0 is ``current`` (marked when ``dirty``; ``title`` names a document no file
+        holds), then the other recent files."""
         blocked = self.tabs.blockSignals(True)
         while self.tabs.count():
             self.tabs.removeTab(0)
         others = [p for p in recent if p != current][: MAX_TABS - 1]
         self.paths = [current, *others]
         for i, path in enumerate(self.paths):
-            title = doc_title(path) + (" \u2022" if i == 0 and dirty else "")
-            self.tabs.addTab(title)
+            name = title if i == 0 and path is None and title else doc_title(path)
+            self.tabs.addTab(name + (" \u2022" if i == 0 and dirty else ""))
             self.tabs.setTabToolTip(i, str(path) if path else "not saved yet")
         self.tabs.setCurrentIndex(0)
         self.tabs.blockSignals(blocked)
@@ -118,7 +121,7 @@ class WindowChrome(QObject):
         w = self.window
         # resolved, as the recent list keeps it: a file opened by a relative path is one tab
         path = str(w.docs.path.resolve()) if w.docs.path is not None else None
-        self.bar.set_documents(path, list(w.docs.recent()), w.docs.dirty)
+        self.bar.set_documents(path, list(w.docs.recent()), w.docs.dirty, w.docs.watching)
 
     def _on_tab(self, index: int) -> None:
         if 0 < index < len(self.bar.paths) and self.bar.paths[index]:

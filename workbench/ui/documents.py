@@ -58,6 +58,8 @@ class DocumentController(QObject):
         self.stack = stack
         self.settings = settings
         self.path: Path | None = None
+        self.watching: str | None = None
+        """What a watched run's document shows (a recording, a program): set by ``watch``."""
         self.autosave_dir = Path(autosave_dir) if autosave_dir else default_autosave_dir()
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
@@ -71,9 +73,19 @@ class DocumentController(QObject):
 
     def display_name(self) -> str:
         """File name for titles ("untitled" before the first save)."""
+        if self.path is None and self.watching:
+            return self.watching
         return self.path.name if self.path else "untitled"
 
+    def watch(self, title: str) -> None:
+        """An empty document for watching a run no file holds (a recording, a program)."""
+        self.new()
+        self.watching = title
+        self._set_path(None)
+
     def _set_path(self, path: Path | None) -> None:
+        if path is not None:
+            self.watching = None
         self.path = path
         self.path_changed.emit(path)
         if path is not None:
@@ -82,6 +94,7 @@ class DocumentController(QObject):
     # -- file operations -----------------------------------------------------------------
     def new(self) -> None:
         """Empty document, no file."""
+        self.watching = None
         self.discard_autosave()
         self.graph.replace_with(Graph())
         self.stack.clear()

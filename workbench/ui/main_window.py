@@ -40,6 +40,7 @@ from workbench.ui.run_controller import RunController, SessionFactory
 from workbench.ui.theme import THEMES, apply_theme, saved_theme_name
 from workbench.ui.trust import confirm_trust
 from workbench.ui.undo import GraphEditor
+from workbench.ui.watch_runs import WatchRuns
 
 log = logging.getLogger(__name__)
 __all__ = ["MainWindow"]
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.run_log = install_run_log(self)  # whose run the message log shows
         self.lessons = install_lessons(self)  # Help > Lessons
         keep_dock_tabs_tidy(self)
+        self.watch = WatchRuns(self)  # File > Open Recording…, Run > Record…
         # tabifying the Lessons re-lays the docks out: give the message log its height back
         self.resizeDocks([self.live.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits
@@ -360,6 +362,8 @@ class MainWindow(QMainWindow):
             path, _ = QFileDialog.getOpenFileName(self, "Open graph", "", FILE_FILTER)
             if not path:
                 return False
+        if str(path).endswith(".jsonl"):  # a recording: replay it
+            return self.watch.open_recording(str(path), asked=True)
         self.stop_graph()
         self.run.allow_code = False  # trust is given per document
         if self.docs.open(path):

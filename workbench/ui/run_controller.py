@@ -105,9 +105,36 @@ class RunController(QObject):
         self._set_state("running")
         return True
 
+    def open_run(self, run: Any) -> None:
+        """Watch ``run``, a run not built here and not hosted by a driver (a recording being
+        replayed, a program in another process): the same pump, model, badges and views."""
+        self.stop()
+        self._adopt(run)
+        if run.state == "idle":
+            run.start()
+        self._set_state("running")
+
+    def reattach(self) -> None:
+        """The run started afresh with a new model (a replay sought backwards): follow it."""
+        run = self.session
+        if run is None:
+            return
+        self._follow_model(run)
+        self._set_state(self.state)
+
     def _adopt(self, run: Any) -> None:
         """Follow ``run``: its events are pumped each frame and its model drives the badges."""
         self.session = run
+        self._follow_model(run)
+        self.pump = FramePump(run, parent=self)
+        self.pump.pumped.connect(self._on_frame)
+        self.pump.start()
+
+    def _follow_model(self, run: Any) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        for unhook in self._unhook_watchers:
+            unhook()
         self._reported.clear()
         self._unsubscribe = run.model.subscribe(self._on_changes)
         self._unhook_watchers = [
@@ -117,15 +144,13 @@ class RunController(QObject):
         debugger = getattr(run, "debugger", None)
         if debugger is not None:
             self._unhook_watchers.append(debugger.subscribe_hits(self._on_breakpoint))
-        self.pump = FramePump(run, parent=self)
-        self.pump.pumped.connect(self._on_frame)
-        self.pump.start()
 
     def pause(self, paused: bool = True) -> None:
-        """Hold or resume the scheduler."""
-        if self.driver is None:
+        """Hold or resume the run (the scheduler here, or the run's own clock or process)."""
+        if self.session is None:
             return
-        self.driver.pause(paused)
+        if self.driver is not None:
+            self.driver.pause(paused)
         (self.session.pause if paused else self.session.resume)()
         self._set_state("paused" if paused else "running")
 
@@ -148,12 +173,15 @@ class RunController(QObject):
         return event
 
     def step(self) -> None:
-        """Run one slice (pauses first)."""
-        if self.driver is None:
+        """Run one slice, or for a replay hand out one event (pauses first)."""
+        if self.session is None:
             return
         if self.state != "paused":
             self.pause(True)
-        self.driver.step_once()
+        if self.driver is not None:
+            self.driver.step_once()
+        else:
+            self.session.step()
         if self.pump is not None:
             self.pump.pump()
 
@@ -184,13 +212,6 @@ class RunController(QObject):
             self.session = None
             self.driver = None
             self._set_state("stopped")
-
-    def _on_watcher_detached(self, watcher: Callable[..., object], exc: Exception) -> None:
-        text = (
-            f"{callback_name(watcher)} stopped following the run after an error "
-            f"({type(exc).__name__}: {exc}); stop and run again to restart it"
-        )
-        self.watcher_failed.emit(text, "".join(traceback.format_exception(exc)).rstrip())
 
     def _on_watcher_detached(self, watcher: Callable[..., object], exc: Exception) -> None:
         text = (

@@ -44,6 +44,7 @@ class DebugTools(QObject):
         self.window = window
         self.watches: dict[LinkItem, WatchCallout] = {}
         self.dock = BreakpointsDock(window)
+        self.dock.hide()  # a child of the window: shown (and docked) when first wanted
         self._docked = False
         self.dock.removed.connect(self._remove)
         self.dock.toggled_on.connect(self._toggle)

@@ -158,10 +158,10 @@ class LiveView(QObject):
             except OSError:
                 log.debug("no icon for %s", name)
         if anchor is not None:
-            bar.insertWidget(anchor, self.traffic_button)
+            self.traffic_tool = bar.insertWidget(anchor, self.traffic_button)
             bar.insertWidget(anchor, self.tokens_button)
         else:
-            bar.addWidget(self.traffic_button)
+            self.traffic_tool = bar.addWidget(self.traffic_button)
             bar.addWidget(self.tokens_button)
         self._update_tools()
 
@@ -207,7 +207,11 @@ class LiveView(QObject):
     def _on_run_state(self, state: str) -> None:
         session = self.window.run.session
         if state in ("running", "paused", "finished") and session is not None:
-            if self.controller is None or self.controller.run is not session:
+            if (
+                self.controller is None
+                or self.controller.run is not session
+                or self.controller.model is not session.model  # a replay started afresh
+            ):
                 self._attach(session)
         elif state in ("stopped", "idle"):
             self._detach()
@@ -234,7 +238,7 @@ class LiveView(QObject):
         if slider is not None:
             self.controller.set_speed(speed_of(slider.value()))
         self.log_dock.clear()
-        self.log_dock.attach(session.events, self.controller.describe)
+        self.log_dock.attach(session.stream, self.controller.describe)
         self.controller.start()
         self.inspector.attach(self.controller)
         self._on_selection()

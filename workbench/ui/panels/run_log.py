@@ -130,7 +130,8 @@ class RunLog(QObject):
         if self.current is not None:  # its rows were taken when it stopped
             self.previous = self.current
         docs = self.window.docs
-        self.current = RunRecord(doc_title(docs.path), _resolved(docs.path), time.time())
+        name = doc_title(docs.path) if docs.path is not None else docs.display_name()
+        self.current = RunRecord(name, _resolved(docs.path), time.time())
         self._session = session
 
     def _on_crash(self, *_args: Any) -> None:
