@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings, Qt
 
 from tests.ui.live.conftest import EXAMPLE
 from workbench.runtime.traffic import server_ports
@@ -55,3 +55,86 @@ def test_traffic_without_a_server_says_why(qtbot, window):
     assert live_items(window) == []
     assert window.live.start_traffic() is None
     assert "Run the graph first" in window.status_label.text()
+
+
+def test_the_timeline_is_a_tab_beside_the_log_toggled_in_the_view_menu_and_remembered(
+    qtbot, window, tmp_path, catalog
+):
+    live = window.live
+    timeline = live.timeline_dock
+    assert timeline in window.tabifiedDockWidgets(live.log_dock)
+    toggle = timeline.toggleViewAction()
+    assert toggle in window.view_menu.actions() and toggle.text() == "Timeline"
+    assert toggle.isChecked()
+    toggle.trigger()
+    assert not toggle.isChecked()
+    window.shutdown()  # saves the window state
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
+    qtbot.addWidget(again)
+    again.show()
+    try:
+        assert not again.live.timeline_dock.toggleViewAction().isChecked()
+    finally:
+        again.shutdown()
+
+
+def running_with_traffic(qtbot, window):
+    assert window.open_file(str(EXAMPLE))
+    window.run_graph()
+    live = window.live
+    qtbot.waitUntil(lambda: live.controller is not None, timeout=2000)
+    qtbot.waitUntil(lambda: bool(server_ports(window.run.session.scheduler)), timeout=2000)
+    gen = live.start_traffic(1)
+    qtbot.waitUntil(
+        lambda: gen.stats.lines_sent >= 2 and gen.stats.bytes_received > 0, timeout=5000
+    )
+    live.timeline_dock.raise_()
+    timeline = live.timeline_dock
+    qtbot.waitUntil(lambda: timeline.view.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: any(e.msg_type == "bytes" for e in timeline.rows.first), timeout=3000)
+    live.stop_traffic()
+    timeline.fit()
+    timeline.view.viewport().repaint()
+    return live, timeline
+
+
+def test_a_message_picked_in_the_timeline_is_selected_in_the_log_and_on_the_canvas(qtbot, window):
+    live, timeline = running_with_traffic(qtbot, window)
+    rows = timeline.rows
+    i = next(i for i, e in enumerate(rows.first) if e.msg_type == "bytes" and e.box == "outbox")
+    ev = rows.first[i]
+    seq, y, x1, x2 = next(a for a in timeline.view.stats.arrows if a[0] == ev.seq)
+    qtbot.mouseClick(timeline.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(round((x1 + x2) / 2), round(y)))  # fmt: skip
+    log = live.log_dock
+    (selected,) = log.table.selectionModel().selectedRows()
+    assert log.model.shown[selected.row()].seq == seq
+    link = next(d.item for d in live.controller.links.display.values() if d.item.highlighted)
+    assert link.isSelected()
+    assert link.source.owner is live.controller.item_for(ev.cid)
+    assert link.sink.owner is live.controller.item_for(ev.sink_cid)
+
+
+def test_a_log_row_scrolls_the_timeline_to_it_and_a_canvas_node_lights_its_lifeline(qtbot, window):
+    live, timeline = running_with_traffic(qtbot, window)
+    log = live.log_dock
+    log.raise_()
+    qtbot.waitUntil(lambda: log.table.isVisible(), timeout=2000)
+    log.flush()
+    m = log.model
+    i = next(i for i, r in enumerate(m.shown) if r.type == "newCSA")
+    log.table.scrollTo(m.index(i, 2))
+    rect = log.table.visualRect(m.index(i, 2))
+    qtbot.mouseClick(log.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    serial = timeline.model.serial_of_seq(m.shown[i].seq)
+    assert timeline.view.selected == serial is not None
+    timeline.raise_()
+    qtbot.waitUntil(lambda: timeline.view.isVisible(), timeout=2000)
+    timeline.view.viewport().repaint()
+    drawn = {a[0]: a[1] for a in timeline.view.stats.arrows}
+    assert m.shown[i].seq in drawn and not timeline.view.follow  # scrolled to it, and it stays
+    echo = next(e for e in live.controller.entities.values() if e.kind == "handler")
+    window.scene.clearSelection()
+    echo.item.setSelected(True)
+    assert echo.cid in timeline.view.highlighted

@@ -9,6 +9,7 @@ data rows it displays ("sampled 1:N") while the totals stay exact.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable
 
@@ -274,6 +275,23 @@ class LogDock(QDockWidget):
         if self._revealing or not index.isValid() or not self.show_on_canvas.isChecked():
             return
         self.row_activated.emit(self.model.row_at(index.row()))
+
+    def select_seq(self, seq: int) -> bool:
+        """Select and show the row of event ``seq`` (a message picked elsewhere); when that row
+        is not shown (filtered, sampled, forgotten), the next one. True for the row itself."""
+        self.flush()
+        shown = self.model.shown
+        i = bisect.bisect_left(shown, seq, key=lambda row: row.seq)
+        if i >= len(shown):
+            return False
+        self._revealing = True
+        try:
+            self.follow.setChecked(False)
+            self.table.selectRow(i)
+            self.table.scrollTo(self.model.index(i, 0))
+        finally:
+            self._revealing = False
+        return shown[i].seq == seq
 
     def reveal(self, cids: set[int]) -> bool:
         """Select the newest shown row about any of ``cids`` (a canvas selection)."""
