@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from tests.ui.live.conftest import EXAMPLE
-from workbench.runtime.traffic import server_ports
+from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
 from workbench.ui.live.live_node_item import LiveNodeItem
 from workbench.ui.main_window import MainWindow
 
@@ -34,6 +34,7 @@ def test_run_traffic_and_stop_in_the_window(qtbot, window):
     window.run_graph()
     qtbot.waitUntil(lambda: live.controller is not None, timeout=2000)
     qtbot.waitUntil(lambda: bool(server_ports(window.run.session.scheduler)), timeout=2000)
+    qtbot.waitUntil(lambda: bool(window.run.session.model.listening()), timeout=2000)  # pumped
     assert live.traffic_action.isEnabled()
     live.set_clients(3)
     gen = live.start_traffic()
@@ -80,20 +81,21 @@ def test_the_timeline_is_a_tab_beside_the_log_toggled_in_the_view_menu_and_remem
 
 
 def running_with_traffic(qtbot, window):
+    """The echo example running with one client that sent two lines, got them back and stays
+    connected (nothing more moves on the timeline)."""
     assert window.open_file(str(EXAMPLE))
     window.run_graph()
     live = window.live
     qtbot.waitUntil(lambda: live.controller is not None, timeout=2000)
     qtbot.waitUntil(lambda: bool(server_ports(window.run.session.scheduler)), timeout=2000)
-    gen = live.start_traffic(1)
-    qtbot.waitUntil(
-        lambda: gen.stats.lines_sent >= 2 and gen.stats.bytes_received > 0, timeout=5000
-    )
-    live.timeline_dock.raise_()
+    plan = TrafficPlan(clients=1, lines=2, rate=20, hold=None, duration=30)
+    port = server_ports(window.run.session.scheduler)[0]
+    gen = live.traffic = TrafficGenerator(window.run.session.scheduler, port, plan=plan).start()
+    qtbot.waitUntil(lambda: gen.stats.bytes_received == gen.stats.bytes_sent > 0, timeout=5000)
     timeline = live.timeline_dock
+    timeline.raise_()
     qtbot.waitUntil(lambda: timeline.view.isVisible(), timeout=2000)
-    qtbot.waitUntil(lambda: any(e.msg_type == "bytes" for e in timeline.rows.first), timeout=3000)
-    live.stop_traffic()
+    qtbot.waitUntil(lambda: sum(e.msg_type == "bytes" for e in timeline.rows.first) >= 4)
     timeline.fit()
     timeline.view.viewport().repaint()
     return live, timeline
@@ -102,8 +104,14 @@ def running_with_traffic(qtbot, window):
 def test_a_message_picked_in_the_timeline_is_selected_in_the_log_and_on_the_canvas(qtbot, window):
     live, timeline = running_with_traffic(qtbot, window)
     rows = timeline.rows
-    i = next(i for i, e in enumerate(rows.first) if e.msg_type == "bytes" and e.box == "outbox")
+    live.log_dock.flush()
+    logged = {r.seq for r in live.log_dock.model.shown}  # (a burst can be sampled in the log)
+    i = next(i for i, e in enumerate(rows.first) if e.msg_type == "bytes" and e.seq in logged)
     ev = rows.first[i]
+    timeline.view.set_zoom(22.0)  # arrows far enough apart to click one
+    timeline.view.set_follow(False)
+    timeline.view.center_on(rows.pos[i])
+    timeline.view.viewport().repaint()
     seq, y, x1, x2 = next(a for a in timeline.view.stats.arrows if a[0] == ev.seq)
     qtbot.mouseClick(timeline.view.viewport(), Qt.MouseButton.LeftButton,
                      pos=QPoint(round((x1 + x2) / 2), round(y)))  # fmt: skip

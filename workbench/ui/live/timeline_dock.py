@@ -184,6 +184,7 @@ class TimelineDock(QDockWidget):
     def set_titles(self, titles: TitleFor | None) -> None:
         """How lifeline headers are titled (the live controller names design nodes)."""
         self._titles = titles or default_title
+        self.view.titles_version += 1
         self.view.viewport().update()
 
     def _title(self, line: Lifeline) -> tuple[str, str]:

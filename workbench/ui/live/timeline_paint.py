@@ -10,77 +10,34 @@ following a flood or scrolling a long run costs the same as a quiet one.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap, QPolygonF
 
 from workbench.runtime.timeline import Lifeline
 from workbench.runtime.timeline_rows import ORDER
 from workbench.ui.canvas.style import Fonts, pill
+from workbench.ui.live import timeline_density
 from workbench.ui.live.log_model import fmt_time
+from workbench.ui.live.timeline_geometry import (
+    COL_W,
+    HEADER_H,
+    LABEL_PX,
+    MIN_ROW_PX,
+    RULER_W,
+    TIMES,
+    PaintStats,
+)
 
 if TYPE_CHECKING:
     from workbench.ui.live.timeline_view import TimelineView
 
-HEADER_H = 46
-RULER_W = 78
-COL_W = 124
-TOP_PAD = 18
-BAND_PX = 8
-"""Height of the pixel bands a dense stretch is counted in."""
-MIN_ROW_PX = 4
-"""Closest two arrows are drawn apart; denser bands are drawn as counts."""
-LABEL_PX = 15
-"""Row spacing from which arrows carry their message type."""
 TICK_PX = 64
-COUNT_PX = 48
-"""Height of the slots the dense bands' message counts are summed in."""
 GAP_MARK_S = 1.0
 """A pause this long between two drawn rows is labelled."""
-CACHE_BANDS = 20_000
 SOLID = ("new", "closing", "eos")
-TIMES = "\u00d7"
-DENSITY_LEVELS = 8
-_DENSITY: dict[tuple[str, str, int], QColor] = {}
 _ELIDED: dict[tuple, str] = {}
-
-
-def density_color(theme, kind: str, level: int) -> QColor:
-    """The token colour of ``kind`` at opacity ``level`` (0..DENSITY_LEVELS-1), made once."""
-    key = (theme.name, kind, level)
-    color = _DENSITY.get(key)
-    if color is None:
-        color = QColor(theme.token_color(kind))
-        color.setAlpha(40 + (175 * level) // (DENSITY_LEVELS - 1))
-        _DENSITY[key] = color
-    return color
-
-
-@dataclass
-class PaintStats:
-    """What the last paint drew and computed (tests and the benchmark read it).
-
-    Attributes:
-        arrows: Messages drawn as arrows, as (seq, y, x from, x to).
-        labels: Arrows that carried a type label.
-        bands: Dense bands drawn as counts; aggregated: messages they stand for.
-        visits: Rows and tally blocks visited to count bands this frame (cache misses only).
-        cached: Bands whose counts came from the cache.
-        bars: Lifetime bars drawn, as (kind "connection"/"life", cid, y top, y bottom, state).
-        lifelines: Lifelines drawn.
-    """
-
-    arrows: list[tuple[int, float, float, float]] = field(default_factory=list)
-    labels: int = 0
-    bands: int = 0
-    aggregated: int = 0
-    visits: int = 0
-    cached: int = 0
-    bars: list[tuple[str, int, float, float, str]] = field(default_factory=list)
-    lifelines: int = 0
 
 
 def paint(view: TimelineView, p: QPainter) -> PaintStats:
@@ -212,7 +169,7 @@ def messages(view: TimelineView, p: QPainter, xs, stats: PaintStats, w: int, h: 
         i0, i1 = rows.span(p_top, p_bottom)
         sparse = range(max(0, i0 - 1), i1)
     else:
-        sparse = dense_bands(view, p, xs, stats, w, h)
+        sparse = timeline_density.dense_bands(view, p, xs, stats, h)
     labels = zoom >= LABEL_PX
     pos = rows.pos
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -233,101 +190,6 @@ def _room(pos: list[float], i: int, zoom: float) -> bool:
     before = (pos[i] - pos[i - 1]) * zoom if i > 0 else LABEL_PX
     after = (pos[i + 1] - pos[i]) * zoom if i + 1 < len(pos) else LABEL_PX
     return min(before, after) >= LABEL_PX
-
-
-def dense_bands(view: TimelineView, p: QPainter, xs, stats: PaintStats, w: int, h: int):
-    """Count the rows in each visible pixel band; draw crowded bands as density bars and return
-    the rows of the sparse ones (drawn as arrows)."""
-    rows = view.rows
-    assert rows is not None
-    zoom, origin = view.zoom, view._origin
-    key = view.band_summaries_key()
-    cache = view.band_cache
-    if key != view._cache_key or len(cache) > CACHE_BANDS:
-        cache.clear()
-        view._cache_key = key
-    scroll = view.verticalScrollBar().value()
-    k0 = math.floor((scroll - TOP_PAD) / BAND_PX) - 1
-    k1 = math.ceil((scroll - TOP_PAD + h - HEADER_H) / BAND_PX) + 1
-    pos, n_rows = rows.pos, len(rows.pos)
-    per_band = BAND_PX // MIN_ROW_PX
-    i = bisect_left(pos, origin + k0 * BAND_PX / zoom)
-    sparse: list[int] = []
-    dense: list[tuple[float, list]] = []
-    for k in range(k0, k1 + 1):
-        if i >= n_rows:
-            break
-        j = bisect_left(pos, origin + (k + 1) * BAND_PX / zoom, i)
-        n = j - i
-        if n and n <= per_band:
-            sparse.extend(range(i, j))
-        elif n:
-            hit = cache.get(k)
-            if hit is not None and hit[0] == i and hit[1] == j:
-                summary = hit[2]
-                stats.cached += 1
-            else:
-                out: dict = {}
-                stats.visits += rows.aggregate(i, j, out)
-                summary = list(out.items())
-                if j < n_rows:  # the last band still grows (and its last row may collapse more)
-                    cache[k] = (i, j, summary)
-            y = HEADER_H + TOP_PAD + k * BAND_PX - scroll
-            dense.append((y, summary))
-        i = j
-    if dense:
-        draw_dense(view, p, dense, xs, stats, w)
-    return sparse
-
-
-def draw_dense(view: TimelineView, p: QPainter, dense, xs, stats: PaintStats, w: int) -> None:
-    """Density bars per lifeline pair and direction (opacity by log count; messages to the
-    right in the upper half of a band, to the left in the lower), and per-slot counts."""
-    theme = view.theme
-    top = max((n for _, summary in dense for _, n in summary), default=1)
-    scale = math.log1p(top) or 1.0
-    slots: dict[int, int] = {}
-    bars: dict[tuple[str, int], list[QRectF]] = {}
-    edges: dict[str, list[QRectF]] = {}
-    half = (BAND_PX - 2) / 2
-    for y, summary in dense:
-        stats.bands += 1
-        total = 0
-        for (src, dst, kind), n in summary:
-            total += n
-            x1, x2 = xs.get(src), xs.get(dst)
-            if x1 is None or x2 is None:
-                continue
-            level = min(DENSITY_LEVELS - 1, int(DENSITY_LEVELS * math.log1p(n) / scale))
-            lo, hi = (x1, x2) if x1 <= x2 else (x2, x1)
-            if hi - lo < 8:
-                lo, hi = lo - 4, hi + 14
-            band_top = y + 1 if x2 >= x1 else y + 1 + half
-            bars.setdefault((kind, level), []).append(QRectF(lo, band_top, hi - lo, half))
-            tip = x2 - 2 if x2 >= x1 else x2  # a solid edge on the receiver's side
-            edges.setdefault(kind, []).append(QRectF(tip, band_top, 2, half))
-        stats.aggregated += total
-        slot = int((y - HEADER_H) // COUNT_PX)
-        slots[slot] = slots.get(slot, 0) + total
-    p.setPen(Qt.PenStyle.NoPen)
-    for (kind, level), rects in bars.items():
-        p.setBrush(density_color(theme, kind, level))
-        p.drawRects(rects)
-    for kind, rects in edges.items():
-        p.setBrush(theme.token_color(kind))
-        p.drawRects(rects)
-    font = Fonts.get("mono")
-    metrics = QFontMetricsF(font)
-    p.setFont(font)
-    for slot, total in slots.items():
-        text = f"{total:,} msgs"
-        tw = metrics.horizontalAdvance(text) + 12
-        rect = QRectF(w - tw - 8, HEADER_H + slot * COUNT_PX + COUNT_PX / 2 - 8, tw, 16)
-        p.setPen(QPen(theme.card_border, 1.0))
-        p.setBrush(theme.card)
-        p.drawPath(pill(rect))
-        p.setPen(theme.text)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
 def arrow(view, p: QPainter, i: int, y: float, xs, stats: PaintStats, label: bool, selected: bool,
@@ -446,10 +308,41 @@ def ruler(view: TimelineView, p: QPainter, h: int) -> None:
 
 
 def headers(view: TimelineView, p: QPainter, visible, w: int) -> None:
-    """The sticky row of lifeline headers: name, what it is, category bar and status dot."""
+    """The sticky row of lifeline headers, drawn into a pixmap kept while nothing in it
+    changes (columns, states, scroll sideways, highlight, theme, width)."""
+    theme = view.theme
+    key = (w, view.horizontalScrollBar().value(), view._columns_key, theme.name,
+           frozenset(view.highlighted), view.titles_version,
+           tuple((line.cid, line.state, line.closed is None, line.ended is None)
+                 for _x, line in visible))  # fmt: skip
+    cached = view.header_cache
+    if cached is None or cached[0] != key:
+        ratio = view.devicePixelRatioF()
+        pixmap = QPixmap(max(1, round(w * ratio)), round(HEADER_H * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(theme.panel)
+        painter = QPainter(pixmap)
+        try:
+            header_cards(view, painter, visible, w)
+        finally:
+            painter.end()
+        cached = view.header_cache = (key, pixmap)
+    p.drawPixmap(0, 0, cached[1])
+    rows, model = view.rows, view.model
+    if model is not None and model.forgotten and rows is not None and rows.pos:
+        top = view.y_of(rows.pos[0])
+        if top > HEADER_H + 4:
+            p.setPen(theme.muted)
+            p.setFont(Fonts.get("sub"))
+            p.drawText(QPointF(RULER_W + 8, top - 8),
+                       f"{model.forgotten:,} older messages forgotten (the newest "
+                       f"{model.max_messages:,} are kept)")  # fmt: skip
+
+
+def header_cards(view: TimelineView, p: QPainter, visible, w: int) -> None:
+    """One card per lifeline: name, what it is, category bar and status dot; "TIME" corner."""
     theme = view.theme
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.fillRect(QRectF(0, 0, w, HEADER_H), theme.panel)
     p.setPen(QPen(theme.card_border, 1.0))
     p.drawLine(QPointF(0, HEADER_H - 0.5), QPointF(w, HEADER_H - 0.5))
     title_font, sub_font = Fonts.get("header"), Fonts.get("sub")
@@ -481,18 +374,10 @@ def headers(view: TimelineView, p: QPainter, visible, w: int) -> None:
         p.drawText(QPointF(rect.left() + 9, rect.top() + 27), elided(sub_metrics, sub, room + 12))
     p.setOpacity(1.0)
     p.setClipping(False)
-    p.fillRect(QRectF(0, 0, RULER_W, HEADER_H), theme.panel)
     p.setPen(theme.muted)
     p.setFont(sub_font)
     p.drawText(QRectF(8, 0, RULER_W - 12, HEADER_H - 6),
                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, "TIME")  # fmt: skip
-    rows, model = view.rows, view.model
-    if model is not None and model.forgotten and rows is not None and rows.pos:
-        top = view.y_of(rows.pos[0])
-        if top > HEADER_H + 4:
-            p.drawText(QPointF(RULER_W + 8, top - 8),
-                       f"{model.forgotten:,} older messages forgotten (the newest "
-                       f"{model.max_messages:,} are kept)")  # fmt: skip
 
 
 def elided(metrics: QFontMetricsF, text: str, width: float) -> str:

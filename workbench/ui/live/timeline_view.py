@@ -21,7 +21,7 @@ from workbench.runtime.timeline import Lifeline, TimelineModel
 from workbench.runtime.timeline_rows import ORDER, TimelineRows
 from workbench.ui.live import kinds, timeline_paint
 from workbench.ui.live.log_model import fmt_time
-from workbench.ui.live.timeline_paint import (
+from workbench.ui.live.timeline_geometry import (
     BAND_PX,
     COL_W,
     HEADER_H,
@@ -86,11 +86,18 @@ class TimelineView(QAbstractScrollArea):
         self.selected: int | None = None
         self.highlighted: set[int] = set()
         self.stats = PaintStats()
-        self.band_cache: dict[int, tuple[int, list[tuple[tuple[int, int, str], int]]]] = {}
-        self._cache_key: tuple = ()
+        self.band_cache: dict[int, tuple] = {}
+        """Band index -> its counted bars (see ``timeline_density``)."""
+        self.band_key: tuple = ()
+        self.band_ids: tuple[int, ...] = ()
         self._columns: list[Lifeline] = []
         self._columns_key: tuple = ()
-        self._origin = 0.0
+        self.column_ids: tuple[int, ...] = ()
+        """The cids of ``columns()``, left to right."""
+        self.header_cache: tuple | None = None
+        self.titles_version = 0
+        """Bumped when ``title_for`` changes (the header pixmap is redrawn)."""
+        self.origin = 0.0
         self._scrolling = False
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
@@ -118,10 +125,10 @@ class TimelineView(QAbstractScrollArea):
         if rows is not None:
             more = rows.update(UPDATE_BUDGET)
             origin = rows.pos[0] if rows.pos else 0.0
-            if origin != self._origin and not self.follow:  # rows trimmed: keep the view still
-                shift = (origin - self._origin) * self.zoom
+            if origin != self.origin and not self.follow:  # rows trimmed: keep the view still
+                shift = (origin - self.origin) * self.zoom
                 self._set_scroll(self.verticalScrollBar().value() - shift)
-            self._origin = origin
+            self.origin = origin
         self._update_ranges()
         if self.follow:
             self._set_scroll(self.verticalScrollBar().maximum())
@@ -154,7 +161,7 @@ class TimelineView(QAbstractScrollArea):
         if self.follow:
             self._set_scroll(self.verticalScrollBar().maximum())
         else:
-            self._set_scroll((p - self._origin) * zoom + TOP_PAD - (y - HEADER_H))
+            self._set_scroll((p - self.origin) * zoom + TOP_PAD - (y - HEADER_H))
         self.viewport().update()
 
     def fit(self) -> None:
@@ -186,7 +193,7 @@ class TimelineView(QAbstractScrollArea):
     def center_on(self, p: float) -> None:
         """Scroll so that position ``p`` is in the middle of the view."""
         middle = (self.viewport().height() - HEADER_H) / 2
-        self._set_scroll((p - self._origin) * self.zoom + TOP_PAD - middle)
+        self._set_scroll((p - self.origin) * self.zoom + TOP_PAD - middle)
 
     def highlight(self, cids: set[int]) -> None:
         """Highlight the lifelines of ``cids`` (and scroll the first into view sideways)."""
@@ -217,17 +224,18 @@ class TimelineView(QAbstractScrollArea):
                     only.update(cid for cid, line in model.lines.items() if accept(line))
             self._columns = model.columns(only)
             self._columns_key = key
+            self.column_ids = tuple(line.cid for line in self._columns)
         return self._columns
 
     def y_of(self, p: float) -> float:
         """Viewport y of position ``p``."""
         scroll = self.verticalScrollBar().value()
-        return HEADER_H + TOP_PAD + (p - self._origin) * self.zoom - scroll
+        return HEADER_H + TOP_PAD + (p - self.origin) * self.zoom - scroll
 
     def pos_at_y(self, y: float) -> float:
         """Position at viewport y."""
         scroll = self.verticalScrollBar().value()
-        return self._origin + (y - HEADER_H - TOP_PAD + scroll) / self.zoom
+        return self.origin + (y - HEADER_H - TOP_PAD + scroll) / self.zoom
 
     def x_of_column(self, j: int) -> float:
         """Viewport x of column ``j``'s lifeline."""
@@ -237,7 +245,7 @@ class TimelineView(QAbstractScrollArea):
         rows = self.rows
         height = 0.0
         if rows is not None and rows.pos:
-            height = (rows.pos[-1] - self._origin) * self.zoom + 2 * TOP_PAD
+            height = (rows.pos[-1] - self.origin) * self.zoom + 2 * TOP_PAD
         room = self.viewport().height() - HEADER_H
         vbar = self.verticalScrollBar()
         vbar.setRange(0, max(0, min(2**31 - 2, math.ceil(height - room))))
@@ -273,7 +281,7 @@ class TimelineView(QAbstractScrollArea):
     def band_summaries_key(self) -> tuple:
         """What the cached band counts depend on."""
         rows = self.rows
-        return (id(rows), rows.version if rows is not None else 0, self.zoom, self._origin)
+        return (id(rows), rows.version if rows is not None else 0, self.zoom, self.origin)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the scroll ranges (and the bottom, when following) in step with the size."""
@@ -310,10 +318,10 @@ class TimelineView(QAbstractScrollArea):
         if rows is None or not rows.pos or x < RULER_W:
             return "", None
         p = self.pos_at_y(y)
-        reach = max(5.0, MIN_ROW_PX) / self.zoom
+        if self.dense_at(y):
+            return "band", rows.span(p, p)[0]
+        reach = 5.0 / self.zoom
         i0, i1 = rows.span(p - reach, p + reach)
-        if i1 - i0 > BAND_PX // MIN_ROW_PX:
-            return "band", i0
         xs = {line.cid: self.x_of_column(j) for j, line in enumerate(self.columns())}
         best, best_d = None, reach
         for i in range(i0, i1):
@@ -326,6 +334,22 @@ class TimelineView(QAbstractScrollArea):
             if lo <= x <= hi and d <= best_d:
                 best, best_d = i, d
         return ("row", best) if best is not None else ("", None)
+
+    def dense_at(self, y: float) -> bool:
+        """Whether viewport y falls in a band drawn as counts (as ``timeline_density`` cuts
+        them), rather than arrow by arrow."""
+        rows = self.rows
+        if rows is None or (rows.spacing == ORDER and self.zoom >= MIN_ROW_PX):
+            return False
+        i0, i1 = self.band_span(y)
+        return i1 - i0 > BAND_PX // MIN_ROW_PX
+
+    def band_span(self, y: float) -> tuple[int, int]:
+        """The rows ``[i0, i1)`` of the pixel band at viewport y."""
+        assert self.rows is not None
+        k = math.floor((self.verticalScrollBar().value() + y - HEADER_H - TOP_PAD) / BAND_PX)
+        start = self.origin + k * BAND_PX / self.zoom
+        return self.rows.span(start, start + BAND_PX / self.zoom)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Click an arrow to select it, a header to pick its component, a dense band to zoom."""
@@ -369,8 +393,7 @@ class TimelineView(QAbstractScrollArea):
                                     if target.traceback.strip() else "")  # fmt: skip
             return f"{title}  ({target.class_name or target.kind})\n{sub}\n{state}"
         if what == "band":
-            p = self.pos_at_y(point.y())
-            i0, i1 = rows.span(p - BAND_PX / self.zoom, p + BAND_PX / self.zoom)
+            i0, i1 = self.band_span(point.y())
             out: dict = {}
             rows.aggregate(i0, i1, out)
             names = {line.cid: self.title_for(line)[0] for line in model.lines.values()}
