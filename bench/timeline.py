@@ -25,6 +25,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from bench.liveview import pct, rss_mb
@@ -168,7 +169,7 @@ def capture(out: Path, theme: str) -> list[Path]:
     window.speed_slider.setValue(SLOW_MOTION)
     plan = TrafficPlan(clients=3, lines=40, rate=1.5, connect_rate=2.5, hold=None, duration=60)
     start_traffic(window, port, plan)
-    window.resizeDocks([live.timeline_dock], [380], window.live.timeline_dock.orientation())
+    window.resizeDocks([live.timeline_dock], [380], Qt.Orientation.Vertical)
     timeline = live.timeline_dock
     timeline.raise_()
     ctl = live.controller
@@ -187,8 +188,36 @@ def capture(out: Path, theme: str) -> list[Path]:
     paths = [out / f"timeline_window_{theme}.png", out / f"timeline_dock_{theme}.png"]
     window.grab().save(str(paths[0]))
     timeline.grab().save(str(paths[1]))
+    live.traffic.close_client(1)  # one connection closes: its bar ends at shutdownCSA
+    spin(app, 4, lambda: any(line.closed is not None for line in timeline.model.lines.values()))
+    spin(app, 0.5)
+    timeline.setFloating(True)  # a taller dock for the whole story
+    timeline.resize(1500, 560)
+    spin(app, 0.3)
+    timeline.fit()
+    timeline.view.set_follow(False)
+    spin(app, 0.3)
+    paths.append(out / f"timeline_dock_{theme}_closing.png")
+    timeline.grab().save(str(paths[-1]))
     close_window(window)
     return paths
+
+
+def capture_dense(out: Path, events: list, theme: str) -> Path:
+    """The 10,000-message recording zoomed out: density bars and counts."""
+    from workbench.ui.theme import theme_named
+
+    app = QApplication.instance() or QApplication([])
+    dock = make_dock(app)
+    dock.set_theme(theme_named(theme))
+    dock.resize(1500, 520)
+    dock.feed(events)
+    dock.fit()
+    spin(app, 0.2)
+    path = out / f"timeline_dock_{theme}_10k.png"
+    dock.grab().save(str(path))
+    dock.close()
+    return path
 
 
 def main() -> int:
@@ -207,7 +236,7 @@ def main() -> int:
     bench_scale(app)
     if args.screens is not None:
         for theme in ("dark", "light"):
-            for path in capture(args.screens, theme):
+            for path in [*capture(args.screens, theme), capture_dense(args.screens, events, theme)]:
                 print(f"saved {path}")
     return 0
 

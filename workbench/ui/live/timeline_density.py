@@ -51,7 +51,7 @@ def density_color(theme: Theme, kind: str, level: int) -> QColor:
     color = _COLORS.get(key)
     if color is None:
         color = QColor(theme.token_color(kind))
-        color.setAlpha(45 + (170 * level) // (LEVELS - 1))
+        color.setAlpha(40 + (130 * level) // (LEVELS - 1))
         _COLORS[key] = color
     return color
 
