@@ -60,13 +60,13 @@ def record(messages: int = MESSAGES) -> list:
     return events
 
 
-def make_dock(app: QApplication, max_messages: int | None = None):
+def make_dock(app: QApplication, max_messages: int | None = None, theme: str = "dark"):
     from workbench.ui.live.timeline_dock import TimelineDock
-    from workbench.ui.theme import DARK, apply_theme
+    from workbench.ui.theme import apply_theme, theme_named
 
-    apply_theme(app, DARK)
+    apply_theme(app, theme_named(theme))
     dock = TimelineDock() if max_messages is None else TimelineDock(max_messages=max_messages)
-    dock.set_theme(DARK)
+    dock.set_theme(theme_named(theme))
     dock.resize(*SIZE)
     dock.show()
     spin(app, 0.1)
@@ -205,11 +205,8 @@ def capture(out: Path, theme: str) -> list[Path]:
 
 def capture_dense(out: Path, events: list, theme: str) -> Path:
     """The 10,000-message recording zoomed out: density bars and counts."""
-    from workbench.ui.theme import theme_named
-
     app = QApplication.instance() or QApplication([])
-    dock = make_dock(app)
-    dock.set_theme(theme_named(theme))
+    dock = make_dock(app, theme=theme)
     dock.resize(1500, 520)
     dock.feed(events)
     dock.fit()
