@@ -110,7 +110,7 @@ def build_menus(w: MainWindow) -> None:
     edit = bar.addMenu("&Edit")
     for name in ("undo", "redo", None, "cut", "copy", "paste", "delete", None, "select_all"):
         edit.addSeparator() if name is None else edit.addAction(acts[name])
-    view = bar.addMenu("&View")
+    view = w.view_menu = bar.addMenu("&View")
     for name in ("zoom_in", "zoom_out", "zoom_reset", "fit", "redraw", None, "snap", "minimap"):
         view.addSeparator() if name is None else view.addAction(acts[name])
     theme = view.addMenu("&Theme")

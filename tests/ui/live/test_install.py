@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings, Qt
 
 from tests.ui.live.conftest import EXAMPLE
-from workbench.runtime.traffic import server_ports
+from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
 from workbench.ui.live.live_node_item import LiveNodeItem
 from workbench.ui.main_window import MainWindow
 
@@ -34,7 +34,8 @@ def test_run_traffic_and_stop_in_the_window(qtbot, window):
     window.run_graph()
     qtbot.waitUntil(lambda: live.controller is not None, timeout=2000)
     qtbot.waitUntil(lambda: bool(server_ports(window.run.session.scheduler)), timeout=2000)
-    qtbot.waitUntil(live.traffic_action.isEnabled, timeout=2000)  # the next frame sees it
+    qtbot.waitUntil(lambda: bool(window.run.session.model.listening()), timeout=2000)  # pumped
+    assert live.traffic_action.isEnabled()
     live.set_clients(3)
     gen = live.start_traffic()
     assert gen is not None and gen.plan.clients == 3
@@ -126,3 +127,93 @@ def test_traffic_readiness(running, has_server, ports, text, enabled, why):
     got_text, got_enabled, tip = traffic_readiness(3, running, has_server, ports)
     assert (got_text, got_enabled) == (text, enabled)
     assert why in tip
+
+
+def test_the_timeline_is_a_tab_beside_the_log_toggled_in_the_view_menu_and_remembered(
+    qtbot, window, tmp_path, catalog
+):
+    live = window.live
+    timeline = live.timeline_dock
+    assert timeline in window.tabifiedDockWidgets(live.log_dock)
+    toggle = timeline.toggleViewAction()
+    assert toggle in window.view_menu.actions() and toggle.text() == "Timeline"
+    assert toggle.isChecked()
+    toggle.trigger()
+    assert not toggle.isChecked()
+    window.shutdown()  # saves the window state
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
+    qtbot.addWidget(again)
+    again.show()
+    try:
+        assert not again.live.timeline_dock.toggleViewAction().isChecked()
+    finally:
+        again.shutdown()
+
+
+def running_with_traffic(qtbot, window):
+    """The echo example running with one client that sent two lines, got them back and stays
+    connected (nothing more moves on the timeline)."""
+    assert window.open_file(str(EXAMPLE))
+    window.run_graph()
+    live = window.live
+    qtbot.waitUntil(lambda: live.controller is not None, timeout=2000)
+    qtbot.waitUntil(lambda: bool(server_ports(window.run.session.scheduler)), timeout=2000)
+    plan = TrafficPlan(clients=1, lines=2, rate=20, hold=None, duration=30)
+    port = server_ports(window.run.session.scheduler)[0]
+    gen = live.traffic = TrafficGenerator(window.run.session.scheduler, port, plan=plan).start()
+    qtbot.waitUntil(lambda: gen.stats.bytes_received == gen.stats.bytes_sent > 0, timeout=5000)
+    timeline = live.timeline_dock
+    timeline.raise_()
+    qtbot.waitUntil(lambda: timeline.view.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: sum(e.msg_type == "bytes" for e in timeline.rows.first) >= 4)
+    timeline.fit()
+    timeline.view.viewport().repaint()
+    return live, timeline
+
+
+def test_a_message_picked_in_the_timeline_is_selected_in_the_log_and_on_the_canvas(qtbot, window):
+    live, timeline = running_with_traffic(qtbot, window)
+    rows = timeline.rows
+    live.log_dock.flush()
+    logged = {r.seq for r in live.log_dock.model.shown}  # (a burst can be sampled in the log)
+    i = next(i for i, e in enumerate(rows.first) if e.msg_type == "bytes" and e.seq in logged)
+    ev = rows.first[i]
+    timeline.view.set_zoom(22.0)  # arrows far enough apart to click one
+    timeline.view.set_follow(False)
+    timeline.view.center_on(rows.pos[i])
+    timeline.view.viewport().repaint()
+    seq, y, x1, x2 = next(a for a in timeline.view.stats.arrows if a[0] == ev.seq)
+    qtbot.mouseClick(timeline.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(round((x1 + x2) / 2), round(y)))  # fmt: skip
+    log = live.log_dock
+    (selected,) = log.table.selectionModel().selectedRows()
+    assert log.model.shown[selected.row()].seq == seq
+    link = next(d.item for d in live.controller.links.display.values() if d.item.highlighted)
+    assert link.isSelected()
+    assert link.source.owner is live.controller.item_for(ev.cid)
+    assert link.sink.owner is live.controller.item_for(ev.sink_cid)
+
+
+def test_a_log_row_scrolls_the_timeline_to_it_and_a_canvas_node_lights_its_lifeline(qtbot, window):
+    live, timeline = running_with_traffic(qtbot, window)
+    log = live.log_dock
+    log.raise_()
+    qtbot.waitUntil(lambda: log.table.isVisible(), timeout=2000)
+    log.flush()
+    m = log.model
+    i = next(i for i, r in enumerate(m.shown) if r.type == "newCSA")
+    log.table.scrollTo(m.index(i, 2))
+    rect = log.table.visualRect(m.index(i, 2))
+    qtbot.mouseClick(log.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    serial = timeline.model.serial_of_seq(m.shown[i].seq)
+    assert timeline.view.selected == serial is not None
+    timeline.raise_()
+    qtbot.waitUntil(lambda: timeline.view.isVisible(), timeout=2000)
+    timeline.view.viewport().repaint()
+    drawn = {a[0]: a[1] for a in timeline.view.stats.arrows}
+    assert m.shown[i].seq in drawn and not timeline.view.follow  # scrolled to it, and it stays
+    echo = next(e for e in live.controller.entities.values() if e.kind == "handler")
+    window.scene.clearSelection()
+    echo.item.setSelected(True)
+    assert echo.cid in timeline.view.highlighted

@@ -201,3 +201,14 @@ def test_default_log_dock_shows_about_six_rows(qtbot, tmp_path):
         assert rows >= 5.5
     finally:
         win.shutdown()
+
+
+def test_select_seq_selects_that_row_or_the_next_shown(dock):
+    dock.append([ev(seq) for seq in (10, 11, 13, 14)])
+    assert dock.select_seq(13)
+    (row,) = dock.table.selectionModel().selectedRows()
+    assert dock.model.shown[row.row()].seq == 13 and not dock.follow.isChecked()
+    assert not dock.select_seq(12)  # not logged: the next row is selected
+    (row,) = dock.table.selectionModel().selectedRows()
+    assert dock.model.shown[row.row()].seq == 13
+    assert not dock.select_seq(99)

@@ -148,9 +148,7 @@ class DebugTools(QObject):
                 "Nothing to deliver now: every component waits for a message, a socket or a timer"
             )
             return
-        if ctl is not None:
-            ctl.select_event(event)
-        self.live.log_dock.select_seq(event.seq)
+        self.live.selection.select_event(event, "debugger")  # canvas, log and timeline
         where = ctl.describe(event) if ctl is not None else (event.name, event.sink_name, "")
         self.window.show_status(
             f"Stepped: {event.msg_type} {where[0]} → {where[1]} · paused ({BUFFERING_NOTE})"
@@ -168,11 +166,8 @@ class DebugTools(QObject):
         event = hit.event
         self.dock.set_specs(list(self.debugger.specs) if self.debugger is not None else [])
         self.dock.mark_hit(hit.breakpoint)
-        ctl = self.live.controller
         if event is not None:
-            if ctl is not None:
-                ctl.select_event(event)
-            self.live.log_dock.select_seq(event.seq)
+            self.live.selection.select_event(event, "debugger")  # canvas, log and timeline
         what = f"{event.msg_type} {event.value}" if event is not None else ""
         self.window.show_status(
             f"Stopped at breakpoint “{hit.breakpoint.label}”: {what} · {BUFFERING_NOTE}"

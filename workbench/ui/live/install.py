@@ -1,12 +1,14 @@
-"""Adds the live view to the MainWindow: toolbar tools, the message log dock, and a controller
-that follows the window's runs.
+"""Adds the live view to the MainWindow: toolbar tools, the message log and timeline docks, and a
+controller that follows the window's runs.
 
 Sits on top of the window's RunController: when a run starts it makes a LiveController on the
-window's scene and view and attaches the message log to the session's event stream; when the run
-stops it tears both down. The toolbar gets "Traffic: N clients" (a bounded loopback generator
-against the running server; it says "no server" or "not listening", disabled with the reason in
-its tooltip, when there is nothing to send to), "Tokens" (animation on/off, "animate selected
-links only") and the window's speed slider also sets the tokens' slow motion.
+window's scene and view and attaches the message log and the timeline (a tab beside the log) to
+the run's event stream; when the run stops it tears them down. One SelectionHub keeps the
+canvas, the log and the timeline on the same message or components. The toolbar gets
+"Traffic: N clients" (a bounded loopback generator against the running server; it says "no
+server" or "not listening", disabled with the reason in its tooltip, when there is nothing to
+send to), "Tokens" (animation on/off, "animate selected links only") and the window's speed
+slider also sets the tokens' slow motion.
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ from workbench.runtime.traffic import (
     TrafficPlan,
     server_nodes,
 )
+from workbench.ui.live import readouts
 from workbench.ui.live.controller import LiveController
 from workbench.ui.live.debug_tools import DebugTools
 from workbench.ui.live.log_dock import LogDock
+from workbench.ui.live.selection import SelectionHub
+from workbench.ui.live.timeline_dock import TimelineDock
+from workbench.ui.live.timeline_view import default_title
 from workbench.ui.panels.inspector import LiveInspector
 
 log = logging.getLogger(__name__)
@@ -76,6 +82,8 @@ class LiveView(QObject):
     Attributes:
         controller: the LiveController of the current run, or None.
         log_dock: the message log dock.
+        timeline_dock: the timeline dock (a tab beside the log).
+        selection: the hub keeping canvas, log and timeline on one selection.
         traffic: the running traffic generator, or None.
     """
 
@@ -95,6 +103,17 @@ class LiveView(QObject):
             window.tabifyDockWidget(window.log, self.log_dock)
             self.log_dock.raise_()
         window.resizeDocks([self.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
+        self.timeline_dock = TimelineDock(window)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.timeline_dock)
+        window.tabifyDockWidget(self.log_dock, self.timeline_dock)
+        self.log_dock.raise_()
+        view_menu = getattr(window, "view_menu", None)
+        if view_menu is not None:
+            for dock in (self.log_dock, self.timeline_dock):
+                view_menu.addAction(dock.toggleViewAction())
+        self.selection = SelectionHub(self)
+        self._leave_canvas = None
+        self._join_selection()
         self.inspector = LiveInspector()
         properties = getattr(window, "properties", None)
         if properties is not None:
@@ -230,8 +249,9 @@ class LiveView(QObject):
         )
         self.controller.mode_changed.connect(lambda _m: self._update_tools())
         self.controller.crash_selected.connect(self._on_crash_selected)
-        self.controller.canvas_selected.connect(self.log_dock.reveal)
-        self.log_dock.row_activated.connect(self.controller.select_event)
+        ctl = self.controller
+        self._leave_canvas = self.selection.join("canvas", on_event=ctl.select_event)
+        ctl.canvas_selected.connect(lambda cids: self.selection.select_components(cids, "canvas"))
         self.controller.set_tokens_enabled(self.tokens_action.isChecked())
         self.controller.set_selected_only(self.selected_only_action.isChecked())
         slider = getattr(w, "speed_slider", None)
@@ -239,6 +259,8 @@ class LiveView(QObject):
             self.controller.set_speed(speed_of(slider.value()))
         self.log_dock.clear()
         self.log_dock.attach(session.stream, self.controller.describe)
+        self.timeline_dock.set_titles(lambda line: lifeline_title(ctl, line))
+        self.timeline_dock.attach(session, self.controller.describe)
         self.controller.start()
         self.inspector.attach(self.controller)
         self._on_selection()
@@ -246,12 +268,12 @@ class LiveView(QObject):
     def _detach(self) -> None:
         self.stop_traffic()
         self.log_dock.detach()
+        self.timeline_dock.detach()
         self.inspector.detach()
+        if self._leave_canvas is not None:
+            self._leave_canvas()
+            self._leave_canvas = None
         if self.controller is not None:
-            try:
-                self.log_dock.row_activated.disconnect(self.controller.select_event)
-            except (RuntimeError, TypeError):
-                log.debug("row_activated was not connected")
             self.controller.close()
             self.controller.deleteLater()
             self.controller = None
@@ -304,8 +326,20 @@ class LiveView(QObject):
         if self.controller is not None:
             self.controller.set_speed(speed_of(value))
 
+    def _join_selection(self) -> None:
+        """The log and the timeline take part in the one selection (the canvas joins per run)."""
+        hub, log_dock, timeline = self.selection, self.log_dock, self.timeline_dock
+        hub.join("log", on_event=lambda ev: log_dock.select_seq(ev.seq),
+                 on_components=log_dock.reveal)  # fmt: skip
+        hub.join("timeline", on_event=lambda ev: timeline.select_seq(ev.seq),
+                 on_components=timeline.highlight)  # fmt: skip
+        log_dock.row_activated.connect(lambda row: hub.select_event(row, "log"))
+        timeline.message_selected.connect(lambda ev: hub.select_event(ev, "timeline"))
+        timeline.lifeline_selected.connect(lambda cids: hub.select_components(cids, "timeline"))
+
     def _on_theme(self) -> None:
         self.log_dock.set_theme(self.window.scene.theme)
+        self.timeline_dock.set_theme(self.window.scene.theme)
         self.inspector.set_theme(self.window.scene.theme)
 
     def _on_selection(self) -> None:
@@ -336,6 +370,12 @@ def listening_ports(model: Any) -> list[int]:
         except ValueError:
             log.debug("not a host:port address: %r", address)
     return ports
+
+
+def lifeline_title(ctl: LiveController, line: Any) -> tuple[str, str]:
+    """A lifeline's header as the canvas names it: design nodes by their title."""
+    _plain, sub = default_title(line)
+    return readouts.label(ctl, line.cid, line.name, ""), sub
 
 
 def install_live_view(window: Any) -> LiveView:

@@ -9,6 +9,7 @@ data rows it displays ("sampled 1:N") while the totals stay exact.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable
 
@@ -282,26 +283,21 @@ class LogDock(QDockWidget):
         self.row_activated.emit(self.model.row_at(index.row()))
 
     def select_seq(self, seq: int) -> bool:
-        """Select the row of event ``seq`` (or the nearest one shown before it) and show it."""
+        """Select and show the row of event ``seq`` (a message picked elsewhere); when that row
+        is not shown (filtered, sampled, forgotten), the next one. True for the row itself."""
         self.flush()
         shown = self.model.shown
-        lo, hi = 0, len(shown)
-        while lo < hi:  # rows are in seq order
-            mid = (lo + hi) // 2
-            if shown[mid].seq <= seq:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == 0:
+        i = bisect.bisect_left(shown, seq, key=lambda row: row.seq)
+        if i >= len(shown):
             return False
         self._revealing = True
         try:
             self.follow.setChecked(False)
-            self.table.selectRow(lo - 1)
-            self.table.scrollTo(self.model.index(lo - 1, 0))
+            self.table.selectRow(i)
+            self.table.scrollTo(self.model.index(i, 0))
         finally:
             self._revealing = False
-        return shown[lo - 1].seq == seq
+        return shown[i].seq == seq
 
     def reveal(self, cids: set[int]) -> bool:
         """Select the newest shown row about any of ``cids`` (a canvas selection)."""
