@@ -1,0 +1,7 @@
+"""``python -m kamaelia_core.monitor``: run a program with the monitor on (see ``runner``)."""
+
+import sys
+
+from kamaelia_core.monitor.runner import main
+
+sys.exit(main())
