@@ -36,7 +36,8 @@ class Event(NamedTuple):
         seq: Sequence number, gap-free per tap (a gap in drained events means drops).
         t: ``time.monotonic()`` when it happened.
         kind: Past-tense name: spawned, linked, unlinked, delivered, discarded, paused, woke,
-            finished, crashed, stopped, box_added, box_removed, sampled (see docs/EVENTS.md).
+            finished, crashed, stopped, box_added, box_removed, sampled, and counted (made by
+            ``kamaelia_core.condense``, not the tap) (see docs/EVENTS.md).
         cid: Id of the component the event is about (the sender for deliveries).
         name: That component's name.
         box: The box involved on that side, or ``""``.

@@ -118,8 +118,9 @@ def _start(opts: dict[str, object]) -> None:
             raise monitor.MonitorError(f"--connect needs the token in ${protocol.TOKEN_ENV}")
         monitor.connect(str(opts["address"]), token, info={"program": target}, **options)
     else:
-        started = monitor.serve(str(opts["address"]), opts["token_file"], None, **options)  # type: ignore[arg-type]
-        started.info["program"] = target
+        started = monitor.serve(
+            str(opts["address"]), opts["token_file"], None, info={"program": target}, **options
+        )  # type: ignore[arg-type]
         if opts["wait"] is not None:
             started.viewer_attached.wait(float(opts["wait"]))  # type: ignore[arg-type]
 
