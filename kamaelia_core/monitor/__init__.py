@@ -18,6 +18,7 @@ scheduler gets a tap only while a viewer is there.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
@@ -100,7 +101,6 @@ def serve(
         _current.clear()
         monitor.close()
         raise
-    _at_exit(monitor)
     if announce:
         sys.stderr.write(
             f"kamaelia monitor: listening on {monitor.address}; attach with:\n"
@@ -150,7 +150,6 @@ def connect(
         _current.clear()
         monitor.close()
         raise
-    _at_exit(monitor)
     return monitor
 
 
@@ -165,18 +164,16 @@ def _existing(schedulers: tuple[Scheduler, ...]) -> tuple[Scheduler, ...]:
     return tuple(found)
 
 
-def _at_exit(monitor: Monitor) -> None:
-    import atexit
-
-    def finish() -> None:
-        if not monitor._closed:
-            monitor.finish(**_exit_report)
-
-    atexit.register(finish)
-
-
 _exit_report: dict[str, Any] = {}
 """What the runner knows of how the program ended (the ``exit`` frame sent at exit)."""
+
+
+@atexit.register
+def _finish_at_exit() -> None:
+    """The interpreter ends (after its other threads): the last events and the exit frame."""
+    monitor = current()
+    if monitor is not None:
+        monitor.finish(**_exit_report)
 
 
 def note_exit(

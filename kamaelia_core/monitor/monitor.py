@@ -34,7 +34,7 @@ log = logging.getLogger("kamaelia_core.monitor")
 
 DEFAULT_BUDGET = 32
 """Plain deliveries (and paused/woke events) sent as they are per drain tick; the rest counted."""
-DEFAULT_TICK = 0.04
+DEFAULT_TICK = 0.03
 """Seconds between two drains of a watched scheduler while a viewer is attached."""
 DEFAULT_BUFFER = 8 * 1024 * 1024
 """Bytes of frames queued for a viewer before new event frames are dropped (and counted)."""
@@ -247,10 +247,8 @@ class Monitor:
             watch = SchedulerWatch(self, sched, sid)
             self._watches[sid] = watch
             generation = self.generation if self._viewer is not None else 0
-            if self._viewer is not None and not self._viewer.authenticated:
-                generation = 0
-        if generation:
-            watch.attach(generation)  # a brand-new scheduler: no other thread runs it yet
+        if generation:  # a brand-new scheduler: no other thread runs it yet
+            watch._guarded(lambda: watch.attach(generation))
 
     def _forget(self, sid: int) -> Callable[[Any], None]:
         def forget(_ref: Any) -> None:
@@ -414,6 +412,9 @@ class Monitor:
             peer = _Peer(conn, time.monotonic() + proto.HANDSHAKE_TIMEOUT)
             if self._viewer is not None:
                 self._refuse(peer, "busy", "another viewer is attached to this program")
+                continue
+            if len(self._pending) >= proto.MAX_HANDSHAKES:
+                self._refuse(peer, "busy", "too many connections are in their handshake")
                 continue
             self._pending[conn.fileno()] = peer
             self._sel.register(conn, selectors.EVENT_READ, self._on_pending)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kamaelia_core.instrument import Event
+from kamaelia_core.instrument import Event, safe_repr
 
 PROTOCOL_VERSION = 1
 """Bumped when a frame changes incompatibly; both ends must speak the same version."""
@@ -31,6 +31,8 @@ MAX_HELLO = 64 * 1024
 """Longest first frame accepted from a peer not yet authenticated (bytes)."""
 HANDSHAKE_TIMEOUT = 5.0
 """Seconds a connecting peer has to send its hello."""
+MAX_HANDSHAKES = 8
+"""Connections allowed in their handshake at once; more are refused ("busy")."""
 EVENTS_PER_FRAME = 4096
 """Most events in one ``events`` frame."""
 EVENT_FIELDS = len(Event._fields)
@@ -49,8 +51,27 @@ class ProtocolError(ValueError):
 
 
 def encode(frame: dict[str, Any]) -> bytes:
-    """One frame as bytes, newline included."""
-    return (json.dumps(frame, separators=(",", ":")) + "\n").encode("ascii")
+    """One frame as bytes, newline included.
+
+    A value JSON cannot hold (a component's ``live_details`` broke the contract of plain data)
+    is sent as its safe repr rather than failing the frame.
+    """
+    try:
+        text = json.dumps(frame, separators=(",", ":"), default=safe_repr)
+    except (TypeError, ValueError):  # e.g. a dict with tuple keys: make it plain, then retry
+        text = json.dumps(plain(frame), separators=(",", ":"), default=safe_repr)
+    return (text + "\n").encode("ascii")
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain JSON data: dict keys made strings, containers walked, others repr'd."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else safe_repr(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return safe_repr(value)
 
 
 def decode(line: bytes) -> dict[str, Any]:

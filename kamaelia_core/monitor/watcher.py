@@ -66,7 +66,7 @@ class SchedulerWatch:
         self._next_sample = 0.0
         self._watchdog: Watchdog | None = None
         self._watchdog_ident = 0
-        self._remove_hook = sched.add_finish_hook(self._finished)
+        self._remove_hook = sched.add_finish_hook(lambda: self._guarded(self._finished))
 
     def __repr__(self) -> str:
         state = "tapped" if self.tap is not None else "idle"
@@ -76,7 +76,19 @@ class SchedulerWatch:
         """Run ``call`` in the scheduler's thread (from any thread); dropped once it closed."""
         sched = self.sched()
         if sched is not None:
-            sched.io.call_soon_threadsafe(call)
+            sched.io.call_soon_threadsafe(lambda: self._guarded(call))
+
+    def _guarded(self, call: Callable[[], None]) -> None:
+        """Run ``call``; a failure of the monitor is logged and ends the watch, never the
+        program (these run inside the scheduler's own loop)."""
+        try:
+            call()
+        except Exception:
+            log.exception("the monitor failed on scheduler %d; it is no longer watched", self.sid)
+            try:
+                self.detach()
+            except Exception:  # already broken: at least the scheduler runs on
+                log.exception("the monitor could not let go of scheduler %d", self.sid)
 
     # -- in the scheduler's thread ---------------------------------------------------------
 
@@ -100,7 +112,7 @@ class SchedulerWatch:
         self.flush()
         self._arm(sched)
         # started by a timer: it fires in the thread that runs the scheduler, before any slice
-        sched.call_later(0, lambda: self._start_watchdog(sched), daemon=True)
+        sched.call_later(0, lambda: self._guarded(lambda: self._start_watchdog(sched)), daemon=True)
 
     def detach(self) -> None:
         """Drop the tap, the tick and the watchdog (the viewer went)."""
@@ -182,7 +194,9 @@ class SchedulerWatch:
 
     def _arm(self, sched: Scheduler) -> None:
         if self._timer is None:
-            self._timer = sched.call_later(self.monitor.tick, self._tick, daemon=True)
+            self._timer = sched.call_later(
+                self.monitor.tick, lambda: self._guarded(self._tick), daemon=True
+            )
 
     def _finished(self) -> None:
         """``run()`` ended or the scheduler closes: the last events go out."""

@@ -334,8 +334,8 @@ class RemoteSource:
                 log.warning("could not accept a program's connection: %s", exc)
                 return
             conn.setblocking(False)
-            if self._conn is not None:
-                self._refuse(conn, "busy", "a program is already connected here")
+            if self._conn is not None or len(self._handshakes) >= proto.MAX_HANDSHAKES:
+                self._refuse(conn, "busy", "a program is already connected or connecting here")
                 continue
             reader = proto.LineReader(proto.MAX_HELLO)
             deadline = time.monotonic() + proto.HANDSHAKE_TIMEOUT

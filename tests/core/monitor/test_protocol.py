@@ -124,3 +124,11 @@ def test_the_default_token_directory_is_private(tmp_path, monkeypatch):
     assert os.stat(path.parent).st_mode & 0o777 == 0o700
     assert os.stat(path).st_mode & 0o777 == 0o600
     path.unlink()
+
+
+def test_details_that_are_not_plain_json_still_go_out_as_text():
+    extra = {"cls": "x.Odd", "tags": {1, 2}, "by_pair": {(1, 2): "a"}, "obj": object()}
+    odd = Event(1, 0.5, "spawned", 3, "Odd#3", "", 0, "", "", "", "", extra)
+    (back,) = proto.events_of(proto.decode(proto.encode({"type": "events", "events": [odd]})[:-1]))
+    assert back.extra["cls"] == "x.Odd" and back.extra["tags"] == "{1, 2}"
+    assert back.extra["by_pair"] == {"(1, 2)": "a"} and back.extra["obj"].startswith("<object")
