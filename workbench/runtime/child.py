@@ -329,7 +329,7 @@ class ChildProgram:
             self._stop_stage = 1
             self._stop_deadline = time.monotonic() + self.grace
             source = self.source
-            if source is not None and source.connected and source._conn is not None:
+            if source is not None and source.connected and source.link.connected:
                 with contextlib.suppress(RemoteError):
                     source.stop()
             else:

@@ -11,11 +11,7 @@ descriptor, whatever the socket's state) and calls ``on_readable()``; headless c
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import selectors
-import socket
 import time
 from collections import deque
 from collections.abc import Callable
@@ -26,16 +22,13 @@ from kamaelia_core.instrument import Event
 from kamaelia_core.monitor import protocol as proto
 from kamaelia_core.monitor.watcher import deliveries_in
 from workbench.model.observers import Observers
+from workbench.runtime.program_link import ProgramLink, RemoteError
 
 log = logging.getLogger(__name__)
 
 MAX_PENDING = 262_144
 """Events received and not yet drained before the oldest are dropped (and counted)."""
 MAX_STALLS = 100
-
-
-class RemoteError(ConnectionError):
-    """The program cannot be reached, or refused us; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +88,6 @@ class RemoteSource:
     def __init__(self, token: str, *, max_pending: int = MAX_PENDING) -> None:
         self.token = token
         self.max_pending = max_pending
-        self.address = ""
-        """Where it is connected (attach) or listens (listen), as ``host:port``/``unix:path``."""
         self.program: dict[str, Any] | None = None
         """The program's ``program`` frame (pid, argv, program, python...) once received."""
         self.schedulers: dict[int, str] = {}
@@ -108,7 +99,7 @@ class RemoteSource:
         self.replies: dict[int, dict[str, Any]] = {}
         """Replies to the newest commands, by command id."""
         self.connected = False
-        self.closed = False
+        """Whether the program has been reached (its welcome seen, or its hello accepted)."""
         self.lost_deliveries = 0
         """Deliveries known to be among the dropped events."""
         self._pending: deque[Event] = deque()
@@ -118,17 +109,9 @@ class RemoteSource:
         self._remote_lost_deliveries = 0
         self._local_lost_deliveries = 0
         self._refused = False
-        self._notices: Observers[[str, Any]] = Observers("remote source watcher")
-        self._sel = selectors.DefaultSelector()
-        self._conn: socket.socket | None = None
-        self._reader = proto.LineReader(proto.MAX_FRAME)
-        self._out = bytearray()
-        self._listener: socket.socket | None = None
-        self._handshakes: dict[int, tuple[socket.socket, proto.LineReader, float]] = {}
         self._next_id = 1
-        self._unix_path = ""
-
-    # -- making one ------------------------------------------------------------------------
+        self._notices: Observers[[str, Any]] = Observers("remote source watcher")
+        self.link = ProgramLink(token, self._on_frame, self._connected, self._lost_connection)
 
     @classmethod
     def attach(
@@ -141,24 +124,12 @@ class RemoteSource:
         Raises:
             RemoteError: The address is not loopback or a Unix socket, or nobody listens there.
         """
-        try:
-            where = proto.parse_address(address)
-        except proto.ProtocolError as exc:
-            raise RemoteError(str(exc)) from None
         source = cls(token, max_pending=max_pending)
-        sock = socket.socket(where.family, socket.SOCK_STREAM)
         try:
-            sock.settimeout(timeout)
-            sock.connect(where.sockaddr)
-            sock.sendall(proto.encode(proto.hello(token, "viewer")))
-        except OSError as exc:
-            sock.close()
+            source.link.attach(address, timeout)
+        except RemoteError:
             source.close()
-            raise RemoteError(f"cannot attach to {where}: {exc}") from None
-        sock.setblocking(False)
-        source.address = str(where)
-        source._conn = sock
-        source._sel.register(sock, selectors.EVENT_READ, source._on_conn)
+            raise
         return source
 
     @classmethod
@@ -174,27 +145,23 @@ class RemoteSource:
         Raises:
             RemoteError: The address is not loopback or a Unix socket, or cannot be bound.
         """
-        try:
-            where = proto.parse_address(address)
-        except proto.ProtocolError as exc:
-            raise RemoteError(str(exc)) from None
         source = cls(token or proto.new_token(), max_pending=max_pending)
-        sock = socket.socket(where.family, socket.SOCK_STREAM)
         try:
-            sock.bind(where.sockaddr)
-            if where.path:
-                source._unix_path = where.path
-                os.chmod(where.path, 0o600)
-            sock.listen(4)
-        except OSError as exc:
-            sock.close()
+            source.link.listen(address)
+        except RemoteError:
             source.close()
-            raise RemoteError(f"cannot listen on {where}: {exc}") from None
-        sock.setblocking(False)
-        source._listener = sock
-        source.address = str(where) if where.path else f"{where.host}:{sock.getsockname()[1]}"
-        source._sel.register(sock, selectors.EVENT_READ, source._on_accept)
+            raise
         return source
+
+    @property
+    def address(self) -> str:
+        """Where it is connected (attach) or listens (listen): ``host:port`` or ``unix:path``."""
+        return self.link.address
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` was called."""
+        return self.link.closed
 
     def __repr__(self) -> str:
         return f"<RemoteSource {self.state} {self.address} pending={len(self._pending)}>"
@@ -209,19 +176,15 @@ class RemoteSource:
 
     def fileno(self) -> int:
         """One descriptor, readable whenever ``on_readable`` has something to do."""
-        return self._sel.fileno()  # type: ignore[attr-defined]
+        return self.link.fileno()
 
     def on_readable(self) -> None:
         """Do what is ready: accept, read frames, write queued commands (never blocks)."""
-        self.poll(0)
+        self.link.poll(0)
 
     def poll(self, timeout: float | None = 0) -> None:
         """Wait up to ``timeout`` seconds for something to do, and do it."""
-        if self.closed:
-            return
-        for key, mask in self._sel.select(timeout):
-            key.data(key.fileobj, mask)
-        self._check_handshakes()
+        self.link.poll(timeout)
 
     def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Poll until ``predicate()`` holds or ``timeout`` seconds passed; return it."""
@@ -259,10 +222,10 @@ class RemoteSource:
             return "exited"
         if self.error is not None and not self.connected:
             return "refused" if self._refused else "closed"
-        if self.closed or (self._conn is None and self.connected):
+        if self.closed or (self.connected and not self.link.connected):
             return "closed"
         if not self.connected:
-            return "listening" if self._listener is not None else "connecting"
+            return "listening" if self.link.listening else "connecting"
         states = set(self.schedulers.values())
         if states and states <= {"paused"}:
             return "paused"
@@ -282,11 +245,11 @@ class RemoteSource:
         Raises:
             RemoteError: Not connected to a program.
         """
-        if self._conn is None or not self.connected:
+        if not self.connected or not self.link.connected:
             raise RemoteError(f"cannot {name}: not connected to a program ({self.state})")
         cid = self._next_id
         self._next_id += 1
-        self._send(proto.encode({"type": "command", "id": cid, "command": name, "args": args}))
+        self.link.send(proto.encode({"type": "command", "id": cid, "command": name, "args": args}))
         return cid
 
     def pause(self, sid: int | None = None) -> int:
@@ -305,137 +268,6 @@ class RemoteSource:
         """Stop the program's schedulers: their ``run()`` returns."""
         return self.command("stop", **({} if sid is None else {"sid": sid}))
 
-    # -- the socket ------------------------------------------------------------------------
-
-    def _send(self, data: bytes) -> None:
-        conn = self._conn
-        assert conn is not None
-        if not self._out:
-            try:
-                sent = conn.send(data)
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except OSError as exc:
-                self._lost_connection(f"cannot write to the program: {exc}")
-                return
-            data = data[sent:]
-        if data:
-            self._out += data
-            self._sel.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE, self._on_conn)
-
-    def _on_accept(self, sock: Any, mask: int) -> None:
-        assert self._listener is not None
-        while True:
-            try:
-                conn, _addr = self._listener.accept()
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:
-                log.warning("could not accept a program's connection: %s", exc)
-                return
-            conn.setblocking(False)
-            if self._conn is not None or len(self._handshakes) >= proto.MAX_HANDSHAKES:
-                self._refuse(conn, "busy", "a program is already connected or connecting here")
-                continue
-            reader = proto.LineReader(proto.MAX_HELLO)
-            deadline = time.monotonic() + proto.HANDSHAKE_TIMEOUT
-            self._handshakes[conn.fileno()] = (conn, reader, deadline)
-            self._sel.register(conn, selectors.EVENT_READ, self._on_handshake)
-
-    def _on_handshake(self, conn: Any, mask: int) -> None:
-        entry = self._handshakes.get(conn.fileno())
-        if entry is None:
-            return
-        _sock, reader, _deadline = entry
-        try:
-            data = conn.recv(65536)
-            lines = reader.feed(data) if data else None
-        except (BlockingIOError, InterruptedError):
-            return
-        except (OSError, proto.ProtocolError) as exc:
-            self._end_handshake(conn, ("hello", str(exc)))
-            return
-        if lines is None:
-            self._end_handshake(conn, None, quiet=True)
-            return
-        if not lines:
-            return
-        try:
-            why = proto.check_hello(proto.decode(lines[0]), self.token, "program")
-        except proto.ProtocolError as exc:
-            why = ("hello", str(exc))
-        if why is not None or self._conn is not None:
-            self._end_handshake(conn, why or ("busy", "a program is already connected here"))
-            return
-        del self._handshakes[conn.fileno()]
-        self._sel.modify(conn, selectors.EVENT_READ, self._on_conn)
-        self._conn = conn
-        self._send(proto.encode(proto.welcome()))
-        if len(lines) > 1:
-            for line in lines[1:]:
-                self._on_frame(line)
-        self._connected()
-
-    def _end_handshake(
-        self, conn: socket.socket, why: tuple[str, str] | None, quiet: bool = False
-    ) -> None:
-        self._handshakes.pop(conn.fileno(), None)
-        with contextlib.suppress(KeyError, ValueError):
-            self._sel.unregister(conn)
-        if why is not None:
-            self._refuse(conn, *why)
-        else:
-            conn.close()
-
-    def _refuse(self, conn: socket.socket, reason: str, message: str) -> None:
-        log.warning("refused a program's connection: %s", message)
-        with contextlib.suppress(OSError):
-            conn.send(proto.encode(proto.refused(reason, message)))
-        conn.close()
-
-    def _check_handshakes(self) -> None:
-        if not self._handshakes:
-            return
-        now = time.monotonic()
-        for conn, _reader, deadline in list(self._handshakes.values()):
-            if deadline <= now:
-                self._end_handshake(conn, ("hello", "no hello within the handshake time"))
-
-    def _on_conn(self, conn: Any, mask: int) -> None:
-        if mask & selectors.EVENT_WRITE and self._out:
-            try:
-                sent = conn.send(self._out)
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except OSError as exc:
-                self._lost_connection(f"cannot write to the program: {exc}")
-                return
-            del self._out[:sent]
-            if not self._out:
-                self._sel.modify(conn, selectors.EVENT_READ, self._on_conn)
-        if not mask & selectors.EVENT_READ:
-            return
-        for _ in range(16):  # bounded: a flood must not keep the host loop here
-            try:
-                data = conn.recv(1 << 20)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:
-                self._lost_connection(f"the connection to the program failed: {exc}")
-                return
-            if not data:
-                self._lost_connection("the program closed the connection")
-                return
-            try:
-                lines = self._reader.feed(data)
-            except proto.ProtocolError as exc:
-                self._lost_connection(f"the program sent a bad frame: {exc}")
-                return
-            for line in lines:
-                self._on_frame(line)
-            if self._conn is None:
-                return
-
     # -- frames ----------------------------------------------------------------------------
 
     def _on_frame(self, line: bytes) -> None:
@@ -449,7 +281,7 @@ class RemoteSource:
             elif kind == "refused":
                 self._refused = True
                 self.error = str(frame.get("message", "refused"))
-                self._close_conn()
+                self.link.drop()
                 self._notices.notify("refused", self.error)
             elif kind == "program":
                 self.program = frame
@@ -526,38 +358,13 @@ class RemoteSource:
         self._notices.notify("exit", self.exit)
 
     def _lost_connection(self, why: str) -> None:
-        if self._conn is None:
-            return
         if self.exit is None:
             self.error = why
-        self._close_conn()
         self._notices.notify("closed", why)
-
-    def _close_conn(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(KeyError, ValueError):
-                self._sel.unregister(conn)
-            conn.close()
-        self._out.clear()
 
     def close(self) -> None:
         """Close the connection and the listener (the program keeps running when attached)."""
-        if self.closed:
-            return
-        for conn, _reader, _deadline in list(self._handshakes.values()):
-            self._end_handshake(conn, None)
-        self._close_conn()
-        if self._listener is not None:
-            with contextlib.suppress(KeyError, ValueError):
-                self._sel.unregister(self._listener)
-            self._listener.close()
-            self._listener = None
-            if self._unix_path:
-                with contextlib.suppress(OSError):
-                    os.unlink(self._unix_path)
-        self._sel.close()
-        self.closed = True
+        self.link.close()
 
 
 def read_token(token: str | None = None, token_file: str | None = None) -> str:
