@@ -66,6 +66,7 @@ class SchedulerWatch:
         self._next_sample = 0.0
         self._watchdog: Watchdog | None = None
         self._watchdog_ident = 0
+        self._holding = False
         self._remove_hook = sched.add_finish_hook(lambda: self._guarded(self._finished))
 
     def __repr__(self) -> str:
@@ -115,8 +116,12 @@ class SchedulerWatch:
         sched.call_later(0, lambda: self._guarded(lambda: self._start_watchdog(sched)), daemon=True)
 
     def detach(self) -> None:
-        """Drop the tap, the tick and the watchdog (the viewer went)."""
+        """Drop the tap, the tick and the watchdog, and let a paused scheduler run again (the
+        viewer went: a program it paused must not stay paused)."""
         sched = self.sched()
+        if sched is not None and self._holding:
+            self._holding = False
+            sched.release()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -144,6 +149,10 @@ class SchedulerWatch:
         if sched is None:
             return
         self.thread = threading.current_thread()
+        if name in ("pause", "step"):
+            self._holding = True
+        elif name in ("resume", "stop"):
+            self._holding = False
         if name == "pause":
             sched.hold()
             self.flush()

@@ -366,3 +366,22 @@ def test_connect_reports_a_refusal_clearly():
         helper.join(5)
         listener.close()
     assert current() is None
+
+
+def test_a_program_paused_by_a_viewer_runs_again_when_the_viewer_goes(monitor):
+    counter = Counter()
+    running = Running(counter)
+    try:
+        viewer = attach(monitor)
+        viewer.read_until(lambda f: f["type"] == "state")
+        assert viewer.reply(viewer.command("pause"))["state"] == "paused"
+        viewer.close()
+        assert monitor.no_viewer.wait(5)
+        running.turn()
+        assert not running.sched.held
+        before = counter.n
+        running.turn()
+        running.turn()
+        assert counter.n > before
+    finally:
+        running.close()
