@@ -5,6 +5,8 @@ Assistant Tracker, Pipeline and Graphline, threaded components, an instrumentati
 TCP stack (``kamaelia_core.net``).
 """
 
+import os as _os
+
 from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveCommsComponent, AdaptiveComponent
 from kamaelia_core.cat import CoordinatingAssistantTracker
@@ -55,3 +57,9 @@ __all__ = [
     "threadedadaptivecommscomponent",
     "threadedcomponent",
 ]
+
+if _os.environ.get("KAMAELIA_MONITOR") or _os.environ.get("KAMAELIA_MONITOR_CONNECT"):
+    # watch this program with no code change (docs/PROTOCOL.md); the variables are consumed
+    from kamaelia_core.monitor import start_from_environment as _start_monitor
+
+    _start_monitor()

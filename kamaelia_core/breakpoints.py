@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kamaelia_core.instrument import Event, _Rendered, safe_repr
+from kamaelia_core.instrument import Event, _Rendered, is_delivery, safe_repr
 
 if TYPE_CHECKING:
     from kamaelia_core.scheduler import Scheduler
@@ -197,7 +197,7 @@ class BreakpointSet:
         raw = tap.raw_since(self._seen)
         self._seen = tap.emitted + 1
         for seq, head, value in raw:
-            if len(head) != 2:
+            if not is_delivery(head):
                 continue
             source, target = head
             cls = value.cls if value.__class__ is _Rendered else value.__class__

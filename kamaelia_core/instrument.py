@@ -10,6 +10,7 @@ engine. With no tap attached the engine pays one attribute test per event site.
 from __future__ import annotations
 
 import inspect
+import socket as _socket
 import time
 from bisect import bisect_right
 from collections import deque
@@ -36,7 +37,8 @@ class Event(NamedTuple):
         seq: Sequence number, gap-free per tap (a gap in drained events means drops).
         t: ``time.monotonic()`` when it happened.
         kind: Past-tense name: spawned, linked, unlinked, delivered, discarded, paused, woke,
-            finished, crashed, stopped, box_added, box_removed, sampled (see docs/EVENTS.md).
+            finished, crashed, stopped, box_added, box_removed, sampled, and counted (made by
+            ``kamaelia_core.condense``, not the tap) (see docs/EVENTS.md).
         cid: Id of the component the event is about (the sender for deliveries).
         name: That component's name.
         box: The box involved on that side, or ``""``.
@@ -96,6 +98,8 @@ def capture(message: Any) -> Any:
         return message
     if isinstance(message, _ipc.ipc):
         return message
+    if isinstance(message, _socket.socket):  # the Selector's readiness notes: see _text
+        return message
     return _Rendered(message.__class__, safe_repr(message))
 
 
@@ -121,10 +125,12 @@ class Tap:
     Every event is two items appended to a list: a *head* and a value. A delivery's head is the
     ``(source box, terminal box)`` route its sender already holds, so recording one costs two
     appends and no allocation (the value is the message itself when immutable and small, else a
-    rendering of it). Other events have a tuple head (kind, component, boxes, message class,
-    details). Times are not stored per event: the scheduler calls ``tick`` at each slice and I/O
-    wake and the tap notes the time once for the events that follow (``record`` notes its own),
-    so a delivery carries the time of the slice that made it. Sequence numbers are implicit (the
+    rendering of it). A ``paused``/``woke`` event's head is its kind (a string) and its value the
+    component: no allocation either (these come several times per request of a busy server).
+    Other events have a tuple head (kind, component, boxes, message class, details). Times are
+    not stored per event: the scheduler calls ``tick`` at each slice and I/O wake and the tap
+    notes the time once for the events that follow (``record`` notes its own), so a delivery
+    carries the time of the slice that made it. Sequence numbers are implicit (the
     position in the buffer), gap-free per tap.
 
     Events fill segments of about a quarter of ``capacity``; when a full segment would make the
@@ -151,6 +157,9 @@ class Tap:
         self._next_read = 1
         self._dropped = 0
         self._nonzero: set[tuple[int, str]] = set()
+        self._state_budget: int | None = None
+        self._state_room = 0
+        self._late_states: dict[Any, str] = {}
 
     @property
     def emitted(self) -> int:
@@ -203,6 +212,60 @@ class Tap:
         cls = None if message is None else message.__class__
         buf.append((kind, comp, box, sink, sink_box, cls, extra))
         buf.append(capture(message))
+
+    def state(self, comp: Any, kind: str) -> None:
+        """Record a ``paused`` or ``woke`` event at the time in force (called by the scheduler).
+
+        Cheaper than ``record``, with no allocation: these come several times per request of a
+        busy server, always inside a slice or an I/O wake whose time the scheduler has just
+        noted (as deliveries).
+        """
+        buf = self.buf
+        buf.append(kind)
+        buf.append(comp)
+
+    def limit_states(self, budget: int | None) -> None:
+        """Record at most ``budget`` paused/woke events between two drains (None: all).
+
+        Beyond it only each component's last state is kept (a C-level dict store: no Python
+        call), and recorded when the tap is drained if the component still runs: a flood of
+        state flips costs next to nothing, for a viewer that condenses them anyway
+        (``kamaelia_core.condense``).
+        """
+        self._state_budget = budget
+        if budget is None:
+            self.__dict__.pop("state", None)
+        else:
+            self._open_state_budget()
+
+    def _open_state_budget(self) -> None:
+        self._state_room = self._state_budget or 0
+        if self._state_room > 0:
+            self.state = self._state_limited  # type: ignore[method-assign]
+        else:
+            self.state = self._late_states.__setitem__  # type: ignore[method-assign]
+
+    def _state_limited(self, comp: Any, kind: str) -> None:
+        if self._state_room > 1:
+            self._state_room -= 1
+        else:  # the budget is spent: from now on only the last state of each component
+            self.state = self._late_states.__setitem__  # type: ignore[method-assign]
+        buf = self.buf
+        buf.append(kind)
+        buf.append(comp)
+
+    def _flush_states(self) -> None:
+        """Record the last states held back by ``limit_states``; open the next budget."""
+        late = self._late_states
+        if late:
+            self.tick()
+            buf = self.buf
+            for comp, kind in late.items():
+                if getattr(comp, "_state", "running") == "running":
+                    buf.append(kind)
+                    buf.append(comp)
+            late.clear()
+        self._open_state_budget()
 
     def sample(self, components: Iterable[Any]) -> None:
         """Record a ``sampled`` event: how many messages wait in the inboxes of ``components``.
@@ -296,6 +359,8 @@ class Tap:
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""
+        if self._state_budget is not None:
+            self._flush_states()
         undrained = len(self)  # applies the bound first
         wanted = undrained if max_events is None else min(max_events, undrained)
         events: list[Event] = []
@@ -318,6 +383,29 @@ class Tap:
             self.buf = []
             self._marks = [(0, self._marks[-1][1])]
         return events
+
+    def _take_runs(self) -> list[tuple[_Segment, int, int]]:
+        """Remove every undrained event; return them raw as ``(segment, start, count)`` runs.
+
+        For ``kamaelia_core.condense``, which decodes only the events it keeps.
+        """
+        if self._state_budget is not None:
+            self._flush_states()
+        undrained = len(self)  # applies the bound first
+        runs: list[tuple[_Segment, int, int]] = []
+        if undrained <= 0:
+            return runs
+        for segment in (*self._older, _Segment(self._first_seq, self.buf, self._marks)):
+            take = segment.end_seq - self._next_read
+            if take > 0:
+                runs.append((segment, self._next_read - segment.first_seq, take))
+                self._next_read += take
+        self._older.clear()
+        self._older_events = 0
+        self._first_seq = self._next_read
+        self.buf = []
+        self._marks = [(0, self._marks[-1][1])]
+        return runs
 
 
 def _cut(segment: _Segment, count: int) -> None:
@@ -345,7 +433,14 @@ def _decode(segment: _Segment, start: int, count: int, out: list[Event]) -> None
         seq += 1
 
 
-def _to_event(seq: int, t: float, head: tuple, value: Any) -> Event:
+def is_delivery(head: Any) -> bool:
+    """Whether a raw buffer head (``Tap.raw_since``) is a delivery's ``(source, terminal)``."""
+    return head.__class__ is tuple and len(head) == 2
+
+
+def _to_event(seq: int, t: float, head: tuple | str, value: Any) -> Event:
+    if head.__class__ is str:  # paused or woke: the component rides in the value
+        return Event(seq, t, head, value.cid, value.name, "", 0, "", "", "", "", None)  # type: ignore[arg-type]
     if len(head) == 2:
         source, target = head
         comp, box, sink, sink_box = source.owner, source.name, target.owner, target.name
@@ -364,6 +459,8 @@ def _to_event(seq: int, t: float, head: tuple, value: Any) -> Event:
         text = value.text
     elif kind == "crashed" and isinstance(value, str):
         text = value
+    elif isinstance(value, _socket.socket):  # its repr makes system calls (~14 us)
+        text = f"<socket fd={value.fileno()}>"
     else:
         text = safe_repr(value)
     if cls is _Rendered:

@@ -9,6 +9,7 @@ until EAGAIN. Elsewhere ``selectors`` gives level-triggered readiness with the s
 from __future__ import annotations
 
 import logging
+import math
 import os
 import select
 import selectors
@@ -189,6 +190,21 @@ class Reactor:
         if self._epoll is None and self._cross_thread:
             self._drain_wakeups(self._wake_r, READ)
         return len(ready)
+
+    def wait_wakeups(self, timeout: float | None = 0) -> int:
+        """Wait up to ``timeout`` seconds (None: forever) for cross-thread calls only, and run
+        them; other descriptors are left alone (a held scheduler). Returns how many ran."""
+        with self._wake_lock:
+            pending = bool(self._cross_thread)
+        if not pending:
+            waiter = select.poll()  # not select(): the pipe's number may be above 1,023
+            waiter.register(self._wake_r, select.POLLIN)
+            if not waiter.poll(None if timeout is None else max(0, math.ceil(timeout * 1000))):
+                return 0
+        with self._wake_lock:
+            count = len(self._cross_thread)
+        self._drain_wakeups(self._wake_r, READ)
+        return count
 
     def close(self) -> None:
         """Release the epoll set and the wake-up pipe."""

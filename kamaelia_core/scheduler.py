@@ -36,6 +36,23 @@ CHECK_CLOCK_EVERY = 32
 """Slices run between two looks at the clock inside ``step``."""
 RUN_NEXT_LIMIT = 16
 """Most slices in a row given to components woken by the slice before (see ``Scheduler.step``)."""
+_created_hooks: list[Callable[[Scheduler], None]] = []
+"""Called with every new Scheduler (``add_scheduler_hook``); empty unless a monitor is on."""
+
+
+def add_scheduler_hook(hook: Callable[[Scheduler], None]) -> Callable[[], None]:
+    """Call ``hook(scheduler)`` at the end of every ``Scheduler()`` made from now on.
+
+    ``kamaelia_core.monitor`` uses it to watch every scheduler of a program. A hook that raises
+    is logged and removed. Returns a function that removes the hook.
+    """
+    _created_hooks.append(hook)
+
+    def remove() -> None:
+        if hook in _created_hooks:
+            _created_hooks.remove(hook)
+
+    return remove
 
 
 COMPACT_TIMERS_AFTER = 64
@@ -49,16 +66,22 @@ def _nothing() -> None:
 class TimerHandle:
     """A pending timer; ``cancel()`` it to drop it."""
 
-    __slots__ = ("_heap", "callback", "cancelled", "when")
+    __slots__ = ("_heap", "callback", "cancelled", "daemon", "when")
 
     def __init__(
-        self, when: float, callback: Callable[[], None], heap: Scheduler | None = None
+        self,
+        when: float,
+        callback: Callable[[], None],
+        heap: Scheduler | None = None,
+        daemon: bool = False,
     ) -> None:
         self.when = when
         self.callback = callback
         self.cancelled = False
         self._heap = heap
         """The scheduler whose heap holds this timer until it fires (None after)."""
+        self.daemon = daemon
+        """A daemon timer cannot wake components: it does not keep ``run()`` waiting."""
 
     def cancel(self) -> None:
         """Do not fire this timer; let go of its callback at once.
@@ -161,6 +184,15 @@ class Scheduler:
         """Set by a ``kamaelia_core.watchdog.Watchdog``: which slice runs now (else None)."""
         self.after_slice: Callable[[Component], bool] | None = None
         """Called after each slice (``kamaelia_core.breakpoints``); True ends ``step`` there."""
+        self._held = False
+        self._cycle_requests: deque[Callable[[int], None] | None] = deque()
+        self._finish_hooks: list[Callable[[], None]] = []
+        for hook in list(_created_hooks):
+            try:
+                hook(self)
+            except Exception:
+                log.exception("scheduler hook %r failed; removed", hook)
+                _created_hooks.remove(hook)
 
     # -- the default scheduler -----------------------------------------------------------------
 
@@ -218,7 +250,7 @@ class Scheduler:
         if comp._asleep:
             comp._asleep = False
             if self.tap is not None:
-                self.tap.record("woke", comp)
+                self.tap.state(comp, "woke")
             if self._stepping:
                 self._soon.append(comp)
             else:
@@ -275,19 +307,93 @@ class Scheduler:
         self.io.on_ready = None
         self.tracker._root().on_change = None
 
+    def add_finish_hook(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Call ``hook()`` in this scheduler's thread when ``run()`` has shut everything down and
+        when ``close()`` does (a watcher's last drain); returns a function removing it."""
+        self._finish_hooks.append(hook)
+
+        def remove() -> None:
+            if hook in self._finish_hooks:
+                self._finish_hooks.remove(hook)
+
+        return remove
+
+    def _finished_hooks(self) -> None:
+        for hook in list(self._finish_hooks):
+            try:
+                hook()
+            except Exception:
+                log.exception("finish hook %r failed; removed", hook)
+                self._finish_hooks.remove(hook)
+
+    # -- holding (a debugger's pause) ----------------------------------------------------------
+
+    @property
+    def held(self) -> bool:
+        """Whether the scheduler is held (see ``hold``)."""
+        return self._held
+
+    def hold(self) -> None:
+        """Stop running: no slices, no I/O dispatch, timers wait; cross-thread calls still run.
+
+        A held ``run()`` waits for cross-thread calls only (``io.call_soon_threadsafe``: a
+        ``release``, a ``request_cycle``, a ``stop``). Readiness met while held is dispatched on
+        release (the epoll set is edge-triggered: it keeps what it saw). Shutting down releases.
+        """
+        self._held = True
+
+    def release(self) -> None:
+        """Run again after ``hold``."""
+        if self._held:
+            self._held = False
+            if self._runq and self._wakeup is not None:
+                self._wakeup()
+
+    def cycle(self) -> int:
+        """One cycle, held or not: dispatch ready I/O and due timers (no waiting), then run
+        each component runnable at that moment once. Returns the slices run.
+
+        Not from inside a reactor callback (it polls the reactor): a held ``run()`` runs the
+        cycles ``request_cycle`` asks for.
+        """
+        held, self._held = self._held, False
+        run_next = self.run_next_limit
+        try:
+            self.poll_io(0)
+            self.run_next_limit = 0  # plain round robin: those woken now wait for the next cycle
+            return self.step(float("inf"), max_slices=len(self._runq) + len(self._soon))
+        finally:
+            self.run_next_limit = run_next
+            self._held = held
+
+    def request_cycle(self, done: Callable[[int], None] | None = None) -> None:
+        """Have a held ``run()`` run one ``cycle`` at its next turn, then call ``done(slices)``.
+
+        From this scheduler's thread (a cross-thread call); dropped when not held.
+        """
+        self._cycle_requests.append(done)
+
     # -- timers --------------------------------------------------------------------------------
 
-    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
-        """Call ``callback`` once ``self.clock()`` >= ``when``."""
-        handle = TimerHandle(when, callback, self)
+    def call_at(
+        self, when: float, callback: Callable[[], None], daemon: bool = False
+    ) -> TimerHandle:
+        """Call ``callback`` once ``self.clock()`` >= ``when``.
+
+        A ``daemon`` timer (a watcher's tick) does not keep ``run()`` waiting when nothing else
+        can wake the components.
+        """
+        handle = TimerHandle(when, callback, self, daemon)
         heapq.heappush(self._timers, handle)
         if len(self._timers) == 1 and self._wakeup is not None:
             self._wakeup()
         return handle
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
-        """Call ``callback`` after ``delay`` seconds."""
-        return self.call_at(self.clock() + delay, callback)
+    def call_later(
+        self, delay: float, callback: Callable[[], None], daemon: bool = False
+    ) -> TimerHandle:
+        """Call ``callback`` after ``delay`` seconds (``daemon``: as for ``call_at``)."""
+        return self.call_at(self.clock() + delay, callback, daemon)
 
     def next_deadline(self) -> float | None:
         """``self.clock()`` time of the earliest pending timer, or None."""
@@ -314,7 +420,7 @@ class Scheduler:
 
     def _fire_timers(self) -> None:
         timers = self._timers
-        if not timers:
+        if not timers or self._held:
             return
         now = self.clock()
         while timers and timers[0].when <= now:
@@ -329,8 +435,9 @@ class Scheduler:
 
     # -- running -------------------------------------------------------------------------------
 
-    def step(self, budget: float = 0.001) -> int:
-        """Run runnable slices for up to ``budget`` seconds; return how many ran.
+    def step(self, budget: float = 0.001, max_slices: int | None = None) -> int:
+        """Run runnable slices for up to ``budget`` seconds (and at most ``max_slices``
+        components picked, when given); return how many ran. A held scheduler runs none.
 
         Order: round robin over the run queue, except that a component woken by a delivery (or
         an ``unpause``) made during a slice runs right after that slice, ahead of the queue: a
@@ -342,6 +449,8 @@ class Scheduler:
         ``(run_next_limit + 1) * queue length`` slices). Woken components still waiting when the
         budget runs out join the back of the queue.
         """
+        if self._held:
+            return 0
         self._fire_timers()
         runq = self._runq
         soon = self._soon
@@ -363,7 +472,13 @@ class Scheduler:
         self._stepping = True
         try:
             while runq or soon:
-                for _ in range(min(len(runq) + len(soon), CHECK_CLOCK_EVERY)):
+                chunk = min(len(runq) + len(soon), CHECK_CLOCK_EVERY)
+                if max_slices is not None:  # per chunk, not per slice: free in the hot loop
+                    chunk = min(chunk, max_slices)
+                    max_slices -= chunk
+                    if chunk <= 0:
+                        break
+                for _ in range(chunk):
                     if soon and streak < limit:
                         comp = soon_popleft()
                         streak += 1
@@ -410,7 +525,7 @@ class Scheduler:
                         comp._pause_req = False
                         comp._asleep = True
                         if self.tap is not None:
-                            self.tap.record("paused", comp)
+                            self.tap.state(comp, "paused")
                     elif comp._state == "running":
                         append(comp)
                     if after is not None and after(comp):
@@ -457,7 +572,7 @@ class Scheduler:
         previous = getattr(_local, "running", None)
         _local.running = self
         try:
-            count = self.io.poll(timeout)
+            count = self.io.wait_wakeups(timeout) if self._held else self.io.poll(timeout)
         finally:
             _local.running = previous
         self._fire_timers()
@@ -474,21 +589,41 @@ class Scheduler:
         """Run until every non-service component has finished (or ``stop()``); stop services."""
         self._stopping = False
         while not self._stopping and self._has_non_daemons():
+            if self._held:
+                self._held_turn()
+                continue
             if self._runq:
                 self.step(0.02)
                 self.poll_io(0)
                 continue
             deadline = self.next_deadline()
-            if deadline is None and len(self.io) == 0 and self._threads == 0:
+            if len(self.io) == 0 and self._threads == 0 and not self._waking_timers():
                 stuck = ", ".join(sorted(c.name for c in self._live.values())[:8])
                 log.warning("nothing can wake the waiting components any more: %s", stuck)
                 break
             timeout = None if deadline is None else max(0.0, deadline - self.clock())
             self.poll_io(timeout)
         self.shutdown_all()
+        self._finished_hooks()
+
+    def _held_turn(self) -> None:
+        """One turn of a held ``run()``: a requested cycle, or a wait for cross-thread calls."""
+        if not self._cycle_requests:
+            self.poll_io(None)
+            return
+        done = self._cycle_requests.popleft()
+        ran = self.cycle()
+        if done is not None:
+            done(ran)
+
+    def _waking_timers(self) -> bool:
+        """Whether a pending timer may wake a component (daemon timers cannot)."""
+        return any(not t.cancelled and not t.daemon for t in self._timers)
 
     def shutdown_all(self, max_slices: int = 100_000) -> None:
-        """Stop every live component and let them close down."""
+        """Stop every live component and let them close down (a hold is released)."""
+        self._held = False
+        self._cycle_requests.clear()
         for comp in list(self._live.values()):
             comp.stop()
         try:
@@ -508,6 +643,7 @@ class Scheduler:
         if self.io.closed:
             return
         self.shutdown_all()
+        self._finished_hooks()
         self.io.close()
 
     def __enter__(self) -> Scheduler:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kamaelia_core.breakpoints import Breakpoint, BreakpointSet, Hit
-from kamaelia_core.instrument import Event
+from kamaelia_core.instrument import Event, is_delivery
 from workbench.model.observers import Observers
 from workbench.runtime.live_model import Changes, LinkKey, LiveEntity
 
@@ -227,7 +227,7 @@ class Debugger:
 
     def _next_delivery(self, start: int) -> int | None:
         for seq, head, _value in self.session.tap.raw_since(start):
-            if len(head) == 2:
+            if is_delivery(head):
                 return seq
         return None
 

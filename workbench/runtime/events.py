@@ -1,7 +1,9 @@
-"""The event stream: drains the core tap, keeps live statistics, and hands batches to watchers.
+"""The event stream: drains an event source, keeps live statistics, hands batches to watchers.
 
-Sits between a running scheduler's Tap and whoever watches (the Qt live view, the headless runner,
-the trace recorder). ``pump()`` drains the tap once; watchers get every event in order, in batches.
+Sits between an event source and whoever watches (the Qt live view, the headless runner, the
+trace recorder). The source is a running scheduler's Tap, or a ``RemoteSource`` bringing a
+program's events over a socket: anything with ``drain(max_events)`` and ``dropped``. ``pump()``
+drains the source once; watchers get every event in order, in batches.
 Alongside, it keeps what a view needs without replaying history: per-link message counts and
 rates, per-component state, and how many events were lost to a full tap (never silently).
 Everything it keeps is bounded.
@@ -13,8 +15,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from kamaelia_core.instrument import Event, Tap
+from kamaelia_core.condense import COUNTED
+from kamaelia_core.instrument import Event
 from workbench.model.observers import DetachHandler, Observers
 
 FRAME_EVENTS = 3000
@@ -25,6 +29,19 @@ LinkKey = tuple[int, str, int, str]
 """(source cid, source box, sink cid, sink box) of a delivery path."""
 
 Watcher = Callable[[list[Event]], None]
+
+
+class EventSource(Protocol):
+    """Where an EventStream gets events: a ``Tap``, a ``RemoteSource``..."""
+
+    def drain(self, max_events: int | None = None) -> list[Event]:
+        """Remove and return the oldest events, at most ``max_events``."""
+        ...
+
+    @property
+    def dropped(self) -> int:
+        """Events lost before anyone drained them."""
+        ...
 
 
 @dataclass
@@ -72,16 +89,21 @@ STATE_BY_KIND = {
 
 
 class EventStream:
-    """Drains a tap and fans its events out to watchers.
+    """Drains an event source and fans its events out to watchers.
+
+    ``counted`` events (deliveries condensed by ``kamaelia_core.condense``) count as their ``n``
+    deliveries, in ``delivered``, the link's ``count`` and the components' sent/received.
 
     Args:
-        tap: The tap attached to the scheduler being watched.
+        source: The tap attached to the scheduler being watched, or a ``RemoteSource``.
         max_links: Most delivery paths kept in ``links`` (oldest forgotten first).
         max_components: Most components kept in ``components`` (ended ones forgotten first).
     """
 
-    def __init__(self, tap: Tap, max_links: int = 20_000, max_components: int = 50_000) -> None:
-        self.tap = tap
+    def __init__(
+        self, source: EventSource, max_links: int = 20_000, max_components: int = 50_000
+    ) -> None:
+        self.source = source
         self.max_links = max_links
         self.max_components = max_components
         self.links: OrderedDict[LinkKey, LinkStats] = OrderedDict()
@@ -98,9 +120,14 @@ class EventStream:
         """Deliveries per second over the last second or so."""
 
     @property
+    def tap(self) -> EventSource:
+        """The source (the name from when it was always a tap)."""
+        return self.source
+
+    @property
     def dropped(self) -> int:
-        """Events the tap overwrote before they were drained."""
-        return self.tap.dropped
+        """Events the source lost before they were drained."""
+        return self.source.dropped
 
     def subscribe(self, watcher: Watcher) -> Callable[[], None]:
         """Call ``watcher(batch)`` with every drained batch; returns an unsubscribe function."""
@@ -112,8 +139,8 @@ class EventStream:
         return self._watchers.on_detached(handler)
 
     def pump(self, max_events: int | None = None) -> list[Event]:
-        """Drain the tap once, update the statistics, and hand the batch to every watcher."""
-        batch = self.tap.drain(max_events)
+        """Drain the source once, update the statistics, and hand the batch to every watcher."""
+        batch = self.source.drain(max_events)
         if batch:
             self._account(batch)
             self._watchers.notify(batch)
@@ -125,8 +152,11 @@ class EventStream:
         links, comps = self.links, self.components
         for ev in batch:
             kind = ev.kind
-            if kind == "delivered":
-                self.delivered += 1
+            if kind == "delivered" or (
+                kind == COUNTED and not ev.extra.get("discarded")  # type: ignore[union-attr]
+            ):
+                n = 1 if kind == "delivered" else ev.extra["n"]  # type: ignore[index]
+                self.delivered += n
                 key = (ev.cid, ev.box, ev.sink_cid, ev.sink_box)
                 stats = links.get(key)
                 if stats is None:
@@ -134,16 +164,16 @@ class EventStream:
                     if len(links) > self.max_links:
                         links.popitem(last=False)
                         self.forgotten_links += 1
-                stats.count += 1
-                stats._window_count += 1
+                stats.count += n
+                stats._window_count += n
                 stats.last_type = ev.msg_type
                 stats.last_value = ev.value
                 sender = comps.get(ev.cid)
                 if sender is not None:
-                    sender.sent += 1
+                    sender.sent += n
                 sink = comps.get(ev.sink_cid)
                 if sink is not None:
-                    sink.received += 1
+                    sink.received += n
             elif kind == "spawned":
                 extra = ev.extra or {}
                 comps[ev.cid] = ComponentInfo(
