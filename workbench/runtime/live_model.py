@@ -90,6 +90,14 @@ class LiveEntity:
         return self.ended_t is not None
 
     @property
+    def has_node(self) -> bool:
+        """Whether a node of the drawing is this component's own card: a design node built
+        for it, or a program graph's node for an undeclared one."""
+        return self.placement == "design" or (
+            self.placement == "undeclared" and self.design_id is not None
+        )
+
+    @property
     def class_name(self) -> str:
         """The bare class name ("ConnectedSocketAdapter")."""
         return self.cls.rsplit(".", 1)[-1]

@@ -1,8 +1,11 @@
 """Starts the desktop workbench: the QApplication (names, high-DPI policy, theme) and the window.
 
-``kamaelia-workbench [GRAPH]`` opens the window; ``--example NAME`` opens a shipped example
-instead (``--list-examples`` lists them). For demos, CI and screenshots it can also run the
-graph, open loopback traffic to it, quit after a while and save a picture of the window:
+``kamaelia-workbench [GRAPH | RECORDING.jsonl]`` opens the window; ``--example NAME`` opens a
+shipped example instead (``--list-examples`` lists them). ``kamaelia-workbench [options]
+PROGRAM.py [ARGS...]`` runs a Python program in its own process and watches it (the workbench's
+options go before the program, what follows it is the program's), and ``--attach HOST:PORT``
+(``--token`` / ``--token-file``) watches one already running. For demos, CI and screenshots it
+can also run the graph, open loopback traffic to it, quit after a while and save a picture:
 ``kamaelia-workbench --example echo_server --run --traffic 3 --duration 5 --screenshot out.png``
 (headless with ``QT_QPA_PLATFORM=offscreen``).
 """
@@ -46,7 +49,18 @@ def _parser() -> argparse.ArgumentParser:
         prog="kamaelia-workbench",
         description="Compose, run and watch Kamaelia component systems.",
     )
-    parser.add_argument("graph", nargs="?", help="a .kgraph.json file to open")
+    parser.add_argument(
+        "graph",
+        nargs="?",
+        help="a .kgraph.json file to open, a .jsonl recording to replay, or a PROGRAM.py to run "
+        "and watch (its own arguments follow it)",
+    )
+    parser.add_argument(
+        "--attach", metavar="HOST:PORT", help="watch a program serving its monitor (or unix:PATH)"
+    )
+    parser.add_argument("--token", help="the monitor's token, for --attach")
+    parser.add_argument("--token-file", metavar="FILE",
+                        help="read the monitor's token from FILE, for --attach")  # fmt: skip
     add_example_options(parser)
     parser.add_argument("--run", action="store_true", help="run the graph once it is open")
     parser.add_argument("--traffic", type=int, default=0, metavar="N",
@@ -77,8 +91,10 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[i
         parser.error(f"--traffic must be between 0 and {MAX_TRAFFIC}, not {args.traffic}")
     if args.duration is not None and args.duration <= 0:
         parser.error(f"--duration must be positive, not {args.duration}")
-    if (args.run or args.traffic) and not args.graph:
-        parser.error("--run and --traffic need a graph file or --example NAME")
+    if (args.run or args.traffic) and not (args.graph or args.attach):
+        parser.error("--run and --traffic need a graph, a program, --attach or --example NAME")
+    if args.attach and args.graph:
+        parser.error("give a file to open or --attach HOST:PORT, not both")
     try:
         return _size(args.size)
     except argparse.ArgumentTypeError as exc:
@@ -94,7 +110,7 @@ def summary(window: MainWindow) -> str:
     return session.model.summary()
 
 
-def _start_traffic_when_listening(window: MainWindow, clients: int, tries: int = 60) -> None:
+def _start_traffic_when_listening(window: MainWindow, clients: int, tries: int = 200) -> None:
     """Open the clients once the graph's server listens (it binds during its first slices)."""
     from workbench.ui.live.install import listening_ports
 
@@ -110,6 +126,39 @@ def _start_traffic_when_listening(window: MainWindow, clients: int, tries: int =
         print("kamaelia-workbench: --traffic needs a graph with a TCP server", file=sys.stderr)
 
 
+def split_program(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``argv`` cut after the first ``*.py`` positional: (the workbench's, the program's)."""
+    takes_value = {"--example", "--traffic", "--duration", "--screenshot", "--theme", "--size",
+                   "--attach", "--token", "--token-file"}  # fmt: skip
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg in takes_value:
+            skip = True
+            continue
+        if not arg.startswith("-") and arg.endswith((".py", ".pyw")):
+            return argv[: i + 1], argv[i + 1 :]
+    return argv, []
+
+
+def _open(window: MainWindow, args: argparse.Namespace, program_args: list[str]) -> bool:
+    """Open what the command line names: a graph, a recording, a program, or an attach."""
+    if args.attach:
+        from workbench.runtime.remote import RemoteError, read_token
+
+        try:
+            token = read_token(args.token, args.token_file)
+        except (RemoteError, OSError) as exc:
+            print(f"kamaelia-workbench: --attach: {exc}", file=sys.stderr)
+            return False
+        return window.programs.attach(args.attach, token)
+    if args.graph and args.graph.endswith((".py", ".pyw")):
+        return window.programs.open_program(args.graph, program_args)
+    return not args.graph or window.open_file(args.graph)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the workbench window (with GRAPH if given) and run the Qt event loop.
 
@@ -118,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         during a timed (``--duration``) run.
     """
     parser = _parser()
-    args = parser.parse_args(argv)
+    own, program_args = split_program(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(own)
     if args.list_examples:
         list_examples(sys.stdout)
         return 0
@@ -133,20 +183,23 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if not args.duration:
         window.offer_recovery()
-    if args.graph and not window.open_file(args.graph):
-        print(f"kamaelia-workbench: cannot open {args.graph}", file=sys.stderr)
+    if not _open(window, args, program_args):
+        what = args.attach or args.graph
+        print(f"kamaelia-workbench: cannot open {what}: {window.status_label.text()}",
+              file=sys.stderr)  # fmt: skip
         window.shutdown()
         return 2
+    watching = window.run.session is not None  # a program, an attach or a recording
     status = 0
-    if args.run or args.traffic:
+    if (args.run or args.traffic) and not watching:
         window.trust_answer = bool(args.trust) if args.duration else (True if args.trust else None)
         window.run_graph()
         if window.run.session is None:
             print(f"kamaelia-workbench: cannot run {args.graph}", file=sys.stderr)
             window.shutdown()
             return 2
-        if args.traffic:
-            _start_traffic_when_listening(window, args.traffic)
+    if args.traffic:
+        _start_traffic_when_listening(window, args.traffic)
     if args.duration:
 
         def finish() -> None:
@@ -159,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             session = window.run.session
             if session is not None and session.model.crashes and status == 0:
                 status = 1
-            print(f"kamaelia-workbench: {Path(args.graph or 'untitled').name}: {summary(window)}")
+            name = args.attach or Path(args.graph or "untitled").name
+            print(f"kamaelia-workbench: {name}: {summary(window)}")
             if args.screenshot:
                 print(f"kamaelia-workbench: screenshot saved to {args.screenshot}")
             window.shutdown()

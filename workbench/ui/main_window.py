@@ -36,6 +36,7 @@ from workbench.ui.panels.log import LogDock
 from workbench.ui.panels.palette import PaletteDock, QuickAddPopup
 from workbench.ui.panels.properties import PropertiesDock
 from workbench.ui.panels.run_log import install_run_log
+from workbench.ui.programs import ProgramRuns
 from workbench.ui.run_controller import RunController, SessionFactory
 from workbench.ui.theme import THEMES, apply_theme, saved_theme_name
 from workbench.ui.trust import confirm_trust
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.lessons = install_lessons(self)  # Help > Lessons
         keep_dock_tabs_tidy(self)
         self.watch = WatchRuns(self)  # File > Open Recording…, Run > Record…
+        self.programs = ProgramRuns(self)  # File > Open Program…, Attach…
         # tabifying the Lessons re-lays the docks out: give the message log its height back
         self.resizeDocks([self.live.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits

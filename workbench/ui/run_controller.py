@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from kamaelia_core.watchdog import Watchdog
 from workbench.model import Catalog, Graph
@@ -56,6 +56,8 @@ class RunController(QObject):
     crashed = Signal(str, str, str)  #: (node id or "", component name, traceback)
     failed = Signal(str)  #: the graph could not be built / started
     frame = Signal(object)  #: the run, after each pump (≈30 Hz while running)
+    output = Signal(list)  #: the watched program's new output lines (OutputLine), per frame
+    notice = Signal(str, object)  #: (kind, data) from a watched program: "stall", "exit"...
     breakpoint_hit = Signal(object)  #: a kamaelia_core.breakpoints.Hit: the run is paused
     watcher_failed = Signal(str, str)  #: (message, traceback) of a view that stopped following
 
@@ -72,6 +74,9 @@ class RunController(QObject):
         self.driver: SchedulerDriver | None = None
         self.pump: FramePump | None = None
         self.watchdog: Watchdog | None = None
+        self.aux_driver: SchedulerDriver | None = None
+        """Hosts a watched program's local scheduler (the traffic generator's clients)."""
+        self._notifier: QSocketNotifier | None = None
         self.state = "idle"
         self.badges = True
         """Set design nodes' run states from the model; the live view may turn this off."""
@@ -110,6 +115,17 @@ class RunController(QObject):
         replayed, a program in another process): the same pump, model, badges and views."""
         self.stop()
         self._adopt(run)
+        fileno = getattr(run, "fileno", None)
+        if fileno is not None:  # a program elsewhere: read what arrives as it arrives
+            self._notifier = QSocketNotifier(fileno(), QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(lambda *_: run.on_readable())
+        local = getattr(run, "scheduler", None)
+        if local is not None:
+            self.aux_driver = SchedulerDriver(local, parent=self)
+            self.aux_driver.start()
+        subscribe = getattr(run, "subscribe", None)
+        if subscribe is not None:
+            self._unhook_watchers.append(subscribe(lambda kind, data: self.notice.emit(kind, data)))
         if run.state == "idle":
             run.start()
         self._set_state("running")
@@ -197,8 +213,17 @@ class RunController(QObject):
         if self.driver is not None:
             self.driver.stop()
             self.driver.deleteLater()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self.aux_driver is not None:
+            self.aux_driver.stop()
+            self.aux_driver.deleteLater()
+            self.aux_driver = None
         try:
             self.session.stop()  # pumps what is left: the final states reach the model
+            self._emit_output()
         finally:
             if self._unsubscribe is not None:
                 self._unsubscribe()
@@ -248,21 +273,21 @@ class RunController(QObject):
         """Badges of the design nodes and crash reports, from what the model says changed."""
         if self.badges:
             for ent in changes.entity_added:
-                if ent.placement == "design" and not ent.ended:
+                if ent.has_node and not ent.ended:
                     self._badge(ent, "running")
             for cid, state in changes.state_changed.items():
                 ent = self.session.model.entities.get(cid) if self.session is not None else None
-                if ent is not None and ent.placement == "design" and not ent.ended:
+                if ent is not None and ent.has_node and not ent.ended:
                     self._badge(ent, state)
         for ent in changes.entity_ended:
-            if self.badges and ent.placement == "design":
+            if self.badges and ent.has_node:
                 self._badge(ent, ent.state, ent.traceback or None)
             if ent.state == "crashed" and ent.cid not in self._reported:
                 self._reported.add(ent.cid)
                 text = ent.traceback.rstrip()
                 if ent.placement == "instance":
                     self._mark_design_card(ent.design_id or "", ent.name, text)
-                design = ent.design_id if ent.placement in ("design", "instance") else ""
+                design = ent.design_id if ent.has_node or ent.placement == "instance" else ""
                 self.crashed.emit(design or "", ent.name, text)
 
     def _badge(self, ent: LiveEntity, state: str, detail: str | None = None) -> None:
@@ -272,10 +297,17 @@ class RunController(QObject):
         ):
             item.set_state(state, detail)
 
+    def _emit_output(self) -> None:
+        take = getattr(self.session, "take_output", None)
+        lines = take() if take is not None else []
+        if lines:
+            self.output.emit(lines)
+
     def _on_frame(self, _count: int = 0) -> None:
         session = self.session
         if session is None:
             return
+        self._emit_output()
         self.frame.emit(session)
         if getattr(session, "finished", False) and self.state == "running":
             self._set_state("finished")

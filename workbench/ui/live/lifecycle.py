@@ -29,7 +29,7 @@ def spawned(ctl: LiveController, live: LiveEntity) -> None:
     ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(live, ctl.scene.catalog)
     ent.state = live.state
     placement = live.placement
-    if placement == "design" or (placement == "undeclared" and live.design_id is not None):
+    if live.has_node:
         ent.kind = "design"
         ent.item = ctl.scene.node_item(live.design_id)
         ctl.by_design[live.design_id] = live.cid

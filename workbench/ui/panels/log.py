@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import html
 import time
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextCursor
@@ -30,7 +33,7 @@ class LogDock(QDockWidget):
         self.view.document().setMaximumBlockCount(max_blocks)
         self.view.anchorClicked.connect(self._on_anchor)
         self.setWidget(self.view)
-        self.entries: list[tuple[str, str]] = []
+        self.entries: deque[tuple[str, str]] = deque(maxlen=max_blocks)
 
     def set_theme(self, theme: Theme) -> None:
         """Colours for the levels."""
@@ -47,6 +50,22 @@ class LogDock(QDockWidget):
             f"{html.escape(text)}"
         )
         self.view.moveCursor(QTextCursor.MoveOperation.End)
+
+    def append_output(self, lines: Iterable[Any]) -> None:
+        """Add what a watched program wrote (``OutputLine``: ``stream``, ``text``), in mono;
+        its stderr in the warning colour."""
+        parts = []
+        for line in lines:
+            self.entries.append((line.stream, line.text))
+            color = self.theme.warn if line.stream == "stderr" else self.theme.text
+            parts.append(
+                f'<span style="color:{self.theme.muted.name()}">{line.stream}</span> '
+                f'<span style="color:{color.name()}; font-family:monospace">'
+                f"{html.escape(line.text)}</span>"
+            )
+        if parts:
+            self.view.append("<br>".join(parts))
+            self.view.moveCursor(QTextCursor.MoveOperation.End)
 
     def append_crash(self, node_id: str | None, name: str, traceback: str) -> None:
         """Add a crash with its traceback; the name links to the node on the canvas."""
