@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)  # fmt: skip
         window.shutdown()
         return 2
-    watching = window.run.session is not None  # a program, an attach or a recording
+    # a program, an attach or a recording runs as soon as it is open
+    watching = bool(args.attach) or (args.graph or "").endswith((".py", ".pyw", ".jsonl"))
     status = 0
     if (args.run or args.traffic) and not watching:
         window.trust_answer = bool(args.trust) if args.duration else (True if args.trust else None)
