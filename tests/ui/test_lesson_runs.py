@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
+from tests.ui.fakes import discard
 from workbench.model import Catalog
 from workbench.runtime.debugging import BreakSpec
 from workbench.ui.main_window import MainWindow
@@ -38,6 +39,7 @@ def window(qtbot, tmp_path, catalog_classes):
     win.ask_save_changes = lambda: "discard"
     yield win
     win.shutdown()
+    discard(win)
 
 
 def open_lesson(window: MainWindow, key_start: str) -> LessonsDock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 
+from tests.ui.fakes import discard
 from workbench.model.lesson_steps import Facts
 from workbench.model.lessons import load_lessons
 from workbench.ui.main_window import MainWindow
@@ -21,6 +22,7 @@ def window(qtbot, tmp_path):
     win.ask_save_changes = lambda: "discard"
     yield win
     win.shutdown()
+    discard(win)
 
 
 def test_dock_lists_lessons_and_shows_the_steps_as_cards(qtbot):
@@ -148,6 +150,7 @@ def shown(qtbot, tmp_path):
     yield make
     for win in made:
         win.shutdown()
+        discard(win)
 
 
 def _open_lessons(qtbot, win) -> LessonsDock:
