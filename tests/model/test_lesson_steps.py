@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 
+from workbench.model.lesson_progress import LessonProgress
 from workbench.model.lesson_steps import (
     CHECKS,
     Check,
     CheckError,
     Facts,
-    LessonProgress,
     Step,
     parse_check,
     who_key,

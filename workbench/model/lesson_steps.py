@@ -3,9 +3,10 @@
 Sits between the lesson files and the lesson engine. ``workbench.model.lessons`` reads a lesson's
 "## Steps" section into :class:`Step` records whose checks come from a small closed vocabulary
 (:data:`CHECKS`); the engine (``workbench.runtime.lesson_facts``) keeps one :class:`Facts` record
-true to the window's document, run and live model; :class:`LessonProgress` walks the steps in
-order, ticking the current one when all its checks hold. A check is a predicate over ``Facts``
-alone: no window, no run and no Qt are needed to test one. docs/LESSONS.md is the reference.
+true to the window's document, run and live model; ``workbench.model.lesson_progress`` walks
+the steps in order, ticking the current one when all its checks hold. A check is a predicate
+over ``Facts`` alone: no window, no run and no Qt are needed to test one. docs/LESSONS.md is
+the reference.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,6 @@ __all__ = [
     "CheckError",
     "CheckKind",
     "Facts",
-    "LessonProgress",
     "Step",
     "parse_check",
 ]
@@ -352,7 +352,11 @@ def _kinds() -> dict[str, CheckKind]:
             "[N]",
             "the last load of My components went well and brought in N classes",
             lambda f, c, g: not f.components_error and f.components_loaded >= c.count,
-            lambda c: f"{_plural(c.count, 'component', 'components')} of yours loaded",
+            lambda c: (
+                "your components loaded without an error"
+                if c.count == 1
+                else f"{c.count} of your components loaded"
+            ),
             lambda f, c: 0 if f.components_error else f.components_loaded,
         ),
         CheckKind(
@@ -446,81 +450,3 @@ class Step:
     def holds(self, facts: Facts, graph: str | None = None) -> bool:
         """Whether every check holds."""
         return all(check.holds(facts, graph) for check in self.checks)
-
-
-class LessonProgress:
-    """Which steps of one lesson are done, and which one is current.
-
-    Steps are ticked in order: only the current step is checked; when it holds it is ticked and
-    the next step not yet done becomes current and is checked at once (so what already holds
-    ticks too). Next and Previous move the current step without ticking; a step already done
-    is never checked again.
-
-    Args:
-        steps: The lesson's steps.
-        graph: The lesson graph's resolved path (for ``graph-loaded``), or None.
-        done: Indexes already done (out-of-range ones are ignored).
-        current: The current step (clamped into range).
-    """
-
-    def __init__(
-        self,
-        steps: Iterable[Step],
-        graph: str | None = None,
-        done: Iterable[int] = (),
-        current: int = 0,
-    ) -> None:
-        self.steps = list(steps)
-        self.graph = graph
-        self.done: set[int] = {i for i in done if 0 <= i < len(self.steps)}
-        self.current = max(0, min(current, len(self.steps) - 1)) if self.steps else 0
-
-    def __repr__(self) -> str:
-        return f"<LessonProgress {len(self.done)}/{len(self.steps)} current={self.current}>"
-
-    @property
-    def complete(self) -> bool:
-        """Every step is done (a lesson without steps is never complete)."""
-        return bool(self.steps) and len(self.done) == len(self.steps)
-
-    def update(self, facts: Facts) -> list[int]:
-        """Tick what ``facts`` satisfy, from the current step on; returns the steps ticked."""
-        ticked: list[int] = []
-        while self.steps and self.current not in self.done:
-            if not self.steps[self.current].holds(facts, self.graph):
-                break
-            self.done.add(self.current)
-            ticked.append(self.current)
-            self.current = self._next_open(self.current)
-        return ticked
-
-    def _next_open(self, after: int) -> int:
-        """The first step not done after ``after`` (else before it; else ``after`` itself)."""
-        n = len(self.steps)
-        for i in [*range(after + 1, n), *range(after)]:
-            if i not in self.done:
-                return i
-        return after
-
-    def next(self) -> None:
-        """Move to the next step (skipping is allowed; nothing is ticked)."""
-        if self.steps:
-            self.current = min(self.current + 1, len(self.steps) - 1)
-
-    def previous(self) -> None:
-        """Move back one step."""
-        self.current = max(self.current - 1, 0)
-
-    def go_to(self, index: int) -> None:
-        """Make step ``index`` current (clamped)."""
-        if self.steps:
-            self.current = max(0, min(index, len(self.steps) - 1))
-
-    def reset(self) -> None:
-        """Start again: nothing done, the first step current."""
-        self.done.clear()
-        self.current = 0
-
-    def state(self) -> dict[str, Any]:
-        """What to remember: ``{"done": [indexes], "current": index}``."""
-        return {"done": sorted(self.done), "current": self.current}

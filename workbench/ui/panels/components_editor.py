@@ -219,6 +219,7 @@ class ComponentsEditorDock(QDockWidget):
             self._say(f"Cannot save {self.path.name}: {exc}", error=True)
             return False
         self.editor.document().setModified(False)
+        self.setWindowTitle(f"My components — {self.path.name}")
         self._say(f"Saved {self.path.name}")
         return True
 

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.model.lesson_steps import Facts, LessonProgress, Step
+from workbench.model.lesson_progress import LessonProgress
+from workbench.model.lesson_steps import Facts, Step
 from workbench.ui.theme import Theme
 
 TICK = "\u2713"

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.model.lesson_steps import Facts, LessonProgress
+from workbench.model.lesson_progress import LessonProgress
+from workbench.model.lesson_steps import Facts
 from workbench.model.lessons import Lesson, LessonError, load_lessons
 from workbench.runtime.lesson_facts import FactCollector
 from workbench.ui.panels.lesson_pointer import point_at
@@ -90,12 +91,17 @@ class LessonsDock(QDockWidget):
         self.banner = QLabel(objectName="lessonBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
+        self.next_lesson_button = QPushButton("Next lesson \u203a", objectName="primaryButton")
+        self.next_lesson_button.clicked.connect(self.next_lesson)
+        self.next_lesson_button.hide()
         page = QWidget(objectName="lessonPage")
         column = QVBoxLayout(page)
         column.setContentsMargins(2, 4, 8, 8)
         column.setSpacing(10)
-        for widget in (self.intro, self.steps_label, self.steps, self.banner, self.outro):
+        for widget in (self.intro, self.steps_label, self.steps, self.banner):
             column.addWidget(widget)
+        column.addWidget(self.next_lesson_button, 0, Qt.AlignmentFlag.AlignRight)
+        column.addWidget(self.outro)
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -201,9 +207,23 @@ class LessonsDock(QDockWidget):
                 f"Step {progress.current + 1} of {total} \u00b7 {len(progress.done)} done"
             )
         self.banner.setVisible(progress.complete)
+        self.next_lesson_button.setVisible(
+            progress.complete and self.chooser.currentIndex() + 1 < len(self.lessons)
+        )
         self.banner.setText(
             f"<b>\u2713 Lesson complete.</b> {self._next_title()}" if progress.complete else ""
         )
+        loaded = (
+            self.facts is not None
+            and lesson.graph is not None
+            and self.facts.document == str(lesson.graph.resolve())
+        )
+        self.open_button.setText(f"{'Reload' if loaded else 'Load'} the lesson's graph")
+        name = "lessonNav" if loaded else "primaryButton"  # done: no longer the thing to press
+        if self.open_button.objectName() != name:
+            self.open_button.setObjectName(name)
+            self.open_button.style().unpolish(self.open_button)
+            self.open_button.style().polish(self.open_button)
         self.prev_button.setEnabled(total > 0 and progress.current > 0)
         self.next_button.setEnabled(total > 0 and progress.current < total - 1)
         index = self.chooser.currentIndex()
@@ -217,6 +237,12 @@ class LessonsDock(QDockWidget):
         if row < len(self.lessons):
             return f"Next: {self.lessons[row].title}."
         return "That was the last lesson."
+
+    def next_lesson(self) -> None:
+        """Show the next lesson (the "Next lesson" button of a complete one)."""
+        row = self.chooser.currentIndex() + 1
+        if row < len(self.lessons):
+            self.chooser.setCurrentIndex(row)
 
     def current_card_visible(self) -> None:
         """Scroll so that the current step's card is in view."""
