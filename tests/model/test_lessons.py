@@ -138,3 +138,14 @@ def test_every_shipped_lesson_is_guided_and_opens_its_graph_first():
         assert all(step.text and step.checks for step in lesson.steps)
     keys = [lesson.key for lesson in load_lessons()]
     assert len(keys) == 6 and keys[-1] == "06-write-your-own-component"
+
+
+def test_docs_list_every_check_and_show_target():
+    from tests.model.helpers import ROOT
+    from workbench.model.lesson_steps import CHECKS, SHOW_TARGETS
+
+    text = (ROOT / "docs" / "LESSONS.md").read_text(encoding="utf-8")
+    for name, kind in CHECKS.items():
+        assert f"| `{name}{' ' + kind.usage if kind.usage else ''}` |" in text, name
+    for target in SHOW_TARGETS:
+        assert f"`{target}`" in text, target

@@ -11,6 +11,7 @@ from workbench.model.lessons import load_lessons
 from workbench.ui.main_window import MainWindow
 from workbench.ui.panels import lesson_pointer
 from workbench.ui.panels.lesson_pointer import PointerFrame
+from workbench.ui.panels.lesson_steps_view import first_sentence
 from workbench.ui.panels.lessons import LessonsDock, install_lessons
 
 
@@ -207,3 +208,10 @@ def test_a_dock_layout_saved_before_lessons_had_a_place_is_not_restored(qtbot, s
     again = shown()
     dock = _open_lessons(qtbot, again)
     assert dock in again.tabifiedDockWidgets(again.properties)
+
+
+def test_a_done_step_folds_to_its_first_sentence():
+    assert first_sentence("Press **Run**: the server starts.") == "Press Run."
+    assert first_sentence("Load it.\nThen more.") == "Load it."
+    long = "word " * 40
+    assert first_sentence(long).endswith("\u2026") and len(first_sentence(long)) <= 90

@@ -33,6 +33,17 @@ def waiting_text(step: Step, facts: Facts | None) -> str:
     return "Waiting for " + " and ".join(parts) if parts else "Done"
 
 
+def first_sentence(text: str, limit: int = 90) -> str:
+    """The start of a step's text, for a done step's folded card ("Press Run."), as plain
+    text (a cut could split a bold run)."""
+    flat = " ".join(text.replace("**", "").split())
+    for end in (". ", ": ", "; "):
+        cut = flat.find(end)
+        if 0 < cut < limit:
+            return flat[:cut] + "."
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
 def markdown_label(text: str, object_name: str = "") -> QLabel:
     """A word-wrapped label showing ``text`` as Markdown (bold, code, links)."""
     label = QLabel(objectName=object_name)
@@ -84,23 +95,30 @@ class StepCard(QFrame):
 
     def set_state(self, state: str, facts: Facts | None) -> None:
         """ "done", "current", "reviewing" (current, done already) or "todo"; the current one
-        shows what it waits for."""
+        shows what it waits for (called with every change of the facts: cheap when the state
+        stays)."""
+        if state == "current":
+            waiting = waiting_text(self.step, facts)
+            if self.waiting.text() != waiting:
+                self.waiting.setText(waiting)
+        if state == self.state:
+            return
+        self.state = state
         current = state in ("current", "reviewing")
         self.waiting.setVisible(current)
         self.show_button.setVisible(current and bool(self.step.hint or self.step.show))
         if not current:
             self.hint.hide()
-        if state == "current":
-            self.waiting.setText(waiting_text(self.step, facts))
-        elif state == "reviewing":
+        if state == "reviewing":
             self.waiting.setText(f"{TICK} Done already")
         self.badge.setText(TICK if state in ("done", "reviewing") else str(self.index + 1))
-        if state != self.state:
-            self.state = state
-            for widget in (self, self.badge, self.text):
-                widget.setProperty("state", state)
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+        folded = state == "done"  # a done step shrinks to its first sentence
+        self.text.setText(first_sentence(self.step.text) if folded else self.step.text)
+        self.setToolTip(self.step.text if folded else "")
+        for widget in (self, self.badge, self.text):
+            widget.setProperty("state", state)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def _on_show_me(self) -> None:
         if self.step.hint:

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -352,7 +352,12 @@ class LessonsDock(QDockWidget):
 
     def _on_show_me(self, index: int) -> None:
         lesson = self.current()
-        if lesson is not None and lesson.steps[index].show:
+        if lesson is None:
+            return
+        hint = self.steps.card(index).hint
+        if hint.isVisibleTo(self):  # once the card has grown around it
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(hint, 0, 12))
+        if lesson.steps[index].show:
             self.show_requested.emit(lesson.steps[index].show)
 
     def _open_current(self) -> None:
