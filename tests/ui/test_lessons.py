@@ -213,5 +213,8 @@ def test_a_dock_layout_saved_before_lessons_had_a_place_is_not_restored(qtbot, s
 def test_a_done_step_folds_to_its_first_sentence():
     assert first_sentence("Press **Run**: the server starts.") == "Press Run."
     assert first_sentence("Load it.\nThen more.") == "Load it."
+    assert first_sentence("Open **Graph > My Components…**: it opens.") == (
+        "Open Graph > My Components…"
+    )
     long = "word " * 40
     assert first_sentence(long).endswith("\u2026") and len(first_sentence(long)) <= 90

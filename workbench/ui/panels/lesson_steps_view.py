@@ -40,7 +40,7 @@ def first_sentence(text: str, limit: int = 90) -> str:
     for end in (". ", ": ", "; "):
         cut = flat.find(end)
         if 0 < cut < limit:
-            return flat[:cut] + "."
+            return flat[:cut] + ("" if flat[cut - 1] in ".\u2026!?" else ".")
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
