@@ -114,8 +114,8 @@ class FactCollector:
         subscribe_state = getattr(session, "subscribe_state", None)
         if subscribe_state is not None:
             subscribe_state(lambda state, s=session: self._on_session_state(s, state))
-        debugger = getattr(session, "debugger", None)
-        if debugger is not None:
+        debugger = getattr(session, "debugger", None)  # runs of other kinds may have none
+        if debugger is not None and hasattr(debugger, "subscribe_breakpoints"):
             self._unhooks.append(debugger.subscribe_hits(self._on_hit))
             self._unhooks.append(debugger.subscribe_breakpoints(self._on_breakpoints))
             self._on_breakpoints(debugger.specs, notify=False)

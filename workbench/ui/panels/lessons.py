@@ -213,11 +213,9 @@ class LessonsDock(QDockWidget):
         self.banner.setText(
             f"<b>\u2713 Lesson complete.</b> {self._next_title()}" if progress.complete else ""
         )
-        loaded = (
-            self.facts is not None
-            and lesson.graph is not None
-            and self.facts.document == str(lesson.graph.resolve())
-        )
+        facts = self.facts
+        loaded = facts is not None and progress.graph is not None
+        loaded = loaded and facts is not None and facts.document == progress.graph
         self.open_button.setText(f"{'Reload' if loaded else 'Load'} the lesson's graph")
         name = "lessonNav" if loaded else "primaryButton"  # done: no longer the thing to press
         if self.open_button.objectName() != name:
