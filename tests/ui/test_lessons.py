@@ -30,6 +30,7 @@ def test_dock_lists_lessons_and_shows_the_steps_as_cards(qtbot):
     lessons = load_lessons()
     dock = LessonsDock(lessons)
     qtbot.addWidget(dock)
+    dock.show()  # the cards are built once it is opened
     assert dock.chooser.count() == len(lessons)
     assert dock.current() is lessons[0]
     dock.chooser.setCurrentIndex(2)
@@ -63,6 +64,7 @@ def test_help_menu_opens_the_dock_and_the_lesson_opens_its_graph(window, qtbot):
 def test_no_lessons_is_said_plainly(qtbot):
     dock = LessonsDock([])
     qtbot.addWidget(dock)
+    dock.show()  # the cards are built once it is opened
     assert "No lessons" in dock.intro.text()
     assert not dock.open_button.isEnabled() and not dock.next_button.isEnabled()
 
@@ -71,6 +73,7 @@ def test_next_previous_a_click_and_start_over_move_the_current_step(qtbot):
     lessons = load_lessons()
     dock = LessonsDock(lessons)
     qtbot.addWidget(dock)
+    dock.show()  # the cards are built once it is opened
     progress = dock.progress()
     assert not dock.prev_button.isEnabled()
     dock.next_button.click()
@@ -90,6 +93,7 @@ def test_progress_is_remembered_per_lesson(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     dock = LessonsDock(lessons, settings)
     qtbot.addWidget(dock)
+    dock.show()  # the cards are built once it is opened
     dock.chooser.setCurrentIndex(2)
     facts = Facts(document=str(lessons[2].graph.resolve()), run_state="running", listening=1)
     dock.on_facts(facts)
@@ -106,6 +110,7 @@ def test_progress_is_remembered_per_lesson(qtbot, tmp_path):
     settings.setValue("lessons/03-a-tcp-server/progress", "not json")
     third = LessonsDock(lessons, settings)
     qtbot.addWidget(third)
+    third.show()  # the cards are built once it is opened
     assert third.progress(lessons[2]).state() == {"done": [], "current": 0}
 
 

@@ -58,7 +58,7 @@ def test_files_in_the_folder_are_in_the_palette_from_the_start(make, tmp_path):
     assert SHOUT in win.palette.entries()
     assert CATEGORY.upper() in palette_categories(win)
     assert win.catalog.get(SHOUT).category == CATEGORY
-    assert win.my_components.dock.isHidden()  # nothing opened by itself
+    assert win.my_components.dock is None  # no editor until one is asked for
 
 
 def test_a_broken_file_at_start_is_reported_and_the_window_works(make, tmp_path):
@@ -132,7 +132,7 @@ def test_a_chosen_file_is_remembered_and_loaded_at_the_next_start(make, tmp_path
         "from kamaelia_core import Component\n\n\nclass Pair(Component):\n    '''Two.'''\n"
     )
     win = make()
-    win.my_components.dock.file_chosen.emit(str(chosen))  # what "Open file…" does
+    win.my_components.editor_dock().file_chosen.emit(str(chosen))  # what "Open file…" does
     assert win.my_components.dock.path == chosen.resolve()
     assert "my_components.pair.Pair" in win.palette.entries()
     win.my_components.add_file(tmp_path / "notes.txt")

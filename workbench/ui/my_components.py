@@ -38,7 +38,7 @@ class MyComponents(QObject):
 
     Attributes:
         components: The files and what their loads put in the catalog.
-        dock: The editor.
+        dock: The editor (None until first opened).
         last: The results of the last load.
     """
 
@@ -54,15 +54,8 @@ class MyComponents(QObject):
         )
         self.last: list[LoadResult] = []
         self._unsubscribe = window.catalog.subscribe(self._on_catalog)
-        self.dock = ComponentsEditorDock(self.components, window)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        log_dock = getattr(getattr(window, "live", None), "log_dock", None)
-        if log_dock is not None:
-            window.tabifyDockWidget(log_dock, self.dock)
-            log_dock.raise_()
-        self.dock.hide()
-        self.dock.reload_requested.connect(self.reload)
-        self.dock.file_chosen.connect(self.add_file)
+        self.dock: ComponentsEditorDock | None = None
+        """Made when first opened (a window that never edits a component holds no editor)."""
         self.edit_action = QAction("My &Components…", window)
         self.edit_action.setToolTip("Write your own component, then reload it into the palette")
         self.edit_action.triggered.connect(lambda _checked=False: self.open_editor())
@@ -78,9 +71,31 @@ class MyComponents(QObject):
                 menu.addAction(self.edit_action)
                 menu.addAction(self.reload_action)
                 break
-        window.scene.theme_changed.connect(lambda: self.dock.set_theme(window.scene.theme))
+        window.scene.theme_changed.connect(self._on_theme)
         if self.components.files():
             self.reload(quiet=True)
+
+    def editor_dock(self) -> ComponentsEditorDock:
+        """The editor dock (made, tabbed with the message log and hidden, on first use)."""
+        if self.dock is None:
+            window = self.window
+            dock = ComponentsEditorDock(self.components, window)
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            log_dock = getattr(getattr(window, "live", None), "log_dock", None)
+            if log_dock is not None:
+                window.tabifyDockWidget(log_dock, dock)
+            dock.hide()
+            dock.reload_requested.connect(self.reload)
+            dock.file_chosen.connect(self.add_file)
+            dock.set_theme(window.scene.theme)
+            if self.last:
+                dock.show_results(self.last)
+            self.dock = dock
+        return self.dock
+
+    def _on_theme(self) -> None:
+        if self.dock is not None:
+            self.dock.set_theme(self.window.scene.theme)
 
     def close(self) -> None:
         """Stop following the catalog (the window shuts down)."""
@@ -95,9 +110,10 @@ class MyComponents(QObject):
             except OSError as exc:
                 self.window.show_status(f"Cannot make {self.components.folder}: {exc}", True)
                 return False
-        self.dock.show()
-        self.dock.raise_()
-        return self.dock.open_path(path)
+        dock = self.editor_dock()
+        dock.show()
+        dock.raise_()
+        return dock.open_path(path)
 
     def add_file(self, path: str | Path) -> None:
         """Point the app at a components file elsewhere: remember it, load it, show it."""
@@ -116,7 +132,8 @@ class MyComponents(QObject):
             self.window.show_status("Stop the run first: it uses the components it was built with")
             return []
         self.last = self.components.reload()
-        self.dock.show_results(self.last)
+        if self.dock is not None:
+            self.dock.show_results(self.last)
         errors = [r.error for r in self.last if not r.ok]
         classes = self.components.class_count()
         if errors:

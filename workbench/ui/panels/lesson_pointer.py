@@ -63,7 +63,7 @@ def target_widget(window: Any, target: str) -> QWidget | None:
         "palette": getattr(window, "palette", None),
         "inspector": getattr(window, "properties", None),
         "canvas": getattr(window, "view", None),
-        "components": getattr(mine, "dock", None),
+        "components": _components_editor(mine) if target == "components" else None,
     }.get(target)
     if found is None:
         return None
@@ -72,6 +72,15 @@ def target_widget(window: Any, target: str) -> QWidget | None:
         dock.show()
         dock.raise_()
     return found
+
+
+def _components_editor(mine: Any) -> QWidget | None:
+    """The My components editor, opened on the user's file if it shows none yet."""
+    if mine is None:
+        return None
+    if mine.dock is None or mine.dock.path is None:
+        mine.open_editor()
+    return mine.dock
 
 
 def _dock_of(widget: QWidget) -> QDockWidget | None:

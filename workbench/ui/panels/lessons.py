@@ -77,6 +77,8 @@ class LessonsDock(QDockWidget):
         self._progress: dict[str, LessonProgress] = {}
         self._unsubscribe: Callable[[], None] | None = None
         self.collector: FactCollector | None = None
+        self._shown = False
+        self._cards_for: Lesson | None = None
         self.chooser = QComboBox(objectName="lessonChooser")
         self.progress_bar = QProgressBar(objectName="lessonProgress")
         self.progress_bar.setTextVisible(False)
@@ -178,23 +180,46 @@ class LessonsDock(QDockWidget):
         if not 0 <= row < len(self.lessons):
             return
         lesson = self.lessons[row]
-        self.intro.setText(lesson.intro)
-        self.outro.setText(lesson.outro)
-        self.outro.setVisible(bool(lesson.outro.strip()))
-        self.steps.set_steps(list(lesson.steps))
-        self.steps_label.setVisible(bool(lesson.steps))
+        self._cards_for = None  # text and cards are filled in once the dock is opened
+        if self._shown:
+            self._fill()
         self.open_button.setEnabled(lesson.graph is not None)
         self._store("last", lesson.key)
         self._evaluate()
         self._refresh()
         self.scroll.verticalScrollBar().setValue(0)
 
+    def setVisible(self, visible: bool) -> None:
+        """First opened: style the panel and build the step cards. A dock never opened holds
+        neither: every window has one, and each widget and style sheet makes the application's
+        theme switch restyle more."""
+        if visible and not self._shown:
+            self._shown = True
+            self.set_theme(self.theme)
+            self._fill()
+            self._refresh()
+        super().setVisible(visible)
+
+    def _fill(self) -> None:
+        """The lesson's text and step cards (rich text relaid out at every restyle of the
+        application: only in a dock that has been opened)."""
+        lesson = self.current()
+        if lesson is None or self._cards_for is lesson:
+            return
+        self._cards_for = lesson
+        self.intro.setText(lesson.intro)
+        self.outro.setText(lesson.outro)
+        self.outro.setVisible(bool(lesson.outro.strip()))
+        self.steps_label.setVisible(bool(lesson.steps))
+        self.steps.set_steps(list(lesson.steps))
+
     def _refresh(self) -> None:
         lesson = self.current()
         if lesson is None:
             return
         progress = self.progress(lesson)
-        self.steps.update_from(progress, self.facts)
+        if self._cards_for is lesson:
+            self.steps.update_from(progress, self.facts)
         total = len(progress.steps)
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(len(progress.done))
@@ -246,7 +271,7 @@ class LessonsDock(QDockWidget):
         """Scroll so that the current step's card is in view."""
         cards = self.steps.cards
         lesson = self.current()
-        if lesson is not None and cards:
+        if lesson is not None and cards and self._cards_for is lesson:
             self.scroll.ensureWidgetVisible(cards[self.progress(lesson).current], 0, 40)
 
     # -- moving through the steps ---------------------------------------------------------------
@@ -344,9 +369,10 @@ class LessonsDock(QDockWidget):
 
     # -- chrome -------------------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
-        """Colour the cards and the banner for ``theme``."""
+        """Colour the cards and the banner for ``theme`` (once the dock has been shown)."""
         self.theme = theme
-        self.widget().setStyleSheet(step_style(theme))
+        if self._shown:
+            self.widget().setStyleSheet(step_style(theme))
 
     def _on_show_me(self, index: int) -> None:
         lesson = self.current()
