@@ -170,3 +170,44 @@ def test_the_module_walk_fallback_finds_exactly_the_palette(monkeypatch) -> None
     walked = Catalog.discover()
     assert walked.errors == []
     assert set(walked.ids()) == {catalog_module.class_id(cls) for cls in COMPONENTS}
+
+
+def test_add_can_set_the_category_and_replace_a_class_under_the_same_id() -> None:
+    def make(doc: str) -> type:
+        return type("Mine", (), {"__doc__": doc, "__module__": "my_components.mine"})
+
+    catalog = Catalog()
+    changed: list[list[str]] = []
+    catalog.subscribe(changed.append)
+    first = make("First version.")
+    spec = catalog.add(first, category="My components")
+    assert spec.category == "My components" and catalog.categories() == ["My components"]
+    assert catalog.add(make("Ignored.")).summary == "First version."  # first one stays
+    second = make("Second version.")
+    assert catalog.add(second, category="My components", replace_existing=True).summary == (
+        "Second version."
+    )
+    assert catalog.resolve_class("my_components.mine.Mine") is second
+    catalog.add(second, replace_existing=True)  # the same class again: nothing changes
+    assert changed == [["my_components.mine.Mine"]] * 2
+
+
+def test_a_retired_component_still_resolves_but_is_not_listed() -> None:
+    cls = type("Gone", (), {"__doc__": "Soon gone.", "__module__": "my_components.gone"})
+    catalog = Catalog([cls])
+    changed: list[list[str]] = []
+    catalog.subscribe(changed.append)
+    catalog.retire("my_components.gone.Gone")
+    catalog.retire("my_components.gone.Gone")  # once is enough
+    assert changed == [["my_components.gone.Gone"]]
+    assert catalog.is_retired("my_components.gone.Gone")
+    assert (
+        "my_components.gone.Gone" in catalog
+        and catalog.resolve_class("my_components.gone.Gone") is cls
+    )
+    assert catalog.ids() == [] and list(catalog) == [] and len(catalog) == 0
+    assert catalog.search("gone") == [] and catalog.suggest("Gone") == []
+    with pytest.raises(UnknownComponentError):
+        catalog.retire("nothing.Here")
+    catalog.add(cls, replace_existing=True)  # the same class: still retired
+    assert catalog.is_retired("my_components.gone.Gone")

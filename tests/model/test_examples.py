@@ -30,6 +30,7 @@ NAMES = (
     "transformer_pipeline",
     "per_connection_pipeline",
     "client_server",
+    "your_component",
 )
 
 

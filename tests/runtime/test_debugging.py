@@ -115,3 +115,25 @@ def test_step_message_runs_the_engine_to_the_next_delivery():
 def test_bad_breakpoints_are_refused(echo):
     with pytest.raises(ValueError, match="longer_than"):
         echo.debugger.add(BreakSpec(longer_than=-3))
+
+
+def test_breakpoint_list_observers_hear_every_change(echo):
+    seen = []
+    unsubscribe = echo.debugger.subscribe_breakpoints(lambda specs: seen.append(
+        [s.msg_type for s in specs]))  # fmt: skip
+    spec = echo.debugger.add(BreakSpec(msg_type="newCSA"))
+    once = echo.debugger.add(BreakSpec(msg_type="bytes", once=True))
+    echo.debugger.remove(spec)
+    echo.debugger.remove(spec)  # not there any more: nothing to say
+    assert seen == [["newCSA"], ["newCSA", "bytes"], ["bytes"]]
+    port = int(echo.model.listening()[0].rsplit(":", 1)[1])
+    gen = TrafficGenerator(echo.scheduler, port, plan=TrafficPlan(clients=1, lines=1, hold=None))
+    gen.start()
+    try:
+        run_until(echo, lambda: echo.state == "paused")
+    finally:
+        gen.stop()
+    assert once.hits == 1 and seen[-1] == []  # a one-shot breakpoint that hit is gone
+    unsubscribe()
+    echo.debugger.add(BreakSpec())
+    assert len(seen) == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QStandardPaths
 
 from tests.ui.fakes import echo_graph, make_catalog
 from workbench.ui.canvas.scene import GraphScene
@@ -23,6 +24,13 @@ def scene(qtbot, graph, catalog):
     scene = GraphScene(graph, catalog)
     yield scene
     scene.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_standard_paths():
+    """Windows made without explicit folders (the user's components, autosave) use Qt's test
+    locations (under ~/.qttest), never the real user's data."""
+    QStandardPaths.setTestModeEnabled(True)
 
 
 @pytest.fixture(autouse=True)

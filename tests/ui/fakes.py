@@ -137,3 +137,20 @@ def echo_graph() -> Graph:
     g.add_link((tcp.id, "_selectorSignal"), (sel.id, "notify"))
     g.add_link((csa1.id, "CreatorFeedback"), (tcp.id, "_feedbackFromCSA"))
     return g
+
+
+def discard(widget) -> None:
+    """Delete a window now (after its shutdown), not at the end of the session.
+
+    ``deleteLater`` outside an event loop only runs when the process's loop ends, so every
+    window of a test session lingers, and each new window's theme restyles them all; sending
+    the deferred deletes keeps a test's windows from slowing the ones after it.
+    """
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if not shiboken6.isValid(widget):
+        return
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -20,10 +20,12 @@ import logging
 import pkgutil
 import re
 import types
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
+
+from workbench.model.observers import Observers
 
 logger = logging.getLogger(__name__)
 
@@ -360,6 +362,10 @@ class Catalog:
         self._classes: dict[str, type] = {}
         self._observed: dict[str, ComponentSpec] = {}
         """Specs of classes seen only in a running program (drawn; never listed nor built)."""
+        self._retired: set[str] = set()
+        """Ids still resolved for the graphs that use them, no longer listed (a user's
+        component that its reloaded file no longer defines)."""
+        self._observers: Observers[[list[str]]] = Observers("catalog observer")
         self.errors: list[str] = []
         """Entry points that failed to load (each a readable message)."""
         for cls in classes:
@@ -431,8 +437,17 @@ class Catalog:
         logger.warning("component catalog: %s", message)
         self.errors.append(message)
 
-    def add(self, component: type) -> ComponentSpec:
+    def add(
+        self, component: type, *, category: str | None = None, replace_existing: bool = False
+    ) -> ComponentSpec:
         """Catalogue one class (idempotent) and return its spec.
+
+        Args:
+            component: The class.
+            category: Its palette category, overriding what the class says (the user's own
+                components all go under "My components").
+            replace_existing: A class already catalogued under the same id is replaced (a
+                reloaded file); otherwise the first one stays.
 
         Raises:
             TypeError: ``component`` is not a class.
@@ -440,10 +455,38 @@ class Catalog:
         if not isinstance(component, type):
             raise TypeError(f"catalog entries are classes, not {component!r}")
         cid = class_id(component)
-        if cid not in self._specs:
-            self._specs[cid] = build_spec(component)
+        if cid not in self._specs or (replace_existing and self._classes[cid] is not component):
+            spec = build_spec(component)
+            self._specs[cid] = replace(spec, category=category) if category else spec
             self._classes[cid] = component
+            self._retired.discard(cid)
+            self._observers.notify([cid])
         return self._specs[cid]
+
+    def retire(self, component_id: str) -> None:
+        """Stop listing a component, but keep resolving it for the graphs that use it.
+
+        Raises:
+            UnknownComponentError: not catalogued.
+        """
+        if component_id not in self._specs:
+            raise UnknownComponentError(component_id, self.suggest(component_id))
+        if component_id not in self._retired:
+            self._retired.add(component_id)
+            self._observers.notify([component_id])
+
+    def is_retired(self, component_id: str) -> bool:
+        """Whether ``component_id`` is resolved but no longer listed (see :meth:`retire`)."""
+        return component_id in self._retired
+
+    def subscribe(self, callback: Callable[[list[str]], None]) -> Callable[[], None]:
+        """Call ``callback(ids)`` when components are added, replaced or retired; returns an
+        unsubscribe function (a callback that raises is logged and detached)."""
+        return self._observers.subscribe(callback)
+
+    def _listed(self) -> Iterator[ComponentSpec]:
+        retired = self._retired
+        return (spec for cid, spec in self._specs.items() if cid not in retired)
 
     def get(self, component_id: str) -> ComponentSpec:
         """The spec of a catalogued (or observed) component.
@@ -472,9 +515,10 @@ class Catalog:
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Catalog ids close to ``text`` (by full id or by class name)."""
-        by_id = difflib.get_close_matches(text, list(self._specs), n=n, cutoff=0.6)
+        listed = list(self._listed())
+        by_id = difflib.get_close_matches(text, [s.id for s in listed], n=n, cutoff=0.6)
         short = text.rsplit(".", 1)[-1].lower()
-        names = {spec.name.lower(): spec.id for spec in self._specs.values()}
+        names = {spec.name.lower(): spec.id for spec in listed}
         by_name = [names[m] for m in difflib.get_close_matches(short, list(names), n=n)]
         return list(dict.fromkeys(by_id + by_name))[:n]
 
@@ -493,18 +537,18 @@ class Catalog:
         return component_id in self._specs or component_id in self._observed
 
     def __iter__(self) -> Iterator[ComponentSpec]:
-        return iter(sorted(self._specs.values(), key=lambda s: (s.category, s.name, s.id)))
+        return iter(sorted(self._listed(), key=lambda s: (s.category, s.name, s.id)))
 
     def __len__(self) -> int:
-        return len(self._specs)
+        return len(self._specs) - len(self._retired)
 
     def ids(self) -> list[str]:
-        """All catalog ids, sorted."""
-        return sorted(self._specs)
+        """All listed catalog ids, sorted."""
+        return sorted(spec.id for spec in self._listed())
 
     def categories(self) -> list[str]:
         """Category names, sorted."""
-        return sorted({spec.category for spec in self._specs.values()})
+        return sorted({spec.category for spec in self._listed()})
 
     def in_category(self, category: str) -> list[ComponentSpec]:
         """Specs of one category, sorted by name."""
@@ -518,7 +562,7 @@ class Catalog:
         """
         needle = text.strip().lower()
         ranked: list[tuple[int, str, ComponentSpec]] = []
-        for spec in self._specs.values():
+        for spec in self._listed():
             name = spec.name.lower()
             if not needle or name.startswith(needle):
                 rank = 0

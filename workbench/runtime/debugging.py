@@ -91,6 +91,7 @@ class Debugger:
         self._link_roles: dict[int, tuple[RoleKey, str, RoleKey, str]] = {}
         self._box_roles: dict[int, tuple[RoleKey, str]] = {}
         self._hit_observers: Observers[[Hit]] = Observers("breakpoint hit observer")
+        self._spec_observers: Observers[[list[BreakSpec]]] = Observers("breakpoint list observer")
         self._unsubscribe = self.model.subscribe(self._on_changes)
 
     def close(self) -> None:
@@ -101,6 +102,13 @@ class Debugger:
     def subscribe_hits(self, callback: Callable[[Hit], None]) -> Callable[[], None]:
         """Call ``callback(hit)`` when a breakpoint stops the run."""
         return self._hit_observers.subscribe(callback)
+
+    def subscribe_breakpoints(
+        self, callback: Callable[[list[BreakSpec]], None]
+    ) -> Callable[[], None]:
+        """Call ``callback(specs)`` whenever a breakpoint is added or removed (whoever did it:
+        a panel, a menu, a script, a one-shot breakpoint that hit)."""
+        return self._spec_observers.subscribe(callback)
 
     # -- breakpoints ------------------------------------------------------------------------
     def add(self, spec: BreakSpec) -> BreakSpec:
@@ -139,16 +147,20 @@ class Debugger:
             self._box_roles[id(core)] = (self._role(spec.box[0]), spec.box[1])
         self._set.add(core)
         self.specs.append(spec)
+        self._spec_observers.notify(list(self.specs))
         return spec
 
     def remove(self, spec: BreakSpec) -> None:
         """Stop stopping on ``spec``."""
-        if spec in self.specs:
+        known = spec in self.specs
+        if known:
             self.specs.remove(spec)
         if spec.core is not None:
             self._set.remove(spec.core)
             self._link_roles.pop(id(spec.core), None)
             self._box_roles.pop(id(spec.core), None)
+        if known:
+            self._spec_observers.notify(list(self.specs))
 
     def clear(self) -> None:
         """Remove every breakpoint."""
@@ -200,12 +212,14 @@ class Debugger:
     def _on_hit(self, hit: Hit) -> None:
         """In the scheduler's step: pause, showing the views up to the delivery that hit."""
         self.last_hit = hit
-        for spec in list(self.specs):
-            if spec.core is hit.breakpoint and spec.once:
-                self.specs.remove(spec)
+        spent = [s for s in self.specs if s.core is hit.breakpoint and s.once]
+        for spec in spent:
+            self.specs.remove(spec)
         self.session.reveal_until = hit.seq
         self.session.pause()
         self._hit_observers.notify(hit)
+        if spent:
+            self._spec_observers.notify(list(self.specs))
 
     # -- stepping ---------------------------------------------------------------------------
     def step_message(self) -> Event | None:

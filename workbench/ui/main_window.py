@@ -30,6 +30,7 @@ from workbench.ui.clipboard import FragmentClipboard
 from workbench.ui.dock_tabs import keep_dock_tabs_tidy
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
 from workbench.ui.live.install import LOG_HEIGHT, install_live_view
+from workbench.ui.my_components import install_my_components
 from workbench.ui.note_actions import install_note_actions
 from workbench.ui.panels.lessons import install_lessons
 from workbench.ui.panels.log import LogDock
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         session_factory: ``(graph, catalog) -> Session``; the Run button's seam.
         settings: where window state, theme and recent files live.
         autosave_dir: folder for autosave copies (QStandardPaths when None).
+        components_dir: folder of the user's own components (QStandardPaths when None).
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         session_factory: SessionFactory | None = None,
         settings: QSettings | None = None,
         autosave_dir: Path | None = None,
+        components_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.live = install_live_view(self)  # the live view (issue 7): traffic, tokens, log
         self.run_log = install_run_log(self)  # whose run the message log shows
+        self.my_components = install_my_components(self, components_dir)  # Graph > My Components
         self.lessons = install_lessons(self)  # Help > Lessons
         keep_dock_tabs_tidy(self)
         self.watch = WatchRuns(self)  # File > Open Recording…, Run > Record…
@@ -527,6 +531,10 @@ class MainWindow(QMainWindow):
         self.run.stop()
         self.chrome.close()
         self.run_log.close()
+        self.lessons.stop_following()
+        if self.lessons.collector is not None:
+            self.lessons.collector.close()
+        self.my_components.close()
         for signal in (self.stack.cleanChanged, self.docs.path_changed, self.docs.recent_changed):
             signal.disconnect()
         self.settings.setValue("window/geometry", self.saveGeometry())

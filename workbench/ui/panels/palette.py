@@ -188,7 +188,7 @@ class PaletteDock(QDockWidget):
         text = self.search.text()
         matches = self.catalog.search(text) if text.strip() else list(self.catalog)
         self.tree.clear()
-        order = ["Chassis", "Internet", "Util"]
+        order = ["My components", "Chassis", "Internet", "Util"]  # the user's own first
         cats = sorted(
             {s.category for s in matches},
             key=lambda c: (c not in order, order.index(c) if c in order else 0, c),
