@@ -101,8 +101,9 @@ class _ServerOwner(Component):
         return server
 
     def stop(self) -> None:
-        """End now; a server that never ran closes its listening socket here."""
-        if self.scheduler is None:
+        """End now; a TCPServer that never ran (not even started by our first slice) closes
+        its listening socket here."""
+        if self.server.scheduler is None:
             self.server.stop()
         super().stop()
 

@@ -229,6 +229,18 @@ class TCPServer(Component):
                 yield 1
         finally:
             self._stop_listening()
+            self._close_unstarted()
+
+    def _close_unstarted(self) -> None:
+        """Close the sockets of connections whose CSA nobody started (the run was stopped
+        between the accept and the protocol handler's start, e.g. held at a breakpoint)."""
+        for csa, sock in list(self.socket_handlers.items()):
+            if csa.scheduler is None:
+                del self.socket_handlers[csa]
+                try:
+                    sock.close()
+                except OSError as exc:
+                    log.debug("%r: closing %r failed: %s", self, csa, describe_error(exc))
 
     # -- accepting -----------------------------------------------------------------------------
 

@@ -414,3 +414,36 @@ def test_an_echo_client_that_never_reads_pins_about_1mb_and_loses_nothing(sched)
     finally:
         client.close()
     drive(sched, lambda: not server.connections)
+
+
+def test_stopping_before_the_first_slice_closes_the_listener(sched):
+    server = ServerCore(protocol=Echo, port=0)
+    listener = server.server.listener
+    sched.activate(server)  # activated, but its TCPServer not started yet
+    sched.close()
+    assert listener.fileno() == -1
+
+
+def test_stopping_while_held_between_accept_and_start_closes_the_connection(sched, tap):
+    from kamaelia_core.breakpoints import Breakpoint, BreakpointSet
+
+    server = ServerCore(protocol=Echo, port=0)
+    sched.activate(server)
+    sched.run_until_idle()
+    hits = []
+    BreakpointSet(sched, hits.append).add(Breakpoint(msg_type="newCSA"))
+    client = connect(server.port)
+    try:
+        for _ in range(2000):  # drive by hand: stop at the hit, as a host holding the run does
+            if hits:
+                break
+            sched.poll_io(0.005)
+            sched.step(0.01)
+        assert hits, "the newCSA breakpoint was not hit"
+        (csa,) = list(server.server.socket_handlers)
+        sock = server.server.socket_handlers[csa]
+        assert csa.scheduler is None  # ServerCore has not started it
+        sched.close()
+        assert sock.fileno() == -1
+    finally:
+        client.close()
