@@ -57,11 +57,11 @@ _ARG_RE = re.compile(r"^\s*\*{0,2}(\w+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
 class UnknownComponentError(LookupError):
     """A catalog id that the catalog does not hold; the message names close matches."""
 
-    def __init__(self, component_id: str, suggestions: list[str]) -> None:
+    def __init__(self, component_id: str, suggestions: list[str], why: str = "") -> None:
         self.component_id = component_id
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown component {component_id!r}{hint}")
+        super().__init__(f"unknown component {component_id!r}{why}{hint}")
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -530,7 +530,11 @@ class Catalog:
         """
         self.get(component_id)
         if component_id not in self._classes:  # observed in a program, not importable here
-            raise UnknownComponentError(component_id, [])
+            raise UnknownComponentError(
+                component_id,
+                [],
+                ": it was seen in a program running elsewhere and cannot be built here",
+            )
         return self._classes[component_id]
 
     def __contains__(self, component_id: object) -> bool:

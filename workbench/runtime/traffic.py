@@ -380,9 +380,10 @@ def server_nodes(graph: Graph, catalog: Catalog) -> list[str]:
     """
     found = []
     for node in graph.nodes:
-        if node.component not in catalog:
+        try:
+            cls = catalog.resolve_class(node.component)
+        except LookupError:  # not catalogued, or seen only in a program elsewhere
             continue
-        cls = catalog.resolve_class(node.component)
         if isinstance(cls, type) and issubclass(cls, LISTENING_CLASSES):
             found.append(node.id)
     return found

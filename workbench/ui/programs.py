@@ -46,6 +46,7 @@ class ProgramRuns(QObject):
         self.window = window
         self.program: ProgramGraph | None = None
         self._graph_file: Path | None = None
+        self._ended: Any = None
         self.open_action = QAction("Open &Program…", window)
         self.open_action.setToolTip("Run a Python program in its own process and watch it")
         self.open_action.triggered.connect(lambda: self.open_program())
@@ -188,6 +189,9 @@ class ProgramRuns(QObject):
             )
             w.log.append(f"{data.name} is holding its scheduler:\n{data.where}", "warning")
         elif kind in ("exit", "closed", "refused", "error") and run is not None:
+            if run is self._ended:
+                return  # its end is reported once (an exit frame, then the closed link)
+            self._ended = run
             text = getattr(run, "exit_text", "") or str(data)
             level = "error" if kind in ("refused", "error") or "status 0" not in text else "info"
             w.log.append(f"{getattr(run, 'title', 'the program')}: {text}", level)
