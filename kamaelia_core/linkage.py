@@ -12,7 +12,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from kamaelia_core.errors import BadInbox, BoxAlreadyLinkedToDestination, noSpaceInBox
-from kamaelia_core.instrument import BY_REFERENCE, capture
+from kamaelia_core.instrument import BY_REFERENCE, VALUE_LIMIT, capture
 
 if TYPE_CHECKING:
     from kamaelia_core.component import Component
@@ -115,7 +115,13 @@ class Box:
             if tap is not None:  # the hottest lines with a tap: two appends, see Tap
                 buf = tap.buf
                 buf.append(route)
-                buf.append(message if message.__class__ in BY_REFERENCE else capture(message))
+                cls = message.__class__
+                if cls in BY_REFERENCE or (
+                    (cls is bytes or cls is str) and len(message) <= VALUE_LIMIT
+                ):  # kept as is (immutable and small): no call
+                    buf.append(message)
+                else:
+                    buf.append(capture(message))
             if owner._asleep:
                 sched._wake(owner)
             else:
