@@ -97,3 +97,29 @@ def test_links_between_top_level_nodes_become_graph_links():
         assert pos_a[0] < pos_b[0]  # layered left to right along the link
     finally:
         session.stop()
+
+
+def test_the_parts_of_a_compound_protocol_handler_belong_to_its_row():
+    from tests.net.conftest import Clients, drive
+
+    def protocol(**_peer):
+        return Pipeline(Echo(), Echo())  # a compound handler: its parts are drawn by its card
+
+    server = ServerCore(protocol=protocol, port=0)
+    session, graph, _ = watch(server)
+    session.start()
+    session.scheduler.run_until_idle()
+    clients = Clients(server.port, 1)
+    try:
+        drive(session.scheduler, lambda: bool(server.connections), client=clients.pump)
+        session.pump()
+        model = session.model
+        handler = next(e for e in model.entities.values() if e.kind == "handler")
+        parts = [e for e in model.entities.values() if e.parent == handler.cid]
+        assert handler.class_name == "Pipeline" and len(parts) == 2
+        assert {p.member_of for p in parts} == {handler.cid}
+        names = {n.name for n in graph.nodes}
+        assert all(p.placement == "spawned" and p.name not in names for p in parts)  # no nodes
+    finally:
+        clients.close()
+        session.stop()

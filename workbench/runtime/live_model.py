@@ -54,6 +54,9 @@ class LiveEntity:
         peer: "host:port" of a connection's remote end (a handler gets its connection's).
         listening: "host:port" a server listens on.
         partner: For a connection, its handler's cid; for a handler, its connection's.
+        member_of: For a component inside a connection's row (a child of a per-connection
+            handler, e.g. the Pipeline a Graphline handler is made of), the cid of the handler
+            or connection whose card stands for it; else None.
         state: "running", "waiting", "finished" or "crashed".
         closing: A connection (or its handler) announced closing, or it ended.
         traceback: The crash traceback, or "".
@@ -75,6 +78,7 @@ class LiveEntity:
     peer: str = ""
     listening: str = ""
     partner: int | None = None
+    member_of: int | None = None
     state: str = "running"
     closing: bool = False
     traceback: str = ""
@@ -286,6 +290,12 @@ class LiveModel:
         ent.declared_outboxes = len(ent.outboxes)
         self.entities[ev.cid] = ent
         self.placer.place(ent)
+        parent = self.entities.get(ent.parent) if ent.parent is not None else None
+        if parent is not None and ent.placement in ("spawned", "instance"):
+            if parent.kind in ("handler", "connection"):
+                ent.member_of = parent.cid
+            else:
+                ent.member_of = parent.member_of
         if ent.placement == "design" and ent.design_id is not None:
             self.by_design[ent.design_id] = ent.cid
         if ent.kind == "connection":

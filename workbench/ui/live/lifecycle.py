@@ -44,7 +44,7 @@ def spawned(ctl: LiveController, live: LiveEntity) -> None:
             ent.kind = "handler"
             ent.cluster = ctl.layout.cluster_for(owner)
             ctl._new.append(ent)
-    elif placement == "spawned" and live.design_id is not None:
+    elif placement == "spawned" and live.design_id is not None and live.member_of is None:
         ent.kind = {"connection": "connection", "handler": "handler"}.get(live.kind, "singleton")
         ent.cluster = ctl.layout.cluster_for(live.design_id)
         if live.peer:
