@@ -90,3 +90,28 @@ def test_breakpoints_need_a_run(qtbot, tmp_path, catalog):
         assert "Run the graph first" in win.status_label.text()
     finally:
         win.shutdown()
+
+
+def test_a_paused_component_shows_what_waits_its_children_and_the_cat_services(qtbot, window):
+    live, debug = window.live, window.live.debug
+    gen = live.start_traffic(1)
+    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=5000)
+    debug.add(BreakSpec(msg_type="bytes"))
+    gen.clients[0].sock.send(b"again\r\n")
+    qtbot.waitUntil(lambda: window.run.state == "paused", timeout=5000)
+    core = next(n for n in window.graph.nodes if n.container_kind == "servercore")
+    inspector = live.inspector
+    inspector.show_item(window.scene.node_item(core.id))
+    inspector.refresh()
+    assert (
+        inspector.paused_note.isVisible()
+        and "buffering socket data" in inspector.paused_note.text()
+    )
+    assert "TCPServer#" in inspector.children_text.text()
+    services = inspector.services_text.text()
+    assert "selector → Selector#" in services and ".notify" in services
+    assert inspector.queued.text()  # what waits (or that nothing does, as last sampled)
+    debug.clear()
+    window.toggle_pause(False)
+    inspector.refresh()
+    assert not inspector.paused_note.isVisible()

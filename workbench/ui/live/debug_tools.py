@@ -208,6 +208,7 @@ class DebugTools(QObject):
                 msg_type, lambda t=msg_type: self.add(BreakSpec(link=key, msg_type=t))
             )
         menu.addAction("Break when the value contains…", lambda: self._ask_contains(key))
+        menu.addAction("Break when the value is longer than…", lambda: self._ask_longer(key))
         menu.addAction(
             "Run to the next message here", lambda: self._run_to(BreakSpec(link=key, once=True))
         )
@@ -240,6 +241,14 @@ class DebugTools(QObject):
         )
         if ok and text:
             self.add(BreakSpec(link=key, contains=text))
+
+    def _ask_longer(self, key: Any) -> None:
+        size, ok = QInputDialog.getInt(
+            self.window, "Break when the value is longer than", "Length (bytes or characters):",
+            1024, 0, 1 << 30,
+        )  # fmt: skip
+        if ok:
+            self.add(BreakSpec(link=key, longer_than=size))
 
     def _run_to(self, spec: BreakSpec) -> None:
         if self.add(spec) is not None and self.window.run.state == "paused":

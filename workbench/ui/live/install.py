@@ -115,6 +115,7 @@ class LiveView(QObject):
         self._leave_canvas = None
         self._join_selection()
         self.inspector = LiveInspector()
+        self.inspector.recent = self.log_dock.model.recent_into  # what waits in an inbox
         properties = getattr(window, "properties", None)
         if properties is not None:
             properties.setWindowTitle("Inspector")

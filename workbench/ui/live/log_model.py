@@ -275,6 +275,20 @@ class LogModel(QAbstractTableModel):
         self.t0 = None
         self.endResetModel()
 
+    def recent_into(self, cid: int, box: str, count: int, scan: int = 5000) -> list[LogRow]:
+        """The last ``count`` deliveries logged into ``cid``'s inbox ``box`` (oldest first),
+        looking back at most ``scan`` rows (a sampled flood may have left some out)."""
+        found: list[LogRow] = []
+        rows = self.rows
+        for i in range(len(rows) - 1, max(-1, len(rows) - 1 - scan), -1):
+            row = rows[i]
+            if row.sink_cid == cid and row.sink_box == box and row.category != "lifecycle":
+                found.append(row)
+                if len(found) >= count:
+                    break
+        found.reverse()
+        return found
+
     def row_at(self, index: int) -> LogRow:
         """The shown row at ``index``."""
         return self.shown[index]

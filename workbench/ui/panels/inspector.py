@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
@@ -22,6 +23,13 @@ from workbench.ui.theme import DARK, Theme, mono_font
 
 HISTORY = 60
 """Seconds of history in the sparkline."""
+PAUSED_NOTE = (
+    "Paused: no component runs. The operating system keeps buffering socket data for the "
+    "connections (up to their socket buffers); it is read when the run goes on."
+)
+QUEUED_SHOWN = 6
+"""Messages listed per inbox while paused."""
+CHILDREN_SHOWN = 12
 RATE_WINDOW = 10
 """Seconds over which the accept rate is measured."""
 SERVER_CLASSES = ("TCPServer", "ServerCore", "SimpleServer", "SingleServer")
@@ -157,6 +165,17 @@ class LiveInspector(QWidget):
         self.boxes.setVerticalSpacing(2)
         self.boxes_box = QWidget()
         self.boxes_box.setLayout(self.boxes)
+        self.paused_note = QLabel(PAUSED_NOTE, objectName="mutedLabel", wordWrap=True)
+        self.queued_title = QLabel("QUEUED", objectName="sectionLabel")
+        self.queued = QLabel(objectName="queuedMessages", wordWrap=True)
+        self.queued.setFont(mono_font(8.5))
+        self.queued.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.children_title = QLabel("CHILDREN", objectName="sectionLabel")
+        self.children_text = QLabel(objectName="childrenList", wordWrap=True)
+        self.services_title = QLabel("CAT SERVICES", objectName="sectionLabel")
+        self.services_text = QLabel(objectName="servicesList", wordWrap=True)
+        self.recent: Callable[[int, str, int], list[Any]] = lambda cid, box, n: []
+        """``(cid, inbox, n)`` -> the last n deliveries into that inbox (the message log's)."""
         for widget in (
             self.params_title,
             self.params_box,
@@ -165,6 +184,13 @@ class LiveInspector(QWidget):
             self.sparkline,
             self.boxes_title,
             self.boxes_box,
+            self.paused_note,
+            self.queued_title,
+            self.queued,
+            self.children_title,
+            self.children_text,
+            self.services_title,
+            self.services_text,
         ):
             layout.addWidget(widget)
         self.box_labels: dict[tuple[str, str], QLabel] = {}
@@ -347,6 +373,34 @@ class LiveInspector(QWidget):
                 label.setText(f"queue {live.depths.get(name, 0)}" if known else "queue -")
             else:
                 label.setText(f"{self.sent.get(cid, Counter())[name]:,} sent")
+        self._fill_paused(live)
+
+    def _fill_paused(self, live: Any) -> None:
+        """While the run is paused: what waits in each inbox, the children, the CAT services."""
+        ctl = self.controller
+        paused = getattr(ctl.run, "state", "") == "paused" and live is not None
+        for widget in (self.paused_note, self.queued_title, self.queued, self.children_title,
+                       self.children_text, self.services_title, self.services_text):  # fmt: skip
+            widget.setVisible(paused)
+        if not paused:
+            return
+        lines = []
+        for box, waiting in sorted(live.depths.items()):
+            rows = self.recent(live.cid, box, min(waiting, QUEUED_SHOWN))
+            shown = ", ".join(html.escape(_short(r.value)) for r in rows) or "…"
+            more = f" (+{waiting - len(rows)} more)" if waiting > len(rows) else ""
+            lines.append(f"<b>{html.escape(box)}</b> · {waiting} waiting: {shown}{more}")
+        self.queued.setText("<br>".join(lines) or "nothing waiting (as of the last sample)")
+        model = ctl.model
+        kids = [e.name for e in model.entities.values() if e.parent == live.cid and not e.ended]
+        extra = f" (+{len(kids) - CHILDREN_SHOWN} more)" if len(kids) > CHILDREN_SHOWN else ""
+        self.children_text.setText(", ".join(kids[:CHILDREN_SHOWN]) + extra if kids else "none")
+        services = []
+        for name, (owner, box) in sorted(model.services.items()):
+            who = model.entities.get(owner)
+            mark = " ← this one" if owner == live.cid else ""
+            services.append(f"{name} → {who.name if who else owner}.{box}{mark}")
+        self.services_text.setText("\n".join(services) or "none registered")
 
     def _set_row_visible(self, key: str, visible: bool) -> None:
         self.counter_rows.setRowVisible(self.values[key], visible)
