@@ -212,3 +212,21 @@ def test_select_seq_selects_that_row_or_the_next_shown(dock):
     (row,) = dock.table.selectionModel().selectedRows()
     assert dock.model.shown[row.row()].seq == 13
     assert not dock.select_seq(99)
+
+
+def test_include_puts_a_sampled_out_event_back_in_order(qtbot):
+    from kamaelia_core.instrument import Event
+    from workbench.ui.live.log_dock import LogDock
+
+    dock = LogDock()
+    qtbot.addWidget(dock)
+
+    def ev(seq):
+        return Event(seq, float(seq), "delivered", 1, "A#1", "outbox", 2, "B#2", "inbox",
+                     "bytes", f"b'{seq}'", None)  # fmt: skip
+
+    dock.append([ev(1), ev(3)])
+    assert dock.model.include(ev(2)) is True
+    assert [r.seq for r in dock.model.shown] == [1, 2, 3]
+    assert dock.model.include(ev(2)) is False  # already there
+    assert dock.select_seq(2)

@@ -167,6 +167,8 @@ class DebugTools(QObject):
         self.dock.set_specs(list(self.debugger.specs) if self.debugger is not None else [])
         self.dock.mark_hit(hit.breakpoint)
         if event is not None:
+            self.live.log_dock.flush()
+            self.live.log_dock.model.include(event)  # even when a busy log sampled it out
             self.live.selection.select_event(event, "debugger")  # canvas, log and timeline
         what = f"{event.msg_type} {event.value}" if event is not None else ""
         self.window.show_status(

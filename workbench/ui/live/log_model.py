@@ -8,6 +8,7 @@ display only; lifecycle and control rows are always kept, and the exact totals a
 
 from __future__ import annotations
 
+import bisect
 import csv
 import fnmatch
 import json
@@ -219,6 +220,24 @@ class LogModel(QAbstractTableModel):
             self.sample = max(1, math.ceil(rate / LOG_RATE)) if rate > LOG_RATE else 1
             self._rate_t, self._rate_n = now, 0
         return new
+
+    def include(self, ev: Event) -> bool:
+        """Make sure event ``ev`` has its row (one a breakpoint stopped at, sampled out of a
+        busy log): insert it in seq order if missing. True when it was added."""
+        shown = self.shown
+        at = bisect.bisect_left(shown, ev.seq, key=lambda row: row.seq)
+        if at < len(shown) and shown[at].seq == ev.seq:
+            return False
+        if self.t0 is None:
+            self.t0 = ev.t
+        row = self._row(ev, kinds.category(ev))
+        self.rows.append(row)
+        if self.filter and not self.filter.accepts(row):
+            return True
+        self.beginInsertRows(QModelIndex(), at, at)
+        shown.insert(at, row)
+        self.endInsertRows()
+        return True
 
     def add_rows(self, rows: list[LogRow]) -> None:
         """Add rows made by :meth:`take` to the table (those passing the filter are shown)."""
