@@ -111,3 +111,22 @@ def test_attach_to_a_running_program_and_detach_leaving_it_running(qtbot, window
     finally:
         program.terminate()
         program.wait(10)
+
+
+def test_a_graph_runs_in_a_separate_process_drawn_on_its_own_design(qtbot, window):
+    from workbench.resources import example_path
+
+    assert window.open_file(str(example_path("echo_server")))
+    assert window.programs.run_graph_in_child()
+    run = window.run.session
+    assert run.child is not None and run.title.endswith("(separate process)")
+    qtbot.waitUntil(lambda: bool(run.model.listening()), timeout=15_000)
+    core = next(n for n in window.graph.nodes if n.container_kind == "servercore")
+    assert run.model.by_design.get(core.id)  # placed by its design id, from the child's events
+    gen = window.live.start_traffic(1)
+    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=10_000)
+    ctl = window.live.controller
+    qtbot.waitUntil(lambda: bool(ctl.entities_of_kind("connection")), timeout=5000)
+    child = run.child
+    window.stop_graph()
+    assert child.exit is not None and not child.running

@@ -118,7 +118,7 @@ class RunController(QObject):
         fileno = getattr(run, "fileno", None)
         if fileno is not None:  # a program elsewhere: read what arrives as it arrives
             self._notifier = QSocketNotifier(fileno(), QSocketNotifier.Type.Read, self)
-            self._notifier.activated.connect(lambda *_: run.on_readable())
+            self._notifier.activated.connect(lambda *_: self._on_readable(run))
         local = getattr(run, "scheduler", None)
         if local is not None:
             self.aux_driver = SchedulerDriver(local, parent=self)
@@ -129,6 +129,11 @@ class RunController(QObject):
         if run.state == "idle":
             run.start()
         self._set_state("running")
+
+    def _on_readable(self, run: Any) -> None:
+        run.on_readable()
+        if self.pump is not None:
+            self.pump.pump_soon()  # show what arrived now, not at the next frame
 
     def reattach(self) -> None:
         """The run started afresh with a new model (a replay sought backwards): follow it."""

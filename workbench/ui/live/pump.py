@@ -9,6 +9,7 @@ subscribe to the run's model and draw what changed; they never pump themselves.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,6 +19,8 @@ from workbench.runtime.events import FRAME_EVENTS
 FRAME_MS = 33
 DOZE_MS = 100
 """Frame interval while nothing happens (a run that waits on its sockets)."""
+SOON_MS = 12
+"""Least time between two pumps asked for by arriving events (``pump_soon``)."""
 
 
 class FramePump(QObject):
@@ -38,6 +41,7 @@ class FramePump(QObject):
         self._timer.timeout.connect(self.pump)
         self._more = QTimer(self, singleShot=True, interval=0)
         self._more.timeout.connect(self.pump)
+        self._last = 0.0
 
     def start(self) -> None:
         """Begin pumping."""
@@ -62,8 +66,15 @@ class FramePump(QObject):
         """The current frame interval in milliseconds."""
         return self._timer.interval()
 
+    def pump_soon(self) -> None:
+        """Something arrived (a watched program's events): pump on the next turn of the loop,
+        not at the next frame, unless a pump ran less than ``SOON_MS`` ago."""
+        if (time.monotonic() - self._last) * 1000 >= SOON_MS and not self._more.isActive():
+            self._more.start()
+
     def pump(self) -> int:
         """Pump one frame's worth now; returns how many events it handed out."""
+        self._last = time.monotonic()
         count = self.run.pump(FRAME_EVENTS)
         self.frames += 1
         if count >= FRAME_EVENTS:
