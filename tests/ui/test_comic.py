@@ -10,8 +10,7 @@ from PySide6.QtGui import QColor, QImage
 
 from tests.ui.recordings import record_echo_run
 from workbench.model import Catalog
-from workbench.ui import comic
-from workbench.ui.comic import ComicError, render_comic
+from workbench.ui.comic import ComicError, draw_strip, render_comic
 from workbench.ui.theme import DARK, LIGHT
 
 pytestmark = pytest.mark.timeout(60)
@@ -39,21 +38,9 @@ def differs(a: QColor, b: QColor, tolerance: int = 12) -> bool:
                abs(a.blue() - b.blue())) > tolerance  # fmt: skip
 
 
-def cells(image: QImage, panels: int, columns: int):
-    """The drawing area of each panel, from the page layout."""
-    rows = -(-panels // columns)
-    width = (image.width() - 2 * comic.PAGE_MARGIN - (columns - 1) * comic.GAP) / columns
-    height = (image.height() - 2 * comic.PAGE_MARGIN - comic.TITLE_H - (rows - 1) * comic.GAP
-              - rows * comic.CAPTION_H) / rows  # fmt: skip
-    for i in range(panels):
-        row, column = divmod(i, columns)
-        x = comic.PAGE_MARGIN + column * (width + comic.GAP)
-        y = comic.PAGE_MARGIN + comic.TITLE_H + row * (height + comic.CAPTION_H + comic.GAP)
-        yield round(x), round(y), round(width), round(height)
-
-
 def drawn_share(image: QImage, cell, background: QColor) -> float:
-    x0, y0, w, h = cell
+    """The share of a panel's drawing area that is not bare canvas."""
+    x0, y0, w, h = (round(v) for v in cell.getRect())
     samples = [image.pixelColor(x, y) for y in range(y0 + 4, y0 + h - 4, 6)
                for x in range(x0 + 4, x0 + w - 4, 6)]  # fmt: skip
     return sum(differs(c, background) for c in samples) / len(samples)
@@ -62,6 +49,9 @@ def drawn_share(image: QImage, cell, background: QColor) -> float:
 def test_a_strip_has_n_panels_captioned_in_time_order(qtbot, recording, catalog, tmp_path):
     out, svg = tmp_path / "strip.png", tmp_path / "strip.svg"
     assert render_comic(recording, out, panels=6, columns=3, svg_path=svg, catalog=catalog) == out
+    strip = draw_strip(recording, panels=6, columns=3, catalog=catalog)  # the same, laid out
+    assert len(strip.moments) == 6
+    assert [m.t for m in strip.moments] == sorted(m.t for m in strip.moments)
     words = texts(svg)
     clocks = [float(t.removesuffix(" s")) for t in words if CLOCK.match(t)]
     assert len(clocks) == 6
@@ -75,7 +65,10 @@ def test_a_strip_has_n_panels_captioned_in_time_order(qtbot, recording, catalog,
     root = ET.parse(svg).getroot()
     assert root.get("viewBox") == f"0 0 {image.width()} {image.height()}"
     assert not differs(image.pixelColor(3, 3), DARK.window, 2)  # the page
-    shares = [drawn_share(image, cell, DARK.canvas) for cell in cells(image, 6, 3)]
+    assert (image.width(), image.height()) == (strip.sheet.size.width(), strip.sheet.size.height())
+    cells = [strip.sheet.cell(i) for i in range(6)]
+    assert len({c.left() for c in cells}) == 3 and len({c.top() for c in cells}) == 2
+    shares = [drawn_share(image, cell, DARK.canvas) for cell in cells]
     assert all(share > 0.03 for share in shares), shares  # every panel has cards in it
     assert shares[2] > shares[0]  # the connections came: more is drawn
 
@@ -83,15 +76,18 @@ def test_a_strip_has_n_panels_captioned_in_time_order(qtbot, recording, catalog,
 def test_a_light_strip_of_a_range_of_a_program_recording(qtbot, catalog, tmp_path):
     program = record_echo_run(tmp_path / "program.jsonl", clients=2, program=True)
     out, svg = tmp_path / "light.png", tmp_path / "light.svg"
-    render_comic(program, out, start="0.05", end="@150", panels=4, columns=2, theme="light",
-                 catalog=catalog, svg_path=svg)  # fmt: skip
+    strip = draw_strip(program, "0.05", "@150", panels=4, columns=2, theme="light",
+                       catalog=catalog)  # fmt: skip
+    strip.write(out)
+    strip.write(svg)
     words = set(texts(svg))
     assert {"TCPServer", "Selector"} <= words  # grown from the events
     assert any(t.startswith("ServerCore#") for t in words)
     assert sum(1 for t in words if CLOCK.match(t)) == 4
+    assert strip.moments[0].t == 0.05 and strip.moments[-1].index == 150  # @150 happened
     image = QImage(str(out))
     assert not differs(image.pixelColor(3, 3), LIGHT.window, 2)
-    shares = [drawn_share(image, cell, LIGHT.canvas) for cell in cells(image, 4, 2)]
+    shares = [drawn_share(image, strip.sheet.cell(i), LIGHT.canvas) for i in range(4)]
     assert all(share > 0.02 for share in shares), shares
 
 

@@ -3,10 +3,11 @@
 Sits beside the window, never in it: ``render_comic`` opens the recording as a ``Replay`` of its
 own, draws it on a scene of its own with the same LiveController the window uses (so a panel
 looks like the live view: live cards, links, counter pills, tokens on their way), moves the
-replay to each moment the plan (``comic_plan``) picked, and records each panel. The panels share
-one frame (what all of them show), are laid out in ``columns`` with their time and the event that
-just happened, and are written as one PNG and, if asked, one SVG. Works headless (offscreen)
-and leaves any run the window watches alone. ``kamaelia-workbench --comic`` calls it.
+replay to each moment the plan (``comic_plan``) picked, and records each panel; ``comic_page``
+lays them out in ``columns``, captioned with their time and the event that just happened, into
+one PNG and, if asked, one SVG. Works headless (offscreen) and leaves any run the window
+watches alone. ``kamaelia-workbench --comic`` calls it; ``draw_strip`` gives the laid-out strip
+itself (tests, scripts that want the layout).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPicture
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
 from kamaelia_core.instrument import Event
@@ -33,6 +34,7 @@ from workbench.runtime.recorder import RecordingError
 from workbench.runtime.replay import Replay
 from workbench.ui import export
 from workbench.ui.canvas.scene import GraphScene
+from workbench.ui.comic_page import PANEL_W, Sheet, paint_page
 from workbench.ui.comic_plan import (
     Bound,
     ComicError,
@@ -44,17 +46,13 @@ from workbench.ui.comic_plan import (
 from workbench.ui.live import kinds, readouts, routing
 from workbench.ui.live.controller import TOKENS_PER_BATCH, LiveController
 from workbench.ui.live.pump import FramePump
-from workbench.ui.theme import THEMES, Theme, ui_font
+from workbench.ui.theme import THEMES, Theme
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ComicError", "render_comic"]
+__all__ = ["ComicError", "Strip", "draw_strip", "render_comic"]
 
-PANEL_W = 960.0
-"""Widest a panel is drawn (pixels); a smaller drawing is drawn at 100 %."""
-PANEL_H = 520.0
 DEFAULT_COLUMNS = 3
-GAP, PAGE_MARGIN, CAPTION_H, TITLE_H = 18.0, 28.0, 50.0, 58.0
 SWEEP_S = 0.25
 """Recorded seconds between two looks at ended cards while the replay moves on (the live
 view looks at every frame; this is often enough for rows to be freed as they were live)."""
@@ -224,147 +222,93 @@ class ComicRun:
 
 
 @dataclass
-class Sheet:
-    """Where things go on the page of a strip."""
+class Strip:
+    """A comic strip drawn and laid out, ready to be written.
 
-    frame: QRectF
-    """The scene area every panel shows."""
-    scale: float
-    columns: int
-    rows: int
+    Attributes:
+        moments: The panels' moments, in time order.
+        pictures: Each panel's drawing (scene units).
+        sheet: The page layout.
+        theme: The colours.
+        heading, subheading: The page's title lines.
+    """
 
-    @property
-    def cell(self) -> QSize:
-        """One panel's drawing, in pixels."""
-        scale = self.scale
-        return QSize(round(self.frame.width() * scale), round(self.frame.height() * scale))
+    moments: list[Moment]
+    pictures: list[QPicture]
+    sheet: Sheet
+    theme: Theme
+    heading: str
+    subheading: str
 
-    @property
-    def size(self) -> QSize:
-        """The whole page, in pixels."""
-        cell = self.cell
-        width = 2 * PAGE_MARGIN + self.columns * cell.width() + (self.columns - 1) * GAP
-        height = (
-            2 * PAGE_MARGIN + TITLE_H
-            + self.rows * (cell.height() + CAPTION_H) + (self.rows - 1) * GAP
-        )  # fmt: skip
-        return QSize(round(width), round(height))
+    def paint(self, painter: QPainter) -> None:
+        """Paint the page with ``painter`` (a QImage's or an SVG's, of ``sheet.size``)."""
+        paint_page(painter, self.sheet, self.pictures, self.moments, self.theme, self.heading,
+                   self.subheading)  # fmt: skip
 
-    def origin(self, index: int) -> QPointF:
-        """Top left of panel ``index``'s drawing."""
-        cell = self.cell
-        row, column = divmod(index, self.columns)
-        x = PAGE_MARGIN + column * (cell.width() + GAP)
-        y = PAGE_MARGIN + TITLE_H + row * (cell.height() + CAPTION_H + GAP)
-        return QPointF(x, y)
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page as a .png or an .svg.
 
-
-def _sheet(frame: QRectF, panels: int, columns: int, panel_width: float) -> Sheet:
-    scale = min(1.0, panel_width / frame.width(), PANEL_H / frame.height())
-    columns = min(columns, panels)
-    rows = -(-panels // columns)
-    return Sheet(frame, scale, columns, rows)
+        Raises:
+            ComicError: Another suffix, or a file that cannot be written.
+        """
+        try:
+            if export.export_format(path) == "png":
+                image = export.paint_image(self.sheet.size, self.theme.window, self.paint)
+                return export.write_file(path, export.png_bytes(image))
+            data = export.paint_svg(self.sheet.size, self.heading, DESCRIPTION, self.paint)
+            return export.write_file(path, data)
+        except export.ExportError as exc:
+            raise ComicError(str(exc)) from exc
 
 
-def _font(size: float, bold: bool = False) -> QFont:
-    font = ui_font(size, bold)
-    font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
-    return font
+def draw_strip(
+    recording_path: str | os.PathLike[str],
+    start: float | str | Bound | None = None,
+    end: float | str | Bound | None = None,
+    panels: int = 6,
+    columns: int | None = None,
+    theme: str = "dark",
+    catalog: Catalog | None = None,
+    panel_width: float = PANEL_W,
+    progress: Progress | None = None,
+) -> Strip:
+    """Plan and draw the panels of a strip (``render_comic`` says what the arguments mean).
 
-
-def paint_page(
-    painter: QPainter,
-    sheet: Sheet,
-    pictures: list[QPicture],
-    moments: list[Moment],
-    theme: Theme,
-    heading: str,
-    subheading: str,
-) -> None:
-    """Draw the whole strip: the heading, then each panel with its caption."""
-    size = sheet.size
-    painter.fillRect(QRectF(0, 0, size.width(), size.height()), theme.window)
-    painter.setPen(theme.text)
-    painter.setFont(_font(13, bold=True))
-    top = QRectF(PAGE_MARGIN, PAGE_MARGIN - 6, size.width() - 2 * PAGE_MARGIN, 26)
-    painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, heading)
-    painter.setPen(theme.muted)
-    painter.setFont(_font(9))
-    below = top.translated(0, 24)
-    painter.drawText(below, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, subheading)
-    for index, (picture, moment) in enumerate(zip(pictures, moments, strict=True)):
-        _paint_panel(painter, sheet, index, picture, moment, theme)
-
-
-def _paint_panel(
-    painter: QPainter, sheet: Sheet, index: int, picture: QPicture, moment: Moment, theme: Theme
-) -> None:
-    origin, cell = sheet.origin(index), sheet.cell
-    box = QRectF(origin.x(), origin.y(), cell.width(), cell.height())
-    outline = QPainterPath()
-    outline.addRoundedRect(box.adjusted(0, 0, 0, CAPTION_H), 8, 8)
-    painter.save()
-    painter.setClipPath(outline)
-    painter.fillRect(box, theme.canvas)
-    painter.translate(origin)
-    painter.scale(sheet.scale, sheet.scale)
-    painter.translate(-sheet.frame.topLeft())
-    painter.drawPicture(0, 0, picture)
-    painter.restore()
-    band = QRectF(box.left(), box.bottom(), box.width(), CAPTION_H)
-    painter.save()
-    painter.setClipPath(outline)
-    painter.fillRect(band, theme.panel)
-    painter.restore()
-    painter.setPen(QPen(theme.card_border, 1))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(outline)
-    painter.drawLine(band.topLeft(), band.topRight())
-    _paint_caption(painter, band, index, moment, theme)
-
-
-def _paint_caption(
-    painter: QPainter, band: QRectF, index: int, moment: Moment, theme: Theme
-) -> None:
-    """ "(3)  0.47 s  newCSA     event @100 · +7 more steps" over "TCPServer#3.signal → ..."."""
-    left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
-    middle = Qt.AlignmentFlag.AlignVCenter
-    colour = {"crashed": theme.error, "data": theme.text}.get(
-        moment.token_kind, theme.token_color(moment.token_kind)
+    Raises:
+        ComicError: See ``render_comic``.
+    """
+    if columns is None:
+        columns = min(DEFAULT_COLUMNS, panels) if isinstance(panels, int) else DEFAULT_COLUMNS
+    check_layout(panels, columns)
+    if theme not in THEMES:
+        raise ComicError(f"the theme is {' or '.join(THEMES)}, not {theme!r}")
+    if not isinstance(QApplication.instance(), QApplication):
+        raise ComicError("a comic strip is drawn with Qt: create a QApplication first")
+    colours = THEMES[theme]
+    run = ComicRun(recording_path, catalog if catalog is not None else Catalog.discover(), colours)
+    try:
+        moments = run.planner.plan(parse_bound(start), parse_bound(end), panels)
+        pictures, rects = [], []
+        for done, moment in enumerate(moments, 1):
+            run.move_to(moment)
+            picture, rect = run.panel(moment)
+            pictures.append(picture)
+            rects.append(rect)
+            if progress is not None and progress(done, len(moments)) is False:
+                raise ComicError("the comic strip was cancelled")
+        title = run.title
+    finally:
+        run.close()
+    if all(rect.isEmpty() for rect in rects):
+        raise ComicError("the recording draws nothing at those moments")
+    first, last = moments[0], moments[-1]
+    heading = f"{title}: {first.t:.2f} s to {last.t:.2f} s"
+    subheading = (
+        f"{len(moments)} panels · {Path(recording_path).name} · "
+        f"{last.index - first.index:,} events between the first panel and the last"
     )
-    badge = QRectF(band.left() + 10, band.top() + 9, 20, 20)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(theme.accent)
-    painter.drawEllipse(badge)
-    painter.setPen(QColor("#ffffff"))
-    painter.setFont(_font(8, bold=True))
-    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(index + 1))
-    x = badge.right() + 8
-    line = QRectF(x, band.top() + 6, band.right() - x - 10, 24)
-    small = _font(8.5)
-    note = f"event @{moment.event.seq}" if moment.event is not None else ""
-    if moment.steps > 1:
-        note += f"  ·  +{moment.steps - 1} more step{'s' if moment.steps > 2 else ''}"
-    painter.setFont(small)
-    painter.setPen(theme.muted)
-    painter.drawText(line, right | middle, note)
-    room = line.width() - QFontMetricsF(small).horizontalAdvance(note) - 12
-    bold = _font(10, bold=True)
-    metrics = QFontMetricsF(bold)
-    painter.setFont(bold)
-    painter.setPen(theme.text)
-    clock = f"{moment.t:.2f} s"
-    painter.drawText(line, left | middle, clock)
-    shift = metrics.horizontalAdvance(clock) + 12
-    painter.setPen(colour)
-    what = metrics.elidedText(moment.what, Qt.TextElideMode.ElideRight, max(0.0, room - shift))
-    painter.drawText(line.adjusted(shift, 0, 0, 0), left | middle, what)
-    painter.setFont(small)
-    painter.setPen(theme.muted)
-    where = QRectF(x, band.top() + 27, band.right() - x - 10, 18)
-    detail = moment.where or "the recording begins"
-    detail = QFontMetricsF(small).elidedText(detail, Qt.TextElideMode.ElideMiddle, where.width())
-    painter.drawText(where, left | middle, detail)
+    sheet = Sheet.of(rects, columns, panel_width)
+    return Strip(moments, pictures, sheet, colours, heading, subheading)
 
 
 def render_comic(
@@ -406,57 +350,16 @@ def render_comic(
         ComicError: Bad input (not a recording, a range outside it, a panel count outside
             2..12, an unknown theme), a cancelled strip, or a file that cannot be written.
     """
-    if columns is None:
-        columns = min(DEFAULT_COLUMNS, panels) if isinstance(panels, int) else DEFAULT_COLUMNS
-    check_layout(panels, columns)
-    if theme not in THEMES:
-        raise ComicError(f"the theme is {' or '.join(THEMES)}, not {theme!r}")
-    formats = [Path(out_path)] + ([Path(svg_path)] if svg_path is not None else [])
+    paths = [Path(out_path)] + ([Path(svg_path)] if svg_path is not None else [])
     try:
-        for path in formats:
+        for path in paths:  # before the work: a typo in the path costs nothing
             export.export_format(path)
             export.check_writable(path)
     except export.ExportError as exc:
         raise ComicError(str(exc)) from None
-    if not isinstance(QApplication.instance(), QApplication):
-        raise ComicError("a comic strip is drawn with Qt: create a QApplication first")
-    colours = THEMES[theme]
-    run = ComicRun(recording_path, catalog if catalog is not None else Catalog.discover(), colours)
-    try:
-        moments = run.planner.plan(parse_bound(start), parse_bound(end), panels)
-        pictures, frame = [], QRectF()
-        for done, moment in enumerate(moments, 1):
-            run.move_to(moment)
-            picture, rect = run.panel(moment)
-            pictures.append(picture)
-            frame = frame.united(rect)
-            if progress is not None and progress(done, len(moments)) is False:
-                raise ComicError("the comic strip was cancelled")
-        if frame.isEmpty():
-            raise ComicError("the recording draws nothing at those moments")
-        title = run.title
-    finally:
-        run.close()
-    sheet = _sheet(frame, len(moments), columns, panel_width)
-    first, last = moments[0], moments[-1]
-    heading = f"{title}: {first.t:.2f} s to {last.t:.2f} s"
-    subheading = (
-        f"{len(moments)} panels · {Path(recording_path).name} · "
-        f"{last.index - first.index:,} events between the first panel and the last"
-    )
-
-    def paint(painter: QPainter) -> None:
-        paint_page(painter, sheet, pictures, moments, colours, heading, subheading)
-
-    try:
-        for path in formats:
-            if export.export_format(path) == "png":
-                image = export.paint_image(sheet.size, colours.window, paint)
-                export.write_file(path, export.png_bytes(image))
-            else:
-                data = export.paint_svg(sheet.size, heading, DESCRIPTION, paint)
-                export.write_file(path, data)
-    except export.ExportError as exc:
-        raise ComicError(str(exc)) from exc
-    log.info("comic strip of %s: %d panels to %s", recording_path, len(moments), out_path)
+    strip = draw_strip(recording_path, start, end, panels, columns, theme, catalog, panel_width,
+                       progress)  # fmt: skip
+    for path in paths:
+        strip.write(path)
+    log.info("comic strip of %s: %d panels to %s", recording_path, len(strip.moments), out_path)
     return Path(out_path)

@@ -85,8 +85,11 @@ class Exports(QObject):
     # -- the canvas -------------------------------------------------------------------------
     def ask_canvas(self, fmt: str) -> CanvasExportDialog:
         """Open the dialog for a canvas PNG or SVG ("png" / "svg")."""
-        name = Path(self.window.docs.display_name()).name.split(".")[0] or "canvas"
-        dialog = CanvasExportDialog(fmt, f"{name}.{fmt}", self.window)
+        docs = self.window.docs
+        name = Path(docs.display_name()).name.split(".")[0] or "canvas"
+        folder = docs.path.parent if docs.path is not None else None  # beside the graph
+        offered = str(folder / f"{name}.{fmt}") if folder is not None else f"{name}.{fmt}"
+        dialog = CanvasExportDialog(fmt, offered, self.window)
         dialog.chosen.connect(self._canvas_chosen)
         self._open(dialog)
         return dialog
