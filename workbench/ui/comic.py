@@ -182,9 +182,9 @@ class ComicRun:
         elapsed = moment.t - (previous or 0.0)  # the rates on the pills: since the panel before
         ctl.links.refresh_counters(max(elapsed, 0.0), high_rate=False)
         readouts.refresh_depths(ctl)
+        self.scene.reroute_links()  # the links' final paths, before tokens are put on them
         at = self.replay.source.start_t + moment.t
         ctl.show_tokens(self._recent(moment, previous), at, moment.event)
-        self.scene.reroute_links()
         picture = QPicture()
         rect = export.content_rect(self.scene)
         painter = QPainter(picture)
