@@ -7,7 +7,8 @@ options go before the program, what follows it is the program's), and ``--attach
 (``--token`` / ``--token-file``) watches one already running. For demos, CI and screenshots it
 can also run the graph, open loopback traffic to it, quit after a while and save a picture:
 ``kamaelia-workbench --example echo_server --run --traffic 3 --duration 5 --screenshot out.png``
-(headless with ``QT_QPA_PLATFORM=offscreen``).
+(headless with ``QT_QPA_PLATFORM=offscreen``); ``--export out.svg`` writes the canvas too.
+``--comic RECORDING.jsonl --comic-out strip.png`` draws a comic strip and exits (``export_cli``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from PySide6.QtWidgets import QApplication
 
 from workbench.cli import add_example_options, chosen_graph, list_examples
 from workbench.ui.clipboard import release_clipboard
+from workbench.ui.export_cli import (
+    VALUE_OPTIONS,
+    add_export_options,
+    check_export_options,
+    export_canvas,
+    run_comic,
+)
 from workbench.ui.main_window import MainWindow
 
 ORG, APP = "Kamaelia", "Kamaelia Workbench"
@@ -73,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="save a picture of the window just before quitting")  # fmt: skip
     parser.add_argument("--theme", choices=("dark", "light"), help="colour theme")
     parser.add_argument("--size", default="1600x1000", metavar="WxH", help="window size")
+    add_export_options(parser)  # --export, --comic...
     return parser
 
 
@@ -129,7 +138,7 @@ def _start_traffic_when_listening(window: MainWindow, clients: int, tries: int =
 def split_program(argv: list[str]) -> tuple[list[str], list[str]]:
     """``argv`` cut after the first ``*.py`` positional: (the workbench's, the program's)."""
     takes_value = {"--example", "--traffic", "--duration", "--screenshot", "--theme", "--size",
-                   "--attach", "--token", "--token-file"}  # fmt: skip
+                   "--attach", "--token", "--token-file"} | VALUE_OPTIONS  # fmt: skip
     skip = False
     for i, arg in enumerate(argv):
         if skip:
@@ -175,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     graph = chosen_graph(parser, args)
     args.graph = str(graph) if graph is not None else None
     width, height = _check(parser, args)
+    check_export_options(parser, args)
     app = create_app()
+    if args.comic is not None:  # a picture of a recording: no window
+        return run_comic(args)
     window = MainWindow()
     if args.theme:
         window.set_theme(args.theme)
@@ -210,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                 window.view.fit_all()  # live nodes appeared since the file was opened
                 QApplication.processEvents()
                 window.grab().save(str(args.screenshot))
+            if args.export and not export_canvas(window, args.export):
+                status = 2
             session = window.run.session
             if session is not None and session.model.crashes and status == 0:
                 status = 1

@@ -29,6 +29,7 @@ from workbench.ui.chrome import WindowChrome
 from workbench.ui.clipboard import FragmentClipboard
 from workbench.ui.dock_tabs import keep_dock_tabs_tidy
 from workbench.ui.documents import FILE_FILTER, SUFFIX, DocumentController
+from workbench.ui.export_actions import install_exports
 from workbench.ui.live.install import LOG_HEIGHT, install_live_view
 from workbench.ui.my_components import install_my_components
 from workbench.ui.note_actions import install_note_actions
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         keep_dock_tabs_tidy(self)
         self.watch = WatchRuns(self)  # File > Open Recording…, Run > Record…
         self.programs = ProgramRuns(self)  # File > Open Program…, Attach…
+        self.exports = install_exports(self)  # File > Export Canvas as PNG/SVG…, Comic Strip…
         # tabifying the Lessons re-lays the docks out: give the message log its height back
         self.resizeDocks([self.live.log_dock], [LOG_HEIGHT], Qt.Orientation.Vertical)
         self.notes = install_note_actions(self)  # Edit > Add Note, inline note edits

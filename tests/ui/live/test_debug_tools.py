@@ -33,7 +33,7 @@ def test_a_breakpoint_on_newcsa_pauses_and_shows_where(qtbot, window):
     live, debug = window.live, window.live.debug
     spec = debug.add(BreakSpec(msg_type="newCSA"))
     assert spec is not None and debug.dock.isVisible() and debug.dock.texts() == ["newCSA · 0 hits"]
-    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=5000) as hit:
+    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=10_000) as hit:
         live.start_traffic(1)
     event = hit.args[0].event
     qtbot.waitUntil(lambda: "Stopped at breakpoint" in window.status_label.text(), timeout=2000)
@@ -52,19 +52,19 @@ def test_a_breakpoint_on_newcsa_pauses_and_shows_where(qtbot, window):
     assert len([r for r in newer if r.type not in LIFECYCLE_KINDS]) == 1
     assert window.run.state == "paused"
     # continue: the second newCSA of that connection (to the other side) stops it again
-    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=5000) as again:
+    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=10_000) as again:
         window.toggle_pause(False)
     assert again.args[0].event.msg_type == "newCSA" and spec.hits == 2
     debug.clear()
     assert debug.dock.texts() == []
     window.toggle_pause(False)  # no breakpoint left: the client gets its echo
-    qtbot.waitUntil(lambda: live.traffic.stats.bytes_received > 0, timeout=5000)
+    qtbot.waitUntil(lambda: live.traffic.stats.bytes_received > 0, timeout=10_000)
 
 
 def test_the_canvas_menu_offers_breakpoints_and_a_watch(qtbot, window):
     live, debug = window.live, window.live.debug
     gen = live.start_traffic(1)
-    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=5000)
+    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=10_000)
     ctl = live.controller
     disp = next(d for d in ctl.links.display.values() if d.owned and d.count)
     view = window.view
@@ -95,10 +95,10 @@ def test_breakpoints_need_a_run(qtbot, tmp_path, catalog):
 def test_a_paused_component_shows_what_waits_its_children_and_the_cat_services(qtbot, window):
     live, debug = window.live, window.live.debug
     gen = live.start_traffic(1)
-    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=5000)
+    qtbot.waitUntil(lambda: gen.stats.bytes_received > 0, timeout=10_000)
     debug.add(BreakSpec(msg_type="bytes"))
     gen.clients[0].sock.send(b"again\r\n")
-    qtbot.waitUntil(lambda: window.run.state == "paused", timeout=5000)
+    qtbot.waitUntil(lambda: window.run.state == "paused", timeout=10_000)
     core = next(n for n in window.graph.nodes if n.container_kind == "servercore")
     inspector = live.inspector
     inspector.show_item(window.scene.node_item(core.id))
