@@ -33,9 +33,11 @@ class ipc:
             slot for klass in cls.__mro__ for slot in klass.__dict__.get("__slots__", ())
         )
         if "__slots__" not in cls.__dict__:
-            cls.__setattr__ = object.__setattr__  # type: ignore[assignment]
-            cls.__eq__ = object.__eq__  # type: ignore[assignment]
-            cls.__hash__ = object.__hash__  # type: ignore[assignment]
+            # an open message class (written the Axon way): a plain object, mutable, compared
+            # and hashed by identity; a class-level method swap mypy cannot type
+            cls.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
+            cls.__eq__ = object.__eq__  # type: ignore[method-assign]
+            cls.__hash__ = object.__hash__  # type: ignore[method-assign]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} messages are immutable")
@@ -63,7 +65,7 @@ class ipc:
         # define no ``==`` of their own, so a message carrying one matches only the same object.
         if type(self) is not type(other):
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
         # Equal messages must hash alike (a set keeps one producerFinished, not two): hash the
@@ -107,6 +109,8 @@ class producerFinished(ipc):
     """The sender has finished producing: finish what you have and pass it on."""
 
     __slots__ = ("caller", "message")
+    caller: Any
+    message: Any
 
     def __init__(self, caller: Any = None, message: Any = None) -> None:
         _init(self, "caller", caller)
@@ -117,6 +121,7 @@ class shutdownMicroprocess(ipc):
     """Stop now. Carries the components asked to stop (may be empty: the receiver)."""
 
     __slots__ = ("targets",)
+    targets: tuple[Any, ...]
 
     def __init__(self, *microprocesses: Any) -> None:
         _init(self, "targets", tuple(microprocesses))
@@ -130,6 +135,8 @@ class shutdown(ipc):
     """Ask a service (such as the Selector) to shut down."""
 
     __slots__ = ("caller", "message")
+    caller: Any
+    message: Any
 
     def __init__(self, caller: Any = None, message: Any = None) -> None:
         _init(self, "caller", caller)
@@ -140,6 +147,7 @@ class newComponent(ipc):
     """Ask the scheduler to activate these components."""
 
     __slots__ = ("children",)
+    children: tuple[Any, ...]
 
     def __init__(self, *components: Any) -> None:
         _init(self, "children", tuple(components))
@@ -153,6 +161,8 @@ class notify(ipc):
     """A message about ``object`` from ``caller``."""
 
     __slots__ = ("caller", "object")
+    caller: Any
+    object: Any
 
     def __init__(self, caller: Any, payload: Any) -> None:
         _init(self, "caller", caller)
@@ -163,6 +173,7 @@ class status(ipc):
     """A status report."""
 
     __slots__ = ("value",)
+    value: Any
 
     def __init__(self, status: Any) -> None:
         _init(self, "value", status)
@@ -176,6 +187,7 @@ class wouldblock(ipc):
     """The caller would block."""
 
     __slots__ = ("caller",)
+    caller: Any
 
     def __init__(self, caller: Any) -> None:
         _init(self, "caller", caller)
@@ -185,6 +197,9 @@ class errorInformation(ipc):
     """Something went wrong in ``caller``."""
 
     __slots__ = ("caller", "exception", "message")
+    caller: Any
+    exception: BaseException | None
+    message: Any
 
     def __init__(self, caller: Any, exception: BaseException | None = None, message: Any = None):
         _init(self, "caller", caller)
@@ -211,6 +226,7 @@ class newCSA(notify):
     """A new ConnectedSocketAdapter exists. ``object`` is the CSA, or ``(CSA, sock)``."""
 
     __slots__ = ("sock",)
+    sock: Any
 
     def __init__(self, caller: Any, payload: Any, sock: Any = None) -> None:
         _init(self, "caller", caller)

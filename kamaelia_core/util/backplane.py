@@ -50,6 +50,7 @@ class subscribe(ipc.ipc):
     """A SubscribeTo asks its Backplane for copies (through its own outbox)."""
 
     __slots__ = ("subscriber",)
+    subscriber: Component
 
     def __init__(self, subscriber: Component) -> None:
         ipc._init(self, "subscriber", subscriber)

@@ -28,10 +28,13 @@ class addsink(ipc.ipc):
     ``(sink, sinkcontrol)`` (either may be None)."""
 
     __slots__ = ("sink", "sinkbox", "sinkcontrol")
+    sink: Component
+    sinkbox: str | None
+    sinkcontrol: str | None
 
     def __init__(
         self, sink: Component, sinkbox: str | None = "inbox", sinkcontrol: str | None = None
-    ):
+    ) -> None:
         ipc._init(self, "sink", sink)
         ipc._init(self, "sinkbox", sinkbox)
         ipc._init(self, "sinkcontrol", sinkcontrol)
