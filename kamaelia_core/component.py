@@ -41,10 +41,12 @@ def box_descriptions(spec: BoxSpec) -> dict[str, str]:
     )
 
 
-_box_names: weakref.WeakKeyDictionary[type, tuple[Any, int, tuple[str, ...]]] = (
+_NamesEntry = tuple[Any, int, tuple[str, ...]]
+"""One side's declaration last seen, its length and its normalised box names."""
+_box_names: weakref.WeakKeyDictionary[type, tuple[_NamesEntry, _NamesEntry]] = (
     weakref.WeakKeyDictionary()
 )
-"""Per class and side: the declaration last seen, its length and its normalised box names."""
+"""Per class: the entries of its inboxes (side 0) and outboxes (side 1)."""
 
 
 def _names(cls: type, spec: BoxSpec, side: int) -> tuple[str, ...]:
@@ -60,9 +62,9 @@ def _names(cls: type, spec: BoxSpec, side: int) -> tuple[str, ...]:
         if entry[0] is spec and entry[1] == len(spec):
             return entry[2]
     names = tuple(box_descriptions(spec))
-    other = (None, -1, ()) if cached is None else cached[1 - side]
-    this = (spec, len(spec), names)
-    _box_names[cls] = (this, other) if side == 0 else (other, this)  # type: ignore[assignment]
+    other: _NamesEntry = (None, -1, ()) if cached is None else cached[1 - side]
+    this: _NamesEntry = (spec, len(spec), names)
+    _box_names[cls] = (this, other) if side == 0 else (other, this)
     return names
 
 
@@ -95,6 +97,10 @@ class Component:
     stack's per-connection adapters and handlers: once such a component has ended and no link
     touches its boxes any more, its boxes let go of it (see ``_release_boxes``), so it is freed
     at once by reference counting instead of waiting, as cyclic garbage, for the collector."""
+    _connection_cid: int
+    """Set (per instance, in the instance dict) on a per-connection protocol handler by the
+    server that made it: the cid of its CSA, which the live view pairs it with (see
+    ``instrument.describe``). Unset on every other component."""
 
     __slots__ = (
         "__dict__",

@@ -28,6 +28,8 @@ BY_REFERENCE = frozenset({int, float, bool, type(None), complex})
 """Exact message types an event keeps by reference with no further check (immutable, small)."""
 monotonic = time.monotonic
 """The clock events are stamped with."""
+Boxes = tuple[tuple[str, ...], tuple[str, ...]]
+"""A component's inbox and outbox names, in declaration order."""
 
 
 class Event(NamedTuple):
@@ -204,16 +206,21 @@ class Tap:
         sink: Any = None,
         sink_box: str = "",
         message: Any = None,
-        extra: dict[str, Any] | None = None,
+        extra: dict[str, Any] | Boxes | None = None,
     ) -> None:
-        """Record one event (called by the engine)."""
+        """Record one event (called by the engine).
+
+        ``extra`` holds the kind's details; for ``spawned`` it is the component's
+        ``(inboxes, outboxes)`` names as they are now (the other details are read at drain time,
+        see ``describe``).
+        """
         self.tick()
         buf = self.buf
         cls = None if message is None else message.__class__
         buf.append((kind, comp, box, sink, sink_box, cls, extra))
         buf.append(capture(message))
 
-    def state(self, comp: Any, kind: str) -> None:
+    def state(self, comp: Any, kind: str, /) -> None:
         """Record a ``paused`` or ``woke`` event at the time in force (called by the scheduler).
 
         Cheaper than ``record``, with no allocation: these come several times per request of a
@@ -245,7 +252,7 @@ class Tap:
         else:
             self.state = self._late_states.__setitem__  # type: ignore[method-assign]
 
-    def _state_limited(self, comp: Any, kind: str) -> None:
+    def _state_limited(self, comp: Any, kind: str, /) -> None:
         if self._state_room > 1:
             self._state_room -= 1
         else:  # the budget is spent: from now on only the last state of each component
@@ -438,9 +445,10 @@ def is_delivery(head: Any) -> bool:
     return head.__class__ is tuple and len(head) == 2
 
 
-def _to_event(seq: int, t: float, head: tuple | str, value: Any) -> Event:
+def _to_event(seq: int, t: float, head: Any, value: Any) -> Event:
+    # ``head`` is a raw buffer item: a kind (str), a delivery's route or a tuple of fields
     if head.__class__ is str:  # paused or woke: the component rides in the value
-        return Event(seq, t, head, value.cid, value.name, "", 0, "", "", "", "", None)  # type: ignore[arg-type]
+        return Event(seq, t, head, value.cid, value.name, "", 0, "", "", "", "", None)
     if len(head) == 2:
         source, target = head
         comp, box, sink, sink_box = source.owner, source.name, target.owner, target.name
@@ -549,7 +557,7 @@ PARAMS_LIMIT = 12
 """Most constructor parameters a ``spawned`` event reports."""
 
 
-def _init_params(cls: type) -> tuple[str, ...]:
+def _init_params(cls: type[Any]) -> tuple[str, ...]:
     """The keyword parameters of ``cls.__init__`` (what a user would have passed)."""
     try:
         signature = inspect.signature(cls.__init__)
@@ -587,9 +595,7 @@ def _params_of(comp: Any) -> dict[str, Any]:
     return params
 
 
-def describe(
-    comp: Any, parent: Any = None, boxes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-) -> dict[str, Any]:
+def describe(comp: Any, parent: Any = None, boxes: Boxes | None = None) -> dict[str, Any]:
     """The ``spawned`` event's details of ``comp``: everything a viewer needs to draw it.
 
     Keys: ``cls`` (dotted class path), ``parent`` (cid or None), ``inboxes``/``outboxes``

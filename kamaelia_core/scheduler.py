@@ -124,6 +124,7 @@ class WaitComplete(ipc.ipc):
     """Yield ``WaitComplete(generator)`` to run it to its end before resuming the caller."""
 
     __slots__ = ("generator",)
+    generator: Any
 
     def __init__(self, generator: Any) -> None:
         ipc._init(self, "generator", generator)
@@ -139,7 +140,7 @@ def _announce(tap: Tap, comp: Component) -> None:
     # the parent rides in the sink slot and the boxes as they are now in extra; the rest of the
     # details are read when the event is drained (instrument.describe)
     boxes = (tuple(comp.inboxes), tuple(comp.outboxes))
-    tap.record("spawned", comp, sink=comp.parent, extra=boxes)  # type: ignore[arg-type]
+    tap.record("spawned", comp, sink=comp.parent, extra=boxes)
     for linkage in comp.linkages:
         tap.record(
             "linked",
