@@ -131,7 +131,8 @@ class LineReader:
             if len(buf) > self.limit:
                 raise ProtocolError(f"a frame is longer than {self.limit} bytes")
             return []
-        lines = buf[:end].split(b"\n")
+        with memoryview(buf) as view:  # frames are bytes (one copy), not views of the buffer
+            lines = bytes(view[:end]).split(b"\n")
         del buf[: end + 1]
         if len(buf) > self.limit or max(map(len, lines)) > self.limit:
             raise ProtocolError(f"a frame is longer than {self.limit} bytes")
