@@ -242,9 +242,10 @@ class Selector(Component):
                 reg.targets[kind] = target
             self._watch(reg)
             return
-        if reg.targets[kind] != target or reg.names[kind] is None:
-            if reg.names[kind] is not None:
-                delete_outbox(self, reg.names[kind], reg.links[kind])
+        old_name = reg.names[kind]
+        if reg.targets[kind] != target or old_name is None:
+            if old_name is not None:
+                delete_outbox(self, old_name, reg.links[kind])
             name = add_outbox(self, f"{_KINDS[kind]}Notify")
             reg.names[kind] = name
             reg.targets[kind] = target

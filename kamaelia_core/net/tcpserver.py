@@ -124,8 +124,8 @@ def _options(options: SocketOption | list[SocketOption] | None) -> list[SocketOp
     if options is None:
         return []
     if isinstance(options, tuple) and options and isinstance(options[0], int):
-        return [options]  # type: ignore[list-item]
-    return list(options)  # type: ignore[arg-type]
+        return [options]
+    return list(options)
 
 
 class TCPServer(Component):
