@@ -316,3 +316,14 @@ def test_adaptive_and_threaded_components():
     assert both.queuelengths == 1000
     scheduler.run.runThreads()
     assert sink.collected == ["from a thread"]
+
+
+def test_boxes_a_threaded_adaptive_component_adds_are_postboxes_too():
+    from Axon.Box import postbox
+    from Axon.ThreadedComponent import threadedadaptivecommscomponent
+
+    both = threadedadaptivecommscomponent()
+    inbox, outbox = both.addInbox("extra"), both.addOutbox("extra")
+    assert isinstance(both.inboxes[inbox], postbox) and isinstance(both.outboxes[outbox], postbox)
+    assert len(both.inboxes[inbox]) == 0 and both.inboxes[inbox].local_len() == 0
+    assert inbox in both.inqueues and outbox in both.outqueues
