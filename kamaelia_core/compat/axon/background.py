@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import threading
 
-from kamaelia_core.compat.axon.scheduler import scheduler
+from kamaelia_core.compat.axon.scheduler import (
+    process_scheduler,
+    scheduler,
+    set_process_scheduler,
+)
 
 
 class background(threading.Thread):
@@ -37,12 +41,12 @@ class background(threading.Thread):
         """Run the process scheduler until the system has finished."""
         try:
             if self.zap:
-                old = scheduler.run
-                scheduler.run = None
+                old = process_scheduler()
+                set_process_scheduler(None)
                 scheduler()
                 if old._runner is None:
                     old.close()
-            sched = scheduler.run
+            sched = process_scheduler()
             sched.waitForOne()
             sched.runThreads(slowmo=self.slowmo)
         finally:

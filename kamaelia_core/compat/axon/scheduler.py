@@ -63,37 +63,55 @@ def retire_process_scheduler() -> None:
     """Forget the process-wide scheduler (each thread has its own default again) and close it
     unless it is running."""
     current = _process[0]
-    scheduler.run = None
+    set_process_scheduler(None)
     if current is not None and current._runner is None:
         current.close()
 
 
+def process_scheduler() -> scheduler:
+    """Axon's process-wide scheduler (``scheduler.run``), made on first use."""
+    current = _process[0]
+    if current is None:
+        with _making:  # two threads asking at once get the same one
+            current = _process[0]
+            if current is None:
+                current = scheduler()  # becomes the process scheduler in __init__
+    return current
+
+
+def set_process_scheduler(value: scheduler | None) -> None:
+    """Make ``value`` the process-wide scheduler (``scheduler.run = value``); None forgets it.
+
+    Raises:
+        TypeError: ``value`` is not an Axon ``scheduler``.
+    """
+    if value is not None and not isinstance(value, scheduler):
+        raise TypeError(f"scheduler.run must be an Axon scheduler, not {value!r}")
+    _process[0] = value
+    set_default_scheduler(value)
+    if value is not None:
+        for callback in list(_listeners):
+            try:
+                callback(value)
+            except Exception:
+                log.exception("process scheduler listener %r failed; removing it", callback)
+                _listeners.remove(callback)
+
+
 class _SchedulerType(type):
-    """Gives the class a ``run`` attribute: Axon's process-wide scheduler, made on first use."""
+    """Gives the class a ``run`` attribute: Axon's process-wide scheduler, made on first use.
+
+    The class attribute and the instance method ``run`` share a name (Axon's), which no static
+    type can say: the package's own code calls ``process_scheduler``/``set_process_scheduler``.
+    """
 
     @property
     def run(cls) -> scheduler:
-        current = _process[0]
-        if current is None:
-            with _making:  # two threads asking at once get the same one
-                current = _process[0]
-                if current is None:
-                    current = scheduler()  # becomes the process scheduler in __init__
-        return current
+        return process_scheduler()
 
     @run.setter
     def run(cls, value: scheduler | None) -> None:
-        if value is not None and not isinstance(value, scheduler):
-            raise TypeError(f"scheduler.run must be an Axon scheduler, not {value!r}")
-        _process[0] = value
-        set_default_scheduler(value)
-        if value is not None:
-            for callback in list(_listeners):
-                try:
-                    callback(value)
-                except Exception:
-                    log.exception("process scheduler listener %r failed; removing it", callback)
-                    _listeners.remove(callback)
+        set_process_scheduler(value)
 
 
 def _other_threads_alive() -> bool:
@@ -130,7 +148,7 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
         self._warned_stuck = False
         self.add_crash_handler(self._note_crash)
         if _process[0] is None:
-            type(self).run = self
+            set_process_scheduler(self)
 
     def __repr__(self) -> str:
         running = "running" if self._runner is not None else "idle"
@@ -146,12 +164,12 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
     @classmethod
     def immortalise(cls) -> None:
         """Keep the process scheduler running when a component crashes (the default here)."""
-        cls.run.exception_caught = Exception
+        process_scheduler().exception_caught = Exception
 
     @classmethod
     def mortalise(cls) -> None:
         """Make the first crash end the process scheduler's ``runThreads`` with its exception."""
-        cls.run.exception_caught = StopIteration
+        process_scheduler().exception_caught = StopIteration
 
     def waitForOne(self) -> None:
         """Keep running, even with no component yet, until a first one is activated."""
@@ -321,4 +339,10 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
             self.stop()
 
 
-__all__ = ["on_process_scheduler", "retire_process_scheduler", "scheduler"]
+__all__ = [
+    "on_process_scheduler",
+    "process_scheduler",
+    "retire_process_scheduler",
+    "scheduler",
+    "set_process_scheduler",
+]
