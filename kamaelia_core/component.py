@@ -19,7 +19,8 @@ from kamaelia_core.ordered import OrderedRefs
 
 if TYPE_CHECKING:
     from kamaelia_core.cat import CoordinatingAssistantTracker
-    from kamaelia_core.scheduler import Scheduler, TimerHandle
+    from kamaelia_core.scheduler import Scheduler
+    from kamaelia_core.timers import TimerHandle
 
 _ids = itertools.count(1)
 
@@ -100,7 +101,7 @@ class Component:
     _connection_cid: int
     """Set (per instance, in the instance dict) on a per-connection protocol handler by the
     server that made it: the cid of its CSA, which the live view pairs it with (see
-    ``instrument.describe``). Unset on every other component."""
+    ``events.describe``). Unset on every other component."""
 
     __slots__ = (
         "__dict__",

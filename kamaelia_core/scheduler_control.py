@@ -73,7 +73,7 @@ def created(sched: Scheduler) -> None:
 def announce(tap: Tap, comp: Component) -> None:
     """Record ``comp`` as spawned, with the links it made before the tap could see them."""
     # the parent rides in the sink slot and the boxes as they are now in extra; the rest of the
-    # details are read when the event is drained (instrument.describe)
+    # details are read when the event is drained (events.describe)
     boxes = (tuple(comp.inboxes), tuple(comp.outboxes))
     tap.record("spawned", comp, sink=comp.parent, extra=boxes)
     for linkage in comp.linkages:

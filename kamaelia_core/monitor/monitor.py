@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kamaelia_core.instrument import Event
+from kamaelia_core.events import Event
 from kamaelia_core.monitor import protocol as proto
 from kamaelia_core.monitor.link import MonitorError, ViewerLink
 from kamaelia_core.monitor.watcher import SchedulerWatch, deliveries_in

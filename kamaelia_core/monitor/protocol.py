@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kamaelia_core.instrument import Event, safe_repr
+from kamaelia_core.events import Event, safe_repr
 
 PROTOCOL_VERSION = 1
 """Bumped when a frame changes incompatibly; both ends must speak the same version."""
