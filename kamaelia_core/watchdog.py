@@ -30,7 +30,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kamaelia_core.scheduler import Scheduler, SliceOverrun, SliceWatch
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.scheduler_control import SliceOverrun, SliceWatch
 
 log = logging.getLogger(__name__)
 

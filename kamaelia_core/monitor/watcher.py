@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from kamaelia_core.condense import COUNTED, drain_condensed
 from kamaelia_core.instrument import Event, Tap
-from kamaelia_core.scheduler import Scheduler, TimerHandle
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.timers import TimerHandle
 from kamaelia_core.watchdog import Overrun, Watchdog
 
 if TYPE_CHECKING:

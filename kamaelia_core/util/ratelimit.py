@@ -13,7 +13,7 @@ from typing import Any
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
 from kamaelia_core.ipc import shutdownMicroprocess
-from kamaelia_core.scheduler import TimerHandle
+from kamaelia_core.timers import TimerHandle
 
 
 class MessageRateLimit(Component):

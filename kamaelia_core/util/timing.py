@@ -7,7 +7,7 @@ from typing import Any
 
 from kamaelia_core.component import Component
 from kamaelia_core.ipc import shutdownMicroprocess
-from kamaelia_core.scheduler import TimerHandle
+from kamaelia_core.timers import TimerHandle
 
 
 class StopAfter(Component):
