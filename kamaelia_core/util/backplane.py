@@ -7,7 +7,7 @@ meet by name through the scheduler's CAT (Kamaelia's service names ``Backplane_I
 ``Backplane_O_<name>``).
 
 Slow subscribers: each copy goes through the fan-out policy of
-``kamaelia_core.util.fanout.Overflow``. By default at most ``max_backlog`` = 1000 messages wait
+``kamaelia_core.fanout.Overflow``. By default at most ``max_backlog`` = 1000 messages wait
 in a subscriber's inbox; past that its oldest waiting messages are dropped (counted in
 ``dropped``, logged once per episode), so one subscriber that does not read never slows the
 others, never crashes the Backplane or a publisher, and never makes memory grow without bound.
@@ -25,8 +25,8 @@ from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
+from kamaelia_core.fanout import Overflow
 from kamaelia_core.linkage import Linkage
-from kamaelia_core.util.fanout import Overflow
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +183,12 @@ class Backplane(AdaptiveComponent):
 
     def _publish(self, message: Any) -> None:
         self.published += 1
-        deliver = self.overflow.deliver
+        offer = self.overflow.offer
+        outboxes = self.outboxes
         for sub, subscription in list(self.subscribers.items()):
             if sub._isStopped():
                 self._forget(sub)
-            elif not deliver(subscription.data_box, message):
+            elif offer(outboxes[subscription.data_box], message) is not None:
                 log.warning("%s: disconnected %s (too slow)", self.name, sub.name)
                 self._end_subscriber(sub, ipc.shutdownMicroprocess(sub))
 

@@ -4,7 +4,7 @@ Data flow: messages reach the PlugSplitter's ``inbox`` (or come from the source 
 wraps); it sends each on its own ``outbox`` and a copy to every sink registered with an
 ``addsink`` message on ``configuration`` (one outbox per sink, added and removed at run time).
 A ``Plug`` wraps a consumer component and registers it with a splitter while the consumer runs.
-Slow sinks are handled by the fan-out policy of ``kamaelia_core.util.fanout.Overflow``.
+Slow sinks are handled by the fan-out policy of ``kamaelia_core.fanout.Overflow``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
+from kamaelia_core.fanout import Overflow
 from kamaelia_core.linkage import Linkage
-from kamaelia_core.util.fanout import Overflow
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +171,10 @@ class PlugSplitter(AdaptiveComponent):
 
     def _split(self, message: Any) -> None:
         self.send(message, "outbox")
-        deliver = self.overflow.deliver
+        offer = self.overflow.offer
+        outboxes = self.outboxes
         for (sink, box), (name, _) in list(self.outboxsinks.items()):
-            if not deliver(name, message):
+            if offer(outboxes[name], message) is not None:
                 self._disconnect(sink, box)
 
     def _split_control(self, message: Any) -> None:
