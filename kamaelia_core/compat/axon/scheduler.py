@@ -289,6 +289,13 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
     def _cycles(self, slowmo: float, canblock: bool) -> Generator[int, None, None]:
         budget = 0.02 if canblock else 0.0
         while not self._stopping:
+            if self._held:  # a debugger's hold (see Scheduler.hold): run only requested cycles
+                if canblock or self._cycle_requests:
+                    self._held_turn()  # with nothing requested, waits for a cross-thread call
+                else:
+                    self.poll_io(0)
+                yield 1
+                continue
             if slowmo:
                 if canblock:
                     time.sleep(slowmo)
