@@ -157,6 +157,11 @@ class Reactor:
             except BlockingIOError:
                 pass  # the pipe is full of wake-ups already: the reader will come
 
+    def calls_pending(self) -> bool:
+        """Whether cross-thread calls wait for the next poll (``call_soon_threadsafe``)."""
+        with self._wake_lock:
+            return bool(self._cross_thread)
+
     def _drain_wakeups(self, fd: int, events: int) -> None:
         try:
             while os.read(self._wake_r, 4096):

@@ -338,3 +338,19 @@ def test_a_held_run_threads_waits_for_cross_thread_calls_and_runs_requested_cycl
         runner.join(5)
     assert not runner.is_alive()
 
+
+def test_a_cross_thread_call_still_to_run_keeps_run_threads_waiting(caplog):
+    # the race behind a wake sent by a thread that ends at once: the call waits in the reactor,
+    # and nothing else (no socket, timer or thread) could wake the waiting component
+    _, scheduler, _, Wait = _classes()
+    sched = scheduler.run
+    waiter = Wait()
+    waiter.activate()
+    cycles = sched.main(canblock=True)
+    next(cycles)  # the waiter has run and now waits for a message
+    assert waiter.state == "waiting"
+    sched.io.call_soon_threadsafe(lambda: waiter._deliver("late", "inbox"))
+    with caplog.at_level(logging.WARNING):
+        for _ in cycles:
+            pass
+    assert waiter.got == "late" and "nothing can wake them" not in caplog.text

@@ -320,7 +320,14 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
             yield 1
 
     def _can_be_woken(self) -> bool:
-        return bool(len(self.io) or self._threads or self._wait_for_one or _other_threads_alive())
+        # the pending calls last: a thread that has ended queued its calls before it ended
+        return bool(
+            len(self.io)
+            or self._threads
+            or self._wait_for_one
+            or _other_threads_alive()
+            or self.io.calls_pending()
+        )
 
     def _report_stuck(self) -> None:
         if self._warned_stuck:
