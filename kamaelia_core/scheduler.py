@@ -347,7 +347,12 @@ class Scheduler(TimerQueue, SchedulerControl):
                 self.poll_io(0)
                 continue
             deadline = self.next_deadline()
-            if len(self.io) == 0 and self._threads == 0 and not self._waking_timers():
+            if (
+                len(self.io) == 0
+                and self._threads == 0
+                and not self._waking_timers()
+                and not self.io.calls_pending()  # a wake another thread has sent still counts
+            ):
                 stuck = ", ".join(sorted(c.name for c in self._live.values())[:8])
                 log.warning("nothing can wake the waiting components any more: %s", stuck)
                 break

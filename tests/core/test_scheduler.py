@@ -263,6 +263,19 @@ def test_run_gives_up_when_nothing_can_wake_the_waiting(caplog):
 
 
 @pytest.mark.core_only
+def test_run_waits_for_a_cross_thread_call_still_to_run(caplog):
+    with Scheduler() as sched:
+        idle = Idle()
+        sched.activate(idle)
+        sched.run_until_idle()  # it waits for control, and nothing else could wake it
+        sched.io.call_soon_threadsafe(lambda: idle._deliver("end", "control"))
+        with caplog.at_level(logging.WARNING):
+            sched.run()
+        assert "nothing can wake" not in caplog.text
+        assert idle.state == "finished" and not idle.dataReady("control")  # it took the call's
+
+
+@pytest.mark.core_only
 def test_run_blocks_idle_until_a_timer_fires():
     sched = Scheduler()
     try:
