@@ -105,8 +105,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-class producerFinished(ipc):
-    """The sender has finished producing: finish what you have and pass it on."""
+class _FromCaller(ipc):
+    """A message from ``caller``, with an optional ``message`` (producerFinished, shutdown)."""
 
     __slots__ = ("caller", "message")
     caller: Any
@@ -115,6 +115,12 @@ class producerFinished(ipc):
     def __init__(self, caller: Any = None, message: Any = None) -> None:
         _init(self, "caller", caller)
         _init(self, "message", message)
+
+
+class producerFinished(_FromCaller):
+    """The sender has finished producing: finish what you have and pass it on."""
+
+    __slots__ = ()
 
 
 class shutdownMicroprocess(ipc):
@@ -131,16 +137,10 @@ class shutdownMicroprocess(ipc):
         return self.targets
 
 
-class shutdown(ipc):
+class shutdown(_FromCaller):
     """Ask a service (such as the Selector) to shut down."""
 
-    __slots__ = ("caller", "message")
-    caller: Any
-    message: Any
-
-    def __init__(self, caller: Any = None, message: Any = None) -> None:
-        _init(self, "caller", caller)
-        _init(self, "message", message)
+    __slots__ = ()
 
 
 class newComponent(ipc):
@@ -222,6 +222,12 @@ class serverShutdown(shutdownMicroprocess):
     __slots__ = ()
 
 
+def _csa_of(message: notify) -> Any:
+    """What a ``newCSA``/``shutdownCSA`` is about: its ``object``, or the CSA of ``(CSA, sock)``."""
+    payload = message.object
+    return payload[0] if isinstance(payload, tuple) else payload
+
+
 class newCSA(notify):
     """A new ConnectedSocketAdapter exists. ``object`` is the CSA, or ``(CSA, sock)``."""
 
@@ -235,10 +241,7 @@ class newCSA(notify):
             sock = payload[1]
         _init(self, "sock", sock)
 
-    @property
-    def csa(self) -> Any:
-        """The ConnectedSocketAdapter this message is about."""
-        return self.object[0] if isinstance(self.object, tuple) else self.object
+    csa = property(_csa_of, doc="The ConnectedSocketAdapter this message is about.")
 
 
 class shutdownCSA(notify):
@@ -246,10 +249,7 @@ class shutdownCSA(notify):
 
     __slots__ = ()
 
-    @property
-    def csa(self) -> Any:
-        """The ConnectedSocketAdapter this message is about."""
-        return self.object[0] if isinstance(self.object, tuple) else self.object
+    csa = property(_csa_of, doc="The ConnectedSocketAdapter this message is about.")
 
 
 class newServer(notify):
