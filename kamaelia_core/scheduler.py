@@ -29,6 +29,7 @@ from kamaelia_core.scheduler_control import (
     SliceWatch,
     add_scheduler_hook,
     announce,
+    call_hooks,
     created,
 )
 from kamaelia_core.timers import COMPACT_TIMERS_AFTER, TimerHandle, TimerQueue
@@ -441,12 +442,7 @@ class Scheduler(TimerQueue, SchedulerControl):
         self._close_down(comp, "crashed", {"traceback": text})
         for child in comp.children:
             child.stop()
-        for handler in list(self._crash_handlers):
-            try:
-                handler(comp, exc)
-            except Exception:
-                log.exception("crash handler %r failed; detaching it", handler)
-                self._crash_handlers.remove(handler)
+        call_hooks(self._crash_handlers, (comp, exc), log, "crash handler %r failed; detaching it")
 
     def __repr__(self) -> str:
         return (

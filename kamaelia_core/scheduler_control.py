@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from kamaelia_core.cat import CoordinatingAssistantTracker
@@ -60,14 +60,29 @@ class SliceOverrun(BaseException):
     """
 
 
+_Hook = TypeVar("_Hook", bound=Callable[..., Any])
+
+
+def call_hooks(
+    hooks: list[_Hook], args: tuple[Any, ...], logger: logging.Logger, failed: str
+) -> None:
+    """Call each of ``hooks`` with ``args``; one that raises is logged and removed.
+
+    The others are still called: an observer's bug never breaks the run (nor the other
+    observers). ``failed`` is the log message, with ``%r`` for the hook (logged with the
+    traceback, at ERROR, on ``logger``).
+    """
+    for hook in list(hooks):
+        try:
+            hook(*args)
+        except Exception:
+            logger.exception(failed, hook)
+            hooks.remove(hook)
+
+
 def created(sched: Scheduler) -> None:
     """Call the hooks of ``add_scheduler_hook`` with ``sched``, a scheduler just made."""
-    for hook in list(_created_hooks):
-        try:
-            hook(sched)
-        except Exception:
-            log.exception("scheduler hook %r failed; removed", hook)
-            _created_hooks.remove(hook)
+    call_hooks(_created_hooks, (sched,), log, "scheduler hook %r failed; removed")
 
 
 def announce(tap: Tap, comp: Component) -> None:
@@ -154,12 +169,7 @@ class SchedulerControl:
         return remove
 
     def _finished_hooks(self) -> None:
-        for hook in list(self._finish_hooks):
-            try:
-                hook()
-            except Exception:
-                log.exception("finish hook %r failed; removed", hook)
-                self._finish_hooks.remove(hook)
+        call_hooks(self._finish_hooks, (), log, "finish hook %r failed; removed")
 
     # -- holding (a debugger's pause) ----------------------------------------------------------
 

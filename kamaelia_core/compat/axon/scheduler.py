@@ -30,6 +30,7 @@ from kamaelia_core.compat.axon.cat import coordinatingassistanttracker
 from kamaelia_core.component import Component
 from kamaelia_core.ipc import newComponent, shutdownMicroprocess
 from kamaelia_core.scheduler import Scheduler, set_default_scheduler
+from kamaelia_core.scheduler_control import call_hooks
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +91,7 @@ def set_process_scheduler(value: scheduler | None) -> None:
     _process[0] = value
     set_default_scheduler(value)
     if value is not None:
-        for callback in list(_listeners):
-            try:
-                callback(value)
-            except Exception:
-                log.exception("process scheduler listener %r failed; removing it", callback)
-                _listeners.remove(callback)
+        call_hooks(_listeners, (value,), log, "process scheduler listener %r failed; removing it")
 
 
 class _SchedulerType(type):
