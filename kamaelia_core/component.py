@@ -343,9 +343,7 @@ class Component:
         ended = EndedComponent(self)
         for box in boxes:
             box.owner = ended  # type: ignore[assignment]
-            if box.target is box:
-                box.target = None  # type: ignore[assignment]
-                box.route = None  # type: ignore[assignment]
+            box.let_go()  # no box has sources (checked above)
 
     def unlink_all(self) -> None:
         """Remove every linkage this component made."""

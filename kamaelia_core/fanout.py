@@ -343,19 +343,16 @@ class Subscribers:
             self._drops.append((key, why, backlog))
 
     def _report_drops(self) -> None:
-        drops = self._drops
-        while drops:  # on_drop may send, and so drop others: they are reported in turn
+        drops, on_drop = self._drops, self.on_drop
+        while drops and on_drop is not None:  # on_drop may send, and so drop others: in turn
             key, why, backlog = drops.popleft()
-            self.on_drop(key, why, backlog)  # type: ignore[misc]
+            on_drop(key, why, backlog)
 
     def _forget(self, sub: _Subscriber) -> None:
         owner = self.owner
         owner.unlink(thelinkage=sub.linkage)
         owner.outboxes.pop(sub.name, None)
-        box = sub.box
-        if box.target is box and not box.sources:
-            box.target = None  # type: ignore[assignment]  # no self-reference: freed at once
-            box.route = None  # type: ignore[assignment]
+        sub.box.let_go()
 
 
 __all__ = [

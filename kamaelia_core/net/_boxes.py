@@ -61,6 +61,4 @@ def delete_outbox(comp: Component, name: str, linkage: Linkage | None = None) ->
     else:
         for found in [lk for lk in comp.linkages if lk.source_box is box]:
             comp.unlink(thelinkage=found)
-    if box.target is box and not box.sources:
-        box.target = None  # type: ignore[assignment]  # no self-reference: freed at once
-        box.route = None  # type: ignore[assignment]
+    box.let_go()
