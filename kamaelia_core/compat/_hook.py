@@ -119,9 +119,9 @@ def _children(package: str) -> list[str]:
 
 def _ensure_process_scheduler() -> None:
     """Make Axon's process scheduler exist, and so be every thread's default scheduler."""
-    from kamaelia_core.compat.axon.scheduler import process_scheduler
+    from kamaelia_core.compat.axon.scheduler import scheduler_run
 
-    process_scheduler()
+    scheduler_run()
 
 
 def build_kamaelia_module(name: str) -> types.ModuleType:

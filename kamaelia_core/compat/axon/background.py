@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 
 from kamaelia_core.compat.axon.scheduler import (
-    process_scheduler,
     scheduler,
-    set_process_scheduler,
+    scheduler_run,
+    set_scheduler_run,
 )
 
 
@@ -41,12 +41,12 @@ class background(threading.Thread):
         """Run the process scheduler until the system has finished."""
         try:
             if self.zap:
-                old = process_scheduler()
-                set_process_scheduler(None)
+                old = scheduler_run()
+                set_scheduler_run(None)
                 scheduler()
                 if old._runner is None:
                     old.close()
-            sched = process_scheduler()
+            sched = scheduler_run()
             sched.waitForOne()
             sched.runThreads(slowmo=self.slowmo)
         finally:

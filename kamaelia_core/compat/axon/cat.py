@@ -37,9 +37,9 @@ class coordinatingassistanttracker(CoordinatingAssistantTracker, metaclass=_Trac
         running = Scheduler.current()
         if running is not None:
             return running.tracker
-        from kamaelia_core.compat.axon.scheduler import process_scheduler
+        from kamaelia_core.compat.axon.scheduler import scheduler_run
 
-        return process_scheduler().tracker
+        return scheduler_run().tracker
 
     def main(self) -> Any:
         """Axon's tracker is a (never activated) microprocess; this keeps its generator."""

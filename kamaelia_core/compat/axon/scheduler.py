@@ -64,13 +64,16 @@ def retire_process_scheduler() -> None:
     """Forget the process-wide scheduler (each thread has its own default again) and close it
     unless it is running."""
     current = _process[0]
-    set_process_scheduler(None)
+    set_scheduler_run(None)
     if current is not None and current._runner is None:
         current.close()
 
 
-def process_scheduler() -> scheduler:
-    """Axon's process-wide scheduler (``scheduler.run``), made on first use."""
+def scheduler_run() -> scheduler:
+    """Axon's process-wide scheduler (``scheduler.run``), made on first use.
+
+    ``kamaelia_core.compat.process_scheduler()`` answers the same one without making it.
+    """
     current = _process[0]
     if current is None:
         with _making:  # two threads asking at once get the same one
@@ -80,8 +83,8 @@ def process_scheduler() -> scheduler:
     return current
 
 
-def set_process_scheduler(value: scheduler | None) -> None:
-    """Make ``value`` the process-wide scheduler (``scheduler.run = value``); None forgets it.
+def set_scheduler_run(value: scheduler | None) -> None:
+    """``scheduler.run = value``: make ``value`` the process-wide scheduler; None forgets it.
 
     Raises:
         TypeError: ``value`` is not an Axon ``scheduler``.
@@ -98,16 +101,16 @@ class _SchedulerType(type):
     """Gives the class a ``run`` attribute: Axon's process-wide scheduler, made on first use.
 
     The class attribute and the instance method ``run`` share a name (Axon's), which no static
-    type can say: the package's own code calls ``process_scheduler``/``set_process_scheduler``.
+    type can say: the package's own code calls ``scheduler_run``/``set_scheduler_run``.
     """
 
     @property
     def run(cls) -> scheduler:
-        return process_scheduler()
+        return scheduler_run()
 
     @run.setter
     def run(cls, value: scheduler | None) -> None:
-        set_process_scheduler(value)
+        set_scheduler_run(value)
 
 
 def _other_threads_alive() -> bool:
@@ -144,7 +147,7 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
         self._warned_stuck = False
         self.add_crash_handler(self._note_crash)
         if _process[0] is None:
-            set_process_scheduler(self)
+            set_scheduler_run(self)
 
     def __repr__(self) -> str:
         running = "running" if self._runner is not None else "idle"
@@ -160,12 +163,12 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
     @classmethod
     def immortalise(cls) -> None:
         """Keep the process scheduler running when a component crashes (the default here)."""
-        process_scheduler().exception_caught = Exception
+        scheduler_run().exception_caught = Exception
 
     @classmethod
     def mortalise(cls) -> None:
         """Make the first crash end the process scheduler's ``runThreads`` with its exception."""
-        process_scheduler().exception_caught = StopIteration
+        scheduler_run().exception_caught = StopIteration
 
     def waitForOne(self) -> None:
         """Keep running, even with no component yet, until a first one is activated."""
@@ -351,8 +354,8 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
 
 __all__ = [
     "on_process_scheduler",
-    "process_scheduler",
     "retire_process_scheduler",
     "scheduler",
-    "set_process_scheduler",
+    "scheduler_run",
+    "set_scheduler_run",
 ]
