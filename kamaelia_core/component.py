@@ -181,6 +181,17 @@ class Component:
         """The scheduler this component runs on (None before activation)."""
         return self._sched
 
+    def _running_on(self) -> Scheduler:
+        """The scheduler, for code that runs only once the component is activated (``main``).
+
+        Raises:
+            RuntimeError: The component has not been activated.
+        """
+        sched = self._sched
+        if sched is None:
+            raise RuntimeError(f"{self.name} is not activated on a scheduler")
+        return sched
+
     @property
     def tracker(self) -> CoordinatingAssistantTracker:
         """The Coordinating Assistant Tracker of this component's scheduler."""
@@ -342,7 +353,7 @@ class Component:
                 return
         ended = EndedComponent(self)
         for box in boxes:
-            box.owner = ended  # type: ignore[assignment]
+            box.owner = ended  # type: ignore[assignment]  # a record standing in for the owner
             box.let_go()  # no box has sources (checked above)
 
     def unlink_all(self) -> None:

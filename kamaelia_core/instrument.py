@@ -201,6 +201,8 @@ class Tap:
         else:
             self._open_state_budget()
 
+    # ``state`` is swapped per instance for the cheapest recorder the budget allows (a C-level
+    # dict store once it is spent): method assignments mypy cannot type
     def _open_state_budget(self) -> None:
         self._state_room = self._state_budget or 0
         if self._state_room > 0:

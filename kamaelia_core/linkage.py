@@ -73,6 +73,7 @@ class Box:
         self.owner = owner
         self.name = name
         self.is_inbox = is_inbox
+        # outboxes share one empty tuple: nothing ever appends to an outbox's storage
         self.storage: deque[Any] = deque() if is_inbox else _NO_STORAGE  # type: ignore[assignment]
         self.size: int | None = None
         self.linked_to: Box | None = None

@@ -250,6 +250,7 @@ class Scheduler(TimerQueue, SchedulerControl):
                         watch.comp = comp
                         watch.serial += 1
                     try:
+                        # a running component always has its generator (None once it ended)
                         value = comp._gen.__next__()  # type: ignore[union-attr]
                     except StopIteration:
                         # looked at before the ending unlinks it: a breakpoint on a link sees

@@ -38,8 +38,10 @@ def deliveries_in(events: list[Event]) -> int:
         kind = ev.kind
         if kind == "delivered":
             total += 1
-        elif kind == COUNTED and not ev.extra.get("discarded"):  # type: ignore[union-attr]
-            total += ev.extra["n"]  # type: ignore[index]
+        elif kind == COUNTED:
+            extra = ev.extra  # a counted event always has its details
+            if extra is not None and not extra.get("discarded"):
+                total += extra["n"]
     return total
 
 

@@ -262,7 +262,7 @@ class TCPServer(Component):
                     if not self._pending:  # every pending connection was shed: wait for more
                         return
                     self._pending = False
-                    self.scheduler.call_later(_ACCEPT_RETRY, self._retry_accept)  # type: ignore[union-attr]
+                    self._running_on().call_later(_ACCEPT_RETRY, self._retry_accept)
                     return
                 raise
             if self._starved is not None:
@@ -316,7 +316,7 @@ class TCPServer(Component):
     def _starving(self, exc: OSError) -> None:
         if self._starved is not None:
             return
-        self._starved = (self.scheduler.clock(), self.shed, describe_error(exc))  # type: ignore[union-attr]
+        self._starved = (self._running_on().clock(), self.shed, describe_error(exc))
         log.error(
             "%r cannot accept: %s; closing new connections at once until resources free up",
             self,
@@ -327,7 +327,7 @@ class TCPServer(Component):
         assert self._starved is not None
         since, shed_before, reason = self._starved
         self._starved = None
-        seconds = self.scheduler.clock() - since  # type: ignore[union-attr]
+        seconds = self._running_on().clock() - since
         log.warning(
             "%r accepts again after %.1f s out of resources (%s): "
             "%d connections were closed unserved",

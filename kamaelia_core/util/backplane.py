@@ -221,8 +221,7 @@ def _find_service(comp: Component, service: str, wait: float) -> Generator[Any, 
     Raises:
         LookupError: No such service after ``wait`` seconds.
     """
-    sched = comp.scheduler
-    assert sched is not None
+    sched = comp._running_on()
     deadline = sched.clock() + wait
     delay = 0.002
     while True:

@@ -58,8 +58,7 @@ class MessageRateLimit(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Gather, then send one message per interval."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         if self.hardlimit:
             self.setInboxSize("inbox", self.hardlimit)
         inbox = self.inboxes["inbox"]

@@ -57,8 +57,7 @@ class StopAfter(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Sleep until the timer or a watched component's end wakes us; then send the shutdown."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         timer: TimerHandle | None = None
         if self.seconds is not None:
             timer = sched.call_later(self.seconds, self._expire)
@@ -113,8 +112,7 @@ class Clock(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Tick on the timer until told to stop."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         due = sched.clock()
         timer: TimerHandle | None = None
         try:

@@ -77,7 +77,7 @@ class microprocess(Component):
     def tracker(self) -> Any:
         """The tracker given to ``activate(Tracker=...)``, else the scheduler's."""
         own = self.__dict__.get("_axon_tracker")
-        return own if own is not None else Component.tracker.fget(self)  # type: ignore[attr-defined]
+        return own if own is not None else super().tracker
 
     def __str__(self) -> str:
         return f"{self.name} :{self.cid} :{self.init} :{int(self._isStopped())} :"
