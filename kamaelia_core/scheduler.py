@@ -425,6 +425,11 @@ class Scheduler(TimerQueue, SchedulerControl):
             result = None
         if comp._transient:
             comp._release_boxes()
+        self._knock_on(result)
+
+    def _knock_on(self, result: Any) -> None:
+        """Act on what a close-down returned: stop (shutdownMicroprocess) or start (newComponent)
+        the components it names; anything else is ignored."""
         if isinstance(result, ipc.shutdownMicroprocess):
             for target in result.microprocesses():
                 target.stop()

@@ -28,7 +28,6 @@ from typing import Any
 
 from kamaelia_core.compat.axon.cat import coordinatingassistanttracker
 from kamaelia_core.component import Component
-from kamaelia_core.ipc import newComponent, shutdownMicroprocess
 from kamaelia_core.scheduler import Scheduler, set_default_scheduler
 from kamaelia_core.scheduler_control import call_hooks
 
@@ -207,14 +206,10 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
         """Act on what a microprocess returned when it closed down."""
         from kamaelia_core.compat.axon.ipc import reactivate
 
-        if isinstance(knockon, shutdownMicroprocess):
-            for target in knockon.microprocesses():
-                target.stop()
-        elif isinstance(knockon, newComponent):
-            for child in knockon.components():
-                self.activate(child)
-        elif isinstance(knockon, reactivate):
+        if isinstance(knockon, reactivate):
             self.wakeThread(knockon.original, canActivate=True)
+        else:
+            self._knock_on(knockon)  # shutdownMicroprocess and newComponent, as the core does
 
     # -- thread safety -------------------------------------------------------------------------
 
