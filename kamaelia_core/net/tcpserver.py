@@ -43,7 +43,6 @@ from typing import Any
 
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
-from kamaelia_core.net._boxes import forget_child
 from kamaelia_core.net.csa import ConnectedSocketAdapter, describe_error
 from kamaelia_core.net.selector import Selector
 
@@ -381,7 +380,7 @@ class TCPServer(Component):
         self.send(ipc.shutdownCSA(self, (csa, sock)), "_selectorSignal")
         self.send(ipc.shutdownCSA(self, csa), "protocolHandlerSignal")
         self.unlink(thelinkage=self._feedback_links.pop(csa, None))
-        forget_child(self, csa)
+        self._disown(csa)
 
     def _control(self, message: Any) -> None:
         if isinstance(message, (ipc.producerFinished, ipc.shutdownMicroprocess)):
