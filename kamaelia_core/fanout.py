@@ -147,6 +147,21 @@ class Overflow:
             )
 
 
+def take_batch(inbox: Box, limit: int, handle: Callable[[Any], object]) -> bool:
+    """Hand at most ``limit`` of the messages waiting in ``inbox`` to ``handle``, oldest first.
+
+    Returns:
+        Whether messages still wait: the fan-out should yield and let its consumers take this
+        batch before it copies the next (``Overflow.batch`` is the usual ``limit``).
+    """
+    storage = inbox.storage
+    for _ in range(limit):
+        if not storage:
+            return False
+        handle(inbox.pop())
+    return bool(storage)
+
+
 class subscriberDropped(ipc):
     """A fan-out stopped sending to you: ``why`` is ``"behind"`` or ``"full"``.
 
@@ -365,4 +380,5 @@ __all__ = [
     "Overflow",
     "Subscribers",
     "subscriberDropped",
+    "take_batch",
 ]

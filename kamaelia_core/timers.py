@@ -19,6 +19,15 @@ COMPACT_TIMERS_AFTER = 64
 """Cancelled timers tolerated in the heap before it is rebuilt (when they are also half of it)."""
 
 
+def next_tick(due: float, now: float, interval: float) -> float:
+    """When the tick after the one due at ``due`` falls, on a schedule of ``interval``, at ``now``.
+
+    On schedule while less than an interval late; later than that, one interval from ``now``:
+    ticks missed while the component could not run are not made up.
+    """
+    return due + interval if now - due < interval else now + interval
+
+
 def _nothing() -> None:
     """What a cancelled timer would call."""
 

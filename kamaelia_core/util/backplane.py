@@ -25,7 +25,7 @@ from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
-from kamaelia_core.fanout import Overflow
+from kamaelia_core.fanout import Overflow, take_batch
 from kamaelia_core.linkage import Linkage
 
 log = logging.getLogger(__name__)
@@ -138,11 +138,7 @@ class Backplane(AdaptiveComponent):
             while True:
                 while config.storage:
                     self._configure(config.pop())
-                for _ in range(self.overflow.batch):
-                    if not inbox.storage:
-                        break
-                    self._publish(inbox.pop())
-                if inbox.storage:
+                if take_batch(inbox, self.overflow.batch, self._publish):
                     yield 1  # more to copy: the consumers take this batch first
                     continue
                 while control.storage:

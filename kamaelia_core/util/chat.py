@@ -23,7 +23,7 @@ from typing import Any
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
 from kamaelia_core.errors import noSpaceInBox
-from kamaelia_core.fanout import BEHIND, ENDED, Subscribers, subscriberDropped
+from kamaelia_core.fanout import BEHIND, ENDED, Subscribers, subscriberDropped, take_batch
 
 ROOM_SERVICE = "linechat.room"
 """CAT name of the shared room's inbox."""
@@ -98,11 +98,7 @@ class ChatRoom(Component):
             while not self.dataReady("control"):
                 # A bounded batch per slice: members that keep up run between two batches, so
                 # a burst (a pasted page) is not mistaken for a member that stopped reading.
-                for _ in range(batch):
-                    if not inbox.storage:
-                        break
-                    self._handle(inbox.pop())
-                if not inbox.storage:
+                if not take_batch(inbox, batch, self._handle):
                     self.pause()
                 yield 1
         finally:

@@ -17,7 +17,7 @@ from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
-from kamaelia_core.fanout import Overflow
+from kamaelia_core.fanout import Overflow, take_batch
 from kamaelia_core.linkage import Linkage
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,7 @@ class PlugSplitter(AdaptiveComponent):
             while True:
                 while config.storage:
                     self._configure(config.pop())
-                for _ in range(self.overflow.batch):
-                    if not data.storage:
-                        break
-                    self._split(data.pop())
-                if data.storage:
+                if take_batch(data, self.overflow.batch, self._split):
                     yield 1  # more to copy: the consumers take this batch first
                     continue
                 ending = False

@@ -7,7 +7,7 @@ from typing import Any
 
 from kamaelia_core.component import Component
 from kamaelia_core.ipc import shutdownMicroprocess
-from kamaelia_core.timers import TimerHandle
+from kamaelia_core.timers import TimerHandle, next_tick
 
 
 class StopAfter(Component):
@@ -123,7 +123,7 @@ class Clock(Component):
                 if now >= due:
                     self.send(True, "outbox")
                     self.ticks += 1
-                    due = due + self.interval if now - due < self.interval else now + self.interval
+                    due = next_tick(due, now, self.interval)
                     timer = sched.call_at(due, self.unpause)
                 self.pause()
                 yield 1
