@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kamaelia_core.component import Component
-from kamaelia_core.fanout import Subscribers, subscriberDropped
+from kamaelia_core.fanout import Subscribers, subscriberDropped, take_batch
 from kamaelia_core.testing import run_until_idle
 from tests.core.helpers import Sink
 
@@ -120,3 +120,13 @@ def test_bad_arguments_are_clear_errors(sched, room):
         with pytest.raises(ValueError, match="max_backlog must be a positive int"):
             Subscribers(owner, max_backlog=bad)
     assert repr(fan).startswith(f"<Subscribers of {owner.name} subscribers=1 max_backlog=3")
+
+
+def test_take_batch_hands_over_at_most_the_limit_and_says_whether_more_wait():
+    owner = Component()
+    for n in range(5):
+        owner._deliver(n)
+    inbox, got = owner.inboxes["inbox"], []
+    assert take_batch(inbox, 3, got.append) is True and got == [0, 1, 2]
+    assert take_batch(inbox, 3, got.append) is False and got == [0, 1, 2, 3, 4]
+    assert take_batch(inbox, 3, got.append) is False and got == [0, 1, 2, 3, 4]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kamaelia_core.testing import run_until_idle
+from kamaelia_core.timers import next_tick
 from tests.core.helpers import Counter
 
 
@@ -66,3 +67,9 @@ def test_cancelled_timers_do_not_pile_up_until_their_deadlines(sched, clock):
     late.cancel()  # after firing: not counted as a cancelled timer still in the heap
     assert sched.next_deadline() is None  # drops the cancelled ones left at the head
     assert sched._timers == [] and sched._cancelled_timers == 0
+
+
+def test_next_tick_keeps_to_the_schedule_and_does_not_make_up_missed_ticks():
+    assert next_tick(10.0, 10.0, 1.0) == 11.0
+    assert next_tick(10.0, 10.99, 1.0) == 11.0  # late, but by less than an interval
+    assert next_tick(10.0, 13.5, 1.0) == 14.5  # three ticks missed: one interval from now
