@@ -15,7 +15,7 @@ above N); arbitrary code (``condition``) is only for programs the user trusts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +161,7 @@ class BreakpointSet:
     _items: list[Breakpoint] = field(default_factory=list)
     _seen: int = 1
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Breakpoint]:
         return iter(list(self._items))
 
     def __len__(self) -> int:

@@ -8,62 +8,26 @@ do and any delivery wakes it. Names and behaviour follow Axon's ``component``.
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kamaelia_core.errors import BadComponent, invalidComponentInterface
+from kamaelia_core.boxspec import BoxSpec, _names
+from kamaelia_core.boxspec import box_descriptions as box_descriptions  # importable from here too
+from kamaelia_core.errors import BadComponent
 from kamaelia_core.ipc import producerFinished, shutdown, shutdownMicroprocess
 from kamaelia_core.linkage import Box, Linkage
 from kamaelia_core.ordered import OrderedRefs
 
 if TYPE_CHECKING:
     from kamaelia_core.cat import CoordinatingAssistantTracker
-    from kamaelia_core.scheduler import Scheduler, TimerHandle
+    from kamaelia_core.scheduler import Scheduler
+    from kamaelia_core.timers import TimerHandle
 
 _ids = itertools.count(1)
 
 ENDINGS = (producerFinished, shutdownMicroprocess, shutdown)
 """Messages on ``control`` that end a component (and that it passes on on ``signal``)."""
 _ENDED = frozenset({"finished", "crashed"})
-
-BoxSpec = dict[str, str] | list[str] | tuple[str, ...]
-
-
-def box_descriptions(spec: BoxSpec) -> dict[str, str]:
-    """Normalise an ``Inboxes``/``Outboxes`` declaration to ``{name: description}``."""
-    if isinstance(spec, dict):
-        return {str(k): str(v) for k, v in spec.items()}
-    if isinstance(spec, (list, tuple)):
-        return {str(name): "" for name in spec}
-    raise invalidComponentInterface(
-        f"boxes must be declared as a dict or a list of names, not {type(spec).__name__}"
-    )
-
-
-_box_names: weakref.WeakKeyDictionary[type, tuple[Any, int, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-"""Per class and side: the declaration last seen, its length and its normalised box names."""
-
-
-def _names(cls: type, spec: BoxSpec, side: int) -> tuple[str, ...]:
-    """The box names of ``spec`` (``cls.Inboxes`` or ``cls.Outboxes``), normalised once per class.
-
-    The cache is keyed by the class itself (a subclass gets its own entry) and checked against the
-    declaration object and its length, so a class whose ``Inboxes`` is reassigned (or, against
-    advice, changed in place) is normalised again. Class dicts are never written to.
-    """
-    cached = _box_names.get(cls)
-    if cached is not None:
-        entry = cached[side]
-        if entry[0] is spec and entry[1] == len(spec):
-            return entry[2]
-    names = tuple(box_descriptions(spec))
-    other = (None, -1, ()) if cached is None else cached[1 - side]
-    this = (spec, len(spec), names)
-    _box_names[cls] = (this, other) if side == 0 else (other, this)  # type: ignore[assignment]
-    return names
 
 
 class Component:
@@ -95,6 +59,10 @@ class Component:
     stack's per-connection adapters and handlers: once such a component has ended and no link
     touches its boxes any more, its boxes let go of it (see ``_release_boxes``), so it is freed
     at once by reference counting instead of waiting, as cyclic garbage, for the collector."""
+    _connection_cid: int
+    """Set (per instance, in the instance dict) on a per-connection protocol handler by the
+    server that made it: the cid of its CSA, which the live view pairs it with (see
+    ``events.describe``). Unset on every other component."""
 
     __slots__ = (
         "__dict__",
@@ -173,6 +141,17 @@ class Component:
     def scheduler(self) -> Scheduler | None:
         """The scheduler this component runs on (None before activation)."""
         return self._sched
+
+    def _running_on(self) -> Scheduler:
+        """The scheduler, for code that runs only once the component is activated (``main``).
+
+        Raises:
+            RuntimeError: The component has not been activated.
+        """
+        sched = self._sched
+        if sched is None:
+            raise RuntimeError(f"{self.name} is not activated on a scheduler")
+        return sched
 
     @property
     def tracker(self) -> CoordinatingAssistantTracker:
@@ -335,10 +314,8 @@ class Component:
                 return
         ended = EndedComponent(self)
         for box in boxes:
-            box.owner = ended  # type: ignore[assignment]
-            if box.target is box:
-                box.target = None  # type: ignore[assignment]
-                box.route = None  # type: ignore[assignment]
+            box.owner = ended  # type: ignore[assignment]  # a record standing in for the owner
+            box.let_go()  # no box has sources (checked above)
 
     def unlink_all(self) -> None:
         """Remove every linkage this component made."""
@@ -356,13 +333,23 @@ class Component:
 
     def removeChild(self, child: Component) -> None:
         """Forget ``child`` and remove the links this component made to it."""
+        self._disown(child)
+        self.unlink(thecomponent=child)
+
+    def _disown(self, child: Component) -> None:
+        """``removeChild`` without touching links: for a parent that removes its linkages to
+        the child itself.
+
+        ``removeChild`` searches every linkage of the parent for the ones touching the child,
+        which costs time in proportion to the live connections of a server; the net components
+        keep their per-connection linkages and remove them directly instead.
+        """
         if child in self.children:
             self.children.remove(child)
             if child.parent is self:
                 child.parent = None
             if self.unpause in child._callOnCloseDown:
                 child._callOnCloseDown.remove(self.unpause)
-        self.unlink(thecomponent=child)
 
     def childComponents(self) -> list[Component]:
         """A copy of the list of children."""

@@ -1,19 +1,24 @@
-"""Copies each message from one component to many subscribers, with a bound on how far one may lag.
+"""The fan-out policy: how a component copying each message to many consumers bounds a slow one.
 
-A fan-out (a chat room, a backplane) sends every message to every subscriber's inbox. A subscriber
-that stops reading would otherwise make its inbox grow without limit, and one whose inbox is
-size-limited would make the sender's ``send`` raise ``noSpaceInBox``. ``Fanout`` is the policy in
-one place, for any component that fans out:
+One decision, made before each copy goes into a consumer's inbox (``Overflow.offer``): how many
+messages wait there already. Past ``max_backlog`` (or when a size-limited inbox is full) the
+policy ``"drop"`` drops that consumer's oldest waiting messages to make room (counted, logged once
+per episode), and ``"disconnect"`` delivers nothing and says why (``BEHIND`` or ``FULL``) so that
+the fan-out cuts that consumer off. Either way nothing raises (no ``noSpaceInBox`` reaches the
+sender), the other consumers are served as before, and a consumer that does not read pins a
+bounded number of messages. A fan-out copies a bounded batch per slice (``Overflow.batch``, half
+the bound) so that a burst larger than the bound does not overflow consumers that keep up.
 
-* Each subscriber gets its own outbox on the owner, linked to the subscriber's inbox.
-* Before each delivery the subscriber's backlog (messages waiting, unread, in that inbox) is
-  compared with ``max_backlog``. A subscriber already holding ``max_backlog`` messages is
-  dropped instead of given one more (``"behind"``); so is one whose size-limited inbox is full
-  (``"full"``) and one that has ended (``"ended"``). Nothing raises, the other subscribers are
-  served as before, and the memory a slow subscriber can pin is ``max_backlog`` messages.
-* Dropping unlinks and removes the subscriber's outbox, puts one ``subscriberDropped`` message
-  into its inbox (unless it has ended, or ``farewell`` is off) so it can end or resubscribe, logs
-  the drop once, and calls ``on_drop(key, why, backlog)`` so the owner can tell the others.
+Two tools, one policy:
+
+* ``Overflow``, the policy alone, for components that keep their own outboxes: the
+  Kamaelia-style ``Fanout``, ``PlugSplitter`` and ``Backplane`` of ``kamaelia_core.util``.
+* ``Subscribers``, a set of subscribers of one owner (``ChatRoom``): each gets its own outbox on
+  the owner, linked to its inbox, and is served under the ``"disconnect"`` policy. A dropped
+  subscriber (``"behind"``, ``"full"``, or ``"ended"`` for one that has ended) is unlinked, its
+  outbox removed, told with one ``subscriberDropped`` message (unless it has ended, or
+  ``farewell`` is off), logged once, and reported to ``on_drop(key, why, backlog)`` so that the
+  owner can tell the others.
 """
 
 from __future__ import annotations
@@ -32,12 +37,129 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+POLICIES = ("drop", "disconnect")
+"""What ``Overflow`` does with a consumer whose backlog is past the bound."""
+UNBOUNDED_BATCH = 1000
+"""Messages copied per slice when there is no bound (so a flood still lets others run)."""
 DEFAULT_MAX_BACKLOG = 1000
 """Messages a subscriber may leave unread before it is dropped, unless the owner says otherwise."""
 BEHIND = "behind"
+"""Why a consumer is cut off: ``max_backlog`` messages wait unread in its inbox."""
 FULL = "full"
+"""Why a consumer is cut off: its size-limited inbox is full."""
 ENDED = "ended"
+"""Why a subscriber is dropped: it has finished or crashed."""
 _ENDED_STATES = frozenset({"finished", "crashed"})
+
+
+class Overflow:
+    """Puts copies into consumers' inboxes without letting one slow consumer pile messages up.
+
+    Args:
+        owner: The fan-out component whose outboxes lead to the consumers.
+        max_backlog: Most messages left waiting in one consumer's inbox (None: no bound, only a
+            size-limited inbox that is full counts as overflowing).
+        on_overflow: ``"drop"``: drop the consumer's oldest waiting messages to make room;
+            ``"disconnect"``: deliver nothing and let the caller cut the consumer off.
+
+    Raises:
+        ValueError: An unknown policy or a bound below 1.
+    """
+
+    __slots__ = ("batch", "dropped", "max_backlog", "on_overflow", "overflowing", "owner")
+
+    def __init__(
+        self, owner: Component, max_backlog: int | None = None, on_overflow: str = "drop"
+    ) -> None:
+        if on_overflow not in POLICIES:
+            raise ValueError(f"on_overflow must be one of {POLICIES}, not {on_overflow!r}")
+        if max_backlog is not None and max_backlog < 1:
+            raise ValueError(f"max_backlog must be at least 1 (or None), not {max_backlog!r}")
+        self.owner = owner
+        self.max_backlog = max_backlog
+        self.on_overflow = on_overflow
+        self.dropped = 0
+        """Messages dropped so far, over all consumers."""
+        self.overflowing: set[str] = set()
+        """Outboxes whose consumer is in an overflow episode (logged once per episode)."""
+        self.batch = UNBOUNDED_BATCH if max_backlog is None else max(1, max_backlog // 2)
+        """Most messages to copy in one slice before letting the consumers run."""
+
+    def __repr__(self) -> str:
+        return (
+            f"<Overflow {self.on_overflow} max_backlog={self.max_backlog} dropped={self.dropped}>"
+        )
+
+    def offer(self, box: Box, message: Any) -> str | None:
+        """Send ``message`` through ``box`` (one of the owner's outboxes) within the bound.
+
+        Returns:
+            None when it was delivered (or ``box`` leads nowhere, or ``"drop"`` made room);
+            under ``"disconnect"``, why the consumer must be cut off instead: ``BEHIND`` or
+            ``FULL`` (nothing was delivered, its inbox is as it was).
+        """
+        target = box.target
+        if target is None or not target.is_inbox:
+            self.owner.send(message, box.name)  # leads nowhere: discarded as any unlinked send
+            return None
+        storage = target.storage
+        bound = self.max_backlog
+        if bound is not None and len(storage) >= bound:
+            if self.on_overflow == "disconnect":
+                return BEHIND
+            while len(storage) >= bound:
+                self._drop_oldest(box.name, target)
+        elif box.name in self.overflowing and (bound is None or len(storage) < bound // 2):
+            self.overflowing.discard(box.name)
+        try:
+            target.put(message, box.route)
+        except noSpaceInBox:
+            if self.on_overflow == "disconnect":
+                return FULL
+            self._drop_oldest(box.name, target)
+            if target.size == 0:
+                self.dropped += 1  # an inbox that holds nothing: the copy itself is dropped
+                return None
+            target.put(message, box.route)
+        return None
+
+    def deliver(self, outbox: str, message: Any) -> bool:
+        """``offer`` through the owner's outbox named ``outbox``.
+
+        Returns:
+            True when delivered (as ``offer`` returning None); False when the consumer must be
+            cut off.
+        """
+        return self.offer(self.owner.outboxes[outbox], message) is None
+
+    def _drop_oldest(self, outbox: str, target: Box) -> None:
+        if target.storage:
+            target.pop()
+        self.dropped += 1
+        if outbox not in self.overflowing:
+            self.overflowing.add(outbox)
+            log.warning(
+                "%s: %s.%s is not keeping up; dropping its oldest messages (%s)",
+                self.owner.name,
+                target.owner.name,
+                target.name,
+                "inbox full" if self.max_backlog is None else f"more than {self.max_backlog}",
+            )
+
+
+def take_batch(inbox: Box, limit: int, handle: Callable[[Any], object]) -> bool:
+    """Hand at most ``limit`` of the messages waiting in ``inbox`` to ``handle``, oldest first.
+
+    Returns:
+        Whether messages still wait: the fan-out should yield and let its consumers take this
+        batch before it copies the next (``Overflow.batch`` is the usual ``limit``).
+    """
+    storage = inbox.storage
+    for _ in range(limit):
+        if not storage:
+            return False
+        handle(inbox.pop())
+    return bool(storage)
 
 
 class subscriberDropped(ipc):
@@ -47,6 +169,9 @@ class subscriberDropped(ipc):
     """
 
     __slots__ = ("backlog", "caller", "why")
+    backlog: int
+    caller: Any
+    why: str
 
     def __init__(self, caller: Any, why: str, backlog: int) -> None:
         object.__setattr__(self, "caller", caller)
@@ -65,8 +190,8 @@ class _Subscriber:
         self.linkage = linkage
 
 
-class Fanout:
-    """The subscribers of one sending component and the slow-subscriber policy.
+class Subscribers:
+    """The subscribers of one sending component, served under the ``"disconnect"`` policy.
 
     Args:
         owner: The component that sends; subscribers' outboxes are added to it.
@@ -93,6 +218,9 @@ class Fanout:
             raise ValueError(f"max_backlog must be a positive int, not {max_backlog!r}")
         self.owner = owner
         self.max_backlog = max_backlog
+        self.overflow = Overflow(owner, max_backlog, "disconnect")
+        """The policy each delivery goes through, with the same bound (fixed when made)."""
+        self._offer = self.overflow.offer
         self.on_drop = on_drop
         self.farewell = farewell
         self.prefix = prefix
@@ -106,7 +234,7 @@ class Fanout:
 
     def __repr__(self) -> str:
         return (
-            f"<Fanout of {self.owner.name} subscribers={len(self._subs)} "
+            f"<Subscribers of {self.owner.name} subscribers={len(self._subs)} "
             f"max_backlog={self.max_backlog} dropped={self.dropped}>"
         )
 
@@ -202,18 +330,11 @@ class Fanout:
         if sub.component._state in _ENDED_STATES:
             self._drop(key, sub, ENDED, 0)
             return False
-        box = sub.box
-        target = box.target
-        waiting = len(target.storage)
-        if waiting >= self.max_backlog:
-            self._drop(key, sub, BEHIND, waiting)
-            return False
-        try:
-            target.put(message, box.route)
-        except noSpaceInBox:
-            self._drop(key, sub, FULL, waiting)
-            return False
-        return True
+        why = self._offer(sub.box, message)
+        if why is None:
+            return True
+        self._drop(key, sub, why, len(sub.box.target.storage))  # as it was: nothing was added
+        return False
 
     def _drop(self, key: Hashable, sub: _Subscriber, why: str, backlog: int) -> None:
         target = sub.box.target
@@ -237,19 +358,27 @@ class Fanout:
             self._drops.append((key, why, backlog))
 
     def _report_drops(self) -> None:
-        drops = self._drops
-        while drops:  # on_drop may send, and so drop others: they are reported in turn
+        drops, on_drop = self._drops, self.on_drop
+        while drops and on_drop is not None:  # on_drop may send, and so drop others: in turn
             key, why, backlog = drops.popleft()
-            self.on_drop(key, why, backlog)  # type: ignore[misc]
+            on_drop(key, why, backlog)
 
     def _forget(self, sub: _Subscriber) -> None:
         owner = self.owner
         owner.unlink(thelinkage=sub.linkage)
         owner.outboxes.pop(sub.name, None)
-        box = sub.box
-        if box.target is box and not box.sources:
-            box.target = None  # type: ignore[assignment]  # no self-reference: freed at once
-            box.route = None  # type: ignore[assignment]
+        sub.box.let_go()
 
 
-__all__ = ["BEHIND", "DEFAULT_MAX_BACKLOG", "ENDED", "FULL", "Fanout", "subscriberDropped"]
+__all__ = [
+    "BEHIND",
+    "DEFAULT_MAX_BACKLOG",
+    "ENDED",
+    "FULL",
+    "POLICIES",
+    "UNBOUNDED_BATCH",
+    "Overflow",
+    "Subscribers",
+    "subscriberDropped",
+    "take_batch",
+]

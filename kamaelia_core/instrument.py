@@ -5,79 +5,37 @@ and the boxes append each delivery directly. Consumers (the workbench, the headl
 trace recorder) ``drain`` the buffer in batches. A full buffer drops its oldest events and
 counts them in ``dropped``, so a flood of traffic costs bounded memory and never blocks the
 engine. With no tap attached the engine pays one attribute test per event site.
+
+Draining decodes the buffer into ``kamaelia_core.events.Event`` records; ``Event``, ``describe``,
+``message_refs``, ``safe_repr`` and ``VALUE_LIMIT`` are importable from here too.
 """
 
 from __future__ import annotations
 
-import inspect
 import socket as _socket
 import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from kamaelia_core import ipc as _ipc
-
-VALUE_LIMIT = 80
-"""Longest value text kept for a message (characters)."""
+from kamaelia_core.events import (
+    PARAMS_LIMIT,
+    VALUE_LIMIT,
+    Boxes,
+    Event,
+    describe,
+    message_refs,
+    safe_repr,
+)
 
 _CHEAP = (bytes, str, int, float, bool, type(None))
 BY_REFERENCE = frozenset({int, float, bool, type(None), complex})
 """Exact message types an event keeps by reference with no further check (immutable, small)."""
 monotonic = time.monotonic
 """The clock events are stamped with."""
-
-
-class Event(NamedTuple):
-    """One engine event.
-
-    Attributes:
-        seq: Sequence number, gap-free per tap (a gap in drained events means drops).
-        t: ``time.monotonic()`` when it happened.
-        kind: Past-tense name: spawned, linked, unlinked, delivered, discarded, paused, woke,
-            finished, crashed, stopped, box_added, box_removed, sampled, and counted (made by
-            ``kamaelia_core.condense``, not the tap) (see docs/EVENTS.md).
-        cid: Id of the component the event is about (the sender for deliveries).
-        name: That component's name.
-        box: The box involved on that side, or ``""``.
-        sink_cid: For links and deliveries, the id of the receiving component, else 0.
-        sink_name: Its name, or ``""``.
-        sink_box: The receiving box, or ``""``.
-        msg_type: The message's class name for deliveries, else ``""``.
-        value: A truncated, safe repr of the message (a traceback for crashes).
-        extra: Kind-specific details as plain JSON data (str keys; str, int, float, bool,
-            None, lists and dicts), or None: what a viewer in another process needs, so that
-            nobody has to look at live objects or parse ``value``.
-    """
-
-    seq: int
-    t: float
-    kind: str
-    cid: int
-    name: str
-    box: str
-    sink_cid: int
-    sink_name: str
-    sink_box: str
-    msg_type: str
-    value: str
-    extra: dict[str, Any] | None
-
-
-def safe_repr(value: Any, limit: int = VALUE_LIMIT) -> str:
-    """Return a repr of ``value`` no longer than ``limit`` that never raises."""
-    if isinstance(value, (bytes, str)) and len(value) > limit:
-        text = repr(value[:limit])
-    else:
-        try:
-            text = repr(value)
-        except Exception as exc:
-            return f"<{type(value).__name__}: repr failed: {type(exc).__name__}>"
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
 
 
 class _Rendered:
@@ -204,16 +162,21 @@ class Tap:
         sink: Any = None,
         sink_box: str = "",
         message: Any = None,
-        extra: dict[str, Any] | None = None,
+        extra: dict[str, Any] | Boxes | None = None,
     ) -> None:
-        """Record one event (called by the engine)."""
+        """Record one event (called by the engine).
+
+        ``extra`` holds the kind's details; for ``spawned`` it is the component's
+        ``(inboxes, outboxes)`` names as they are now (the other details are read at drain time,
+        see ``describe``).
+        """
         self.tick()
         buf = self.buf
         cls = None if message is None else message.__class__
         buf.append((kind, comp, box, sink, sink_box, cls, extra))
         buf.append(capture(message))
 
-    def state(self, comp: Any, kind: str) -> None:
+    def state(self, comp: Any, kind: str, /) -> None:
         """Record a ``paused`` or ``woke`` event at the time in force (called by the scheduler).
 
         Cheaper than ``record``, with no allocation: these come several times per request of a
@@ -238,6 +201,8 @@ class Tap:
         else:
             self._open_state_budget()
 
+    # ``state`` is swapped per instance for the cheapest recorder the budget allows (a C-level
+    # dict store once it is spent): method assignments mypy cannot type
     def _open_state_budget(self) -> None:
         self._state_room = self._state_budget or 0
         if self._state_room > 0:
@@ -245,7 +210,7 @@ class Tap:
         else:
             self.state = self._late_states.__setitem__  # type: ignore[method-assign]
 
-    def _state_limited(self, comp: Any, kind: str) -> None:
+    def _state_limited(self, comp: Any, kind: str, /) -> None:
         if self._state_room > 1:
             self._state_room -= 1
         else:  # the budget is spent: from now on only the last state of each component
@@ -438,9 +403,10 @@ def is_delivery(head: Any) -> bool:
     return head.__class__ is tuple and len(head) == 2
 
 
-def _to_event(seq: int, t: float, head: tuple | str, value: Any) -> Event:
+def _to_event(seq: int, t: float, head: Any, value: Any) -> Event:
+    # ``head`` is a raw buffer item: a kind (str), a delivery's route or a tuple of fields
     if head.__class__ is str:  # paused or woke: the component rides in the value
-        return Event(seq, t, head, value.cid, value.name, "", 0, "", "", "", "", None)  # type: ignore[arg-type]
+        return Event(seq, t, head, value.cid, value.name, "", 0, "", "", "", "", None)
     if len(head) == 2:
         source, target = head
         comp, box, sink, sink_box = source.owner, source.name, target.owner, target.name
@@ -482,151 +448,16 @@ def _to_event(seq: int, t: float, head: tuple | str, value: Any) -> Event:
     )
 
 
-def _ref(value: Any) -> int | list[int] | None:
-    """The component id(s) a message field refers to: a component, ``(component, ...)`` (the
-    seed's ``(CSA, sock)``), ``((component, box), sock)`` (selector requests) or a tuple of
-    components (``shutdownMicroprocess``)."""
-    cid = getattr(value, "cid", None)
-    if isinstance(cid, int):
-        return cid
-    if isinstance(value, tuple) and value:
-        first = value[0]
-        if isinstance(first, tuple) and first:
-            first = first[0]
-        cid = getattr(first, "cid", None)
-        if isinstance(cid, int):
-            if len(value) > 1 and all(isinstance(getattr(v, "cid", None), int) for v in value):
-                return [v.cid for v in value]
-            return cid
-    return None
-
-
-def message_refs(message: Any) -> dict[str, Any] | None:
-    """The components an ipc message names, by field: ``{"caller": 3, "object": 7}``.
-
-    ``newCSA``/``shutdownCSA`` name their CSA under ``object`` (whether the message carries the
-    CSA or the seed's ``(CSA, sock)``), ``socketShutdown`` its CSA under ``caller``, selector
-    requests the component to notify under ``object``. None when it names none.
-    """
-    refs: dict[str, Any] | None = None
-    for field in message._field_names:
-        ref = _ref(getattr(message, field, None))
-        if ref is not None:
-            if refs is None:
-                refs = {}
-            refs[field] = ref
-    return refs
-
-
-_class_facts: dict[type, dict[str, Any]] = {}
-
-
-def _facts_of(cls: type) -> dict[str, Any]:
-    """What a component's class says about it (computed once per class)."""
-    facts = _class_facts.get(cls)
-    if facts is None:
-        facts = {"cls": f"{cls.__module__}.{cls.__qualname__}"}
-        for attr, key in (
-            ("IsService", "service"),
-            ("Daemon", "daemon"),
-            ("SpawnsChildren", "spawns"),
-        ):
-            if getattr(cls, attr, False):
-                facts[key] = True
-        for attr, key in (("Category", "category"), ("ContainerKind", "container")):
-            text = getattr(cls, attr, None)
-            if isinstance(text, str):
-                facts[key] = text
-        if getattr(cls, "Threaded", False):
-            facts["threaded"] = True
-        _class_facts[cls] = facts
-        _param_names[cls] = _init_params(cls)
-    return facts
-
-
-_param_names: dict[type, tuple[str, ...]] = {}
-PARAMS_LIMIT = 12
-"""Most constructor parameters a ``spawned`` event reports."""
-
-
-def _init_params(cls: type) -> tuple[str, ...]:
-    """The keyword parameters of ``cls.__init__`` (what a user would have passed)."""
-    try:
-        signature = inspect.signature(cls.__init__)
-    except (TypeError, ValueError):
-        return ()
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    return tuple(
-        name for name, p in signature.parameters.items() if name != "self" and p.kind in kinds
-    )[:PARAMS_LIMIT]
-
-
-def _plain(value: Any) -> Any:
-    """``value`` as JSON data when it is simple (numbers, text, short tuples of those), else a
-    short text for people; None when it is nothing worth showing."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value if not isinstance(value, str) else value[:VALUE_LIMIT]
-    if isinstance(value, (bytes, tuple, list)) and len(value) <= 8:
-        if isinstance(value, bytes):
-            return safe_repr(value)
-        items = [_plain(v) for v in value]
-        if all(i is None or isinstance(i, (bool, int, float, str)) for i in items):
-            return items
-    return None
-
-
-def _params_of(comp: Any) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for name in _param_names.get(comp.__class__, ()):
-        try:
-            value = _plain(getattr(comp, name))
-        except Exception:  # a property of user code: skip it
-            continue
-        if value is not None:
-            params[name] = value
-    return params
-
-
-def describe(
-    comp: Any, parent: Any = None, boxes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-) -> dict[str, Any]:
-    """The ``spawned`` event's details of ``comp``: everything a viewer needs to draw it.
-
-    Keys: ``cls`` (dotted class path), ``parent`` (cid or None), ``inboxes``/``outboxes``
-    (box names in declaration order, as ``boxes`` recorded them when it was spawned; boxes added
-    later arrive as ``box_added`` events), the class's flags when set (``service``, ``daemon``,
-    ``spawns``, ``threaded``, ``category``, ``container``), the workbench's tags when present
-    (``design_id``, ``instance_of``), ``connection`` (for a per-connection protocol handler,
-    the cid of its CSA), ``params`` (its constructor parameters read back from the component,
-    simple values only), ``children`` (cids of the children it has when drained), and what the
-    component reports of itself through ``live_details()`` (a CSA's ``peer``, a TCPServer's
-    ``listening`` address...).
-    """
-    extra = dict(_facts_of(comp.__class__))
-    extra["parent"] = getattr(parent, "cid", None)
-    params = _params_of(comp)
-    if params:
-        extra["params"] = params
-    children = getattr(comp, "children", None)
-    if children:
-        extra["children"] = [child.cid for child in children]
-    if boxes is None:
-        boxes = (tuple(getattr(comp, "inboxes", ())), tuple(getattr(comp, "outboxes", ())))
-    extra["inboxes"], extra["outboxes"] = list(boxes[0]), list(boxes[1])
-    own = getattr(comp, "__dict__", None) or {}
-    for key in ("design_id", "instance_of"):
-        tag = own.get(key)
-        if isinstance(tag, str):
-            extra[key] = tag
-    connection = own.get("_connection_cid")
-    if isinstance(connection, int):
-        extra["connection"] = connection
-    details = getattr(comp, "live_details", None)
-    if details is not None:
-        try:
-            more = details()
-        except Exception as exc:  # user code: a broken report must not break the stream
-            more = {"details_error": f"{type(exc).__name__}: {exc}"}
-        if more:
-            extra.update(more)
-    return extra
+__all__ = [
+    "BY_REFERENCE",
+    "PARAMS_LIMIT",
+    "VALUE_LIMIT",
+    "Boxes",
+    "Event",
+    "Tap",
+    "capture",
+    "describe",
+    "is_delivery",
+    "message_refs",
+    "safe_repr",
+]

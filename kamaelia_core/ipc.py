@@ -33,9 +33,11 @@ class ipc:
             slot for klass in cls.__mro__ for slot in klass.__dict__.get("__slots__", ())
         )
         if "__slots__" not in cls.__dict__:
-            cls.__setattr__ = object.__setattr__  # type: ignore[assignment]
-            cls.__eq__ = object.__eq__  # type: ignore[assignment]
-            cls.__hash__ = object.__hash__  # type: ignore[assignment]
+            # an open message class (written the Axon way): a plain object, mutable, compared
+            # and hashed by identity; a class-level method swap mypy cannot type
+            cls.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
+            cls.__eq__ = object.__eq__  # type: ignore[method-assign]
+            cls.__hash__ = object.__hash__  # type: ignore[method-assign]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} messages are immutable")
@@ -63,7 +65,7 @@ class ipc:
         # define no ``==`` of their own, so a message carrying one matches only the same object.
         if type(self) is not type(other):
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
         # Equal messages must hash alike (a set keeps one producerFinished, not two): hash the
@@ -103,20 +105,29 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-class producerFinished(ipc):
-    """The sender has finished producing: finish what you have and pass it on."""
+class _FromCaller(ipc):
+    """A message from ``caller``, with an optional ``message`` (producerFinished, shutdown)."""
 
     __slots__ = ("caller", "message")
+    caller: Any
+    message: Any
 
     def __init__(self, caller: Any = None, message: Any = None) -> None:
         _init(self, "caller", caller)
         _init(self, "message", message)
 
 
+class producerFinished(_FromCaller):
+    """The sender has finished producing: finish what you have and pass it on."""
+
+    __slots__ = ()
+
+
 class shutdownMicroprocess(ipc):
     """Stop now. Carries the components asked to stop (may be empty: the receiver)."""
 
     __slots__ = ("targets",)
+    targets: tuple[Any, ...]
 
     def __init__(self, *microprocesses: Any) -> None:
         _init(self, "targets", tuple(microprocesses))
@@ -126,20 +137,17 @@ class shutdownMicroprocess(ipc):
         return self.targets
 
 
-class shutdown(ipc):
+class shutdown(_FromCaller):
     """Ask a service (such as the Selector) to shut down."""
 
-    __slots__ = ("caller", "message")
-
-    def __init__(self, caller: Any = None, message: Any = None) -> None:
-        _init(self, "caller", caller)
-        _init(self, "message", message)
+    __slots__ = ()
 
 
 class newComponent(ipc):
     """Ask the scheduler to activate these components."""
 
     __slots__ = ("children",)
+    children: tuple[Any, ...]
 
     def __init__(self, *components: Any) -> None:
         _init(self, "children", tuple(components))
@@ -153,6 +161,8 @@ class notify(ipc):
     """A message about ``object`` from ``caller``."""
 
     __slots__ = ("caller", "object")
+    caller: Any
+    object: Any
 
     def __init__(self, caller: Any, payload: Any) -> None:
         _init(self, "caller", caller)
@@ -163,6 +173,7 @@ class status(ipc):
     """A status report."""
 
     __slots__ = ("value",)
+    value: Any
 
     def __init__(self, status: Any) -> None:
         _init(self, "value", status)
@@ -176,6 +187,7 @@ class wouldblock(ipc):
     """The caller would block."""
 
     __slots__ = ("caller",)
+    caller: Any
 
     def __init__(self, caller: Any) -> None:
         _init(self, "caller", caller)
@@ -185,6 +197,9 @@ class errorInformation(ipc):
     """Something went wrong in ``caller``."""
 
     __slots__ = ("caller", "exception", "message")
+    caller: Any
+    exception: BaseException | None
+    message: Any
 
     def __init__(self, caller: Any, exception: BaseException | None = None, message: Any = None):
         _init(self, "caller", caller)
@@ -207,10 +222,17 @@ class serverShutdown(shutdownMicroprocess):
     __slots__ = ()
 
 
+def _csa_of(message: notify) -> Any:
+    """What a ``newCSA``/``shutdownCSA`` is about: its ``object``, or the CSA of ``(CSA, sock)``."""
+    payload = message.object
+    return payload[0] if isinstance(payload, tuple) else payload
+
+
 class newCSA(notify):
     """A new ConnectedSocketAdapter exists. ``object`` is the CSA, or ``(CSA, sock)``."""
 
     __slots__ = ("sock",)
+    sock: Any
 
     def __init__(self, caller: Any, payload: Any, sock: Any = None) -> None:
         _init(self, "caller", caller)
@@ -219,10 +241,7 @@ class newCSA(notify):
             sock = payload[1]
         _init(self, "sock", sock)
 
-    @property
-    def csa(self) -> Any:
-        """The ConnectedSocketAdapter this message is about."""
-        return self.object[0] if isinstance(self.object, tuple) else self.object
+    csa = property(_csa_of, doc="The ConnectedSocketAdapter this message is about.")
 
 
 class shutdownCSA(notify):
@@ -230,10 +249,7 @@ class shutdownCSA(notify):
 
     __slots__ = ()
 
-    @property
-    def csa(self) -> Any:
-        """The ConnectedSocketAdapter this message is about."""
-        return self.object[0] if isinstance(self.object, tuple) else self.object
+    csa = property(_csa_of, doc="The ConnectedSocketAdapter this message is about.")
 
 
 class newServer(notify):

@@ -73,6 +73,7 @@ class Box:
         self.owner = owner
         self.name = name
         self.is_inbox = is_inbox
+        # outboxes share one empty tuple: nothing ever appends to an outbox's storage
         self.storage: deque[Any] = deque() if is_inbox else _NO_STORAGE  # type: ignore[assignment]
         self.size: int | None = None
         self.linked_to: Box | None = None
@@ -138,6 +139,17 @@ class Box:
                 feeder.owner.unpause()
             return message
         return storage.popleft()
+
+    def let_go(self) -> None:
+        """Stop pointing at itself once nothing links to or from it (``target``/``route`` None).
+
+        Breaks the box's reference cycle with itself so that its owner is freed at once by
+        reference counting when nothing else holds it; what is sent through it is discarded.
+        """
+        if self.target is self and not self.sources:
+            # declared as Box: the hot paths never meet a released box, they test for None
+            self.target = None  # type: ignore[assignment]
+            self.route = None  # type: ignore[assignment]
 
     def final(self) -> Box:
         """The terminal box a message put here ends in."""

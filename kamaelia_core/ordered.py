@@ -23,7 +23,7 @@ class OrderedRefs(Generic[T]):
     """
 
     __slots__ = ("_items",)
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as a list is (mypy wants a method)
 
     def __init__(self, items: Iterable[T] | None = None) -> None:
         self._items: dict[T, None] = {} if items is None else dict.fromkeys(items)

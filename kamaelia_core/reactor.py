@@ -40,12 +40,11 @@ class Reactor:
 
     def __init__(self) -> None:
         self._callbacks: dict[int, Callback] = {}
-        if _HAS_EPOLL:
-            self._epoll: Any = select.epoll()
-            self._sel = None
-        else:
-            self._epoll = None
-            self._sel = selectors.DefaultSelector()
+        # exactly one of the two is set: the epoll set on Linux, a selector elsewhere
+        self._epoll: Any = select.epoll() if _HAS_EPOLL else None
+        self._sel: selectors.BaseSelector | None = (
+            None if _HAS_EPOLL else selectors.DefaultSelector()
+        )
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
@@ -88,24 +87,25 @@ class Reactor:
         self.hangups.discard(fd)
         if self._epoll is not None:
             self._epoll.register(fd, self._mask(events))
-        elif events:
+        elif events and self._sel is not None:
             self._sel.register(fd, self._mask(events))
 
     def modify(self, fileobj: Any, events: int) -> None:
         """Change the events watched for an already registered ``fileobj``."""
         fd = fd_of(fileobj)
-        if self._epoll is not None:
+        sel = self._sel
+        if sel is None:
             self._epoll.modify(fd, self._mask(events))
             return
         mask = self._mask(events)
         try:
             if mask:
-                self._sel.modify(fd, mask)
+                sel.modify(fd, mask)
             else:
-                self._sel.unregister(fd)
+                sel.unregister(fd)
         except KeyError:
             if mask:
-                self._sel.register(fd, mask)
+                sel.register(fd, mask)
 
     def unregister(self, fileobj: Any) -> None:
         """Stop watching ``fileobj``; unknown or already closed descriptors are ignored."""
@@ -114,7 +114,7 @@ class Reactor:
         if self._callbacks.pop(fd, None) is None or fd < 0:
             return
         try:
-            if self._epoll is not None:
+            if self._sel is None:
                 self._epoll.unregister(fd)
             else:
                 self._sel.unregister(fd)
@@ -128,7 +128,7 @@ class Reactor:
         once the descriptor is closed.
         """
         self.hangups.discard(fd)
-        if self._callbacks.pop(fd, None) is not None and self._epoll is None:
+        if self._callbacks.pop(fd, None) is not None and self._sel is not None:
             try:
                 self._sel.unregister(fd)
             except (KeyError, ValueError, OSError):
@@ -157,6 +157,11 @@ class Reactor:
             except BlockingIOError:
                 pass  # the pipe is full of wake-ups already: the reader will come
 
+    def calls_pending(self) -> bool:
+        """Whether cross-thread calls wait for the next poll (``call_soon_threadsafe``)."""
+        with self._wake_lock:
+            return bool(self._cross_thread)
+
     def _drain_wakeups(self, fd: int, events: int) -> None:
         try:
             while os.read(self._wake_r, 4096):
@@ -171,11 +176,12 @@ class Reactor:
 
     def poll(self, timeout: float | None = 0) -> int:
         """Wait up to ``timeout`` seconds (None: forever) and run the ready callbacks."""
-        if self._epoll is not None:
+        sel = self._sel
+        if sel is None:
             ready = self._epoll.poll(-1 if timeout is None else max(timeout, 0.0), 1024)
             events_of = _epoll_events
         else:
-            ready = [(key.fd, ev) for key, ev in self._sel.select(timeout)]
+            ready = [(key.fd, ev) for key, ev in sel.select(timeout)]
             events_of = _selectors_events
         callbacks = self._callbacks
         if ready and self.on_ready is not None:
@@ -187,7 +193,7 @@ class Reactor:
                 if events & HANGUP:
                     self.hangups.add(fd)
                 callback(fd, events)
-        if self._epoll is None and self._cross_thread:
+        if sel is not None and self._cross_thread:
             self._drain_wakeups(self._wake_r, READ)
         return len(ready)
 
@@ -212,7 +218,7 @@ class Reactor:
             if self.closed:
                 return
             self.closed = True
-        if self._epoll is not None:
+        if self._sel is None:
             self._epoll.close()
         else:
             self._sel.close()

@@ -4,12 +4,14 @@ Only runnable components sit in the run queue, so the cost of a turn grows with 
 with the number of components. A delivery wakes a paused component; timers and descriptor readiness
 (through the Reactor) wake the rest. A host loop drives it with ``step``, ``poll_io`` and
 ``next_deadline``; standalone, ``run`` blocks in the reactor while idle.
+
+``Scheduler`` is this module's run loop plus two base classes: its timers
+(``kamaelia_core.timers``) and what debuggers and monitors use of it, taps, hooks and holding
+(``kamaelia_core.scheduler_control``). Their public names are importable from here too.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import threading
 import time
@@ -21,6 +23,16 @@ from typing import TYPE_CHECKING, Any
 from kamaelia_core import ipc
 from kamaelia_core.cat import CoordinatingAssistantTracker
 from kamaelia_core.reactor import Reactor
+from kamaelia_core.scheduler_control import (
+    SchedulerControl,
+    SliceOverrun,
+    SliceWatch,
+    add_scheduler_hook,
+    announce,
+    call_hooks,
+    created,
+)
+from kamaelia_core.timers import COMPACT_TIMERS_AFTER, TimerHandle, TimerQueue
 
 if TYPE_CHECKING:
     from kamaelia_core.component import Component
@@ -31,99 +43,17 @@ log = logging.getLogger(__name__)
 _local = threading.local()
 _shared_default: Scheduler | None = None
 """The default scheduler of every thread when set (see ``set_default_scheduler``)."""
-_timer_seq = itertools.count()
 CHECK_CLOCK_EVERY = 32
 """Slices run between two looks at the clock inside ``step``."""
 RUN_NEXT_LIMIT = 16
 """Most slices in a row given to components woken by the slice before (see ``Scheduler.step``)."""
-_created_hooks: list[Callable[[Scheduler], None]] = []
-"""Called with every new Scheduler (``add_scheduler_hook``); empty unless a monitor is on."""
-
-
-def add_scheduler_hook(hook: Callable[[Scheduler], None]) -> Callable[[], None]:
-    """Call ``hook(scheduler)`` at the end of every ``Scheduler()`` made from now on.
-
-    ``kamaelia_core.monitor`` uses it to watch every scheduler of a program. A hook that raises
-    is logged and removed. Returns a function that removes the hook.
-    """
-    _created_hooks.append(hook)
-
-    def remove() -> None:
-        if hook in _created_hooks:
-            _created_hooks.remove(hook)
-
-    return remove
-
-
-COMPACT_TIMERS_AFTER = 64
-"""Cancelled timers tolerated in the heap before it is rebuilt (when they are also half of it)."""
-
-
-def _nothing() -> None:
-    """What a cancelled timer would call."""
-
-
-class TimerHandle:
-    """A pending timer; ``cancel()`` it to drop it."""
-
-    __slots__ = ("_heap", "callback", "cancelled", "daemon", "when")
-
-    def __init__(
-        self,
-        when: float,
-        callback: Callable[[], None],
-        heap: Scheduler | None = None,
-        daemon: bool = False,
-    ) -> None:
-        self.when = when
-        self.callback = callback
-        self.cancelled = False
-        self._heap = heap
-        """The scheduler whose heap holds this timer until it fires (None after)."""
-        self.daemon = daemon
-        """A daemon timer cannot wake components: it does not keep ``run()`` waiting."""
-
-    def cancel(self) -> None:
-        """Do not fire this timer; let go of its callback at once.
-
-        The handle stays in the scheduler's heap until its time comes or the heap is compacted,
-        so the callback (often a component's bound method) is dropped now: a per-connection
-        timeout cancelled when its connection ends does not keep the connection alive.
-        """
-        if self.cancelled:
-            return
-        self.cancelled = True
-        self.callback = _nothing
-        heap = self._heap
-        if heap is not None:
-            self._heap = None
-            heap._timer_cancelled()
-
-    def __lt__(self, other: TimerHandle) -> bool:
-        return self.when < other.when
-
-
-class SliceWatch:
-    """What a watchdog reads of the running slice (written by ``step`` only while watched)."""
-
-    __slots__ = ("comp", "serial")
-
-    def __init__(self) -> None:
-        self.comp: Component | None = None
-        self.serial = 0
-
-
-class SliceOverrun(BaseException):
-    """Raised inside a slice that held its scheduler too long (see ``kamaelia_core.watchdog``).
-
-    A BaseException, as KeyboardInterrupt is: a loop's ``except Exception`` must not swallow it.
-    """
 
 
 class WaitComplete(ipc.ipc):
     """Yield ``WaitComplete(generator)`` to run it to its end before resuming the caller."""
 
     __slots__ = ("generator",)
+    generator: Any
 
     def __init__(self, generator: Any) -> None:
         ipc._init(self, "generator", generator)
@@ -134,24 +64,7 @@ def _chain(first: Any, rest: Any) -> Any:
     yield from rest
 
 
-def _announce(tap: Tap, comp: Component) -> None:
-    """Record ``comp`` as spawned, with the links it made before the tap could see them."""
-    # the parent rides in the sink slot and the boxes as they are now in extra; the rest of the
-    # details are read when the event is drained (instrument.describe)
-    boxes = (tuple(comp.inboxes), tuple(comp.outboxes))
-    tap.record("spawned", comp, sink=comp.parent, extra=boxes)  # type: ignore[arg-type]
-    for linkage in comp.linkages:
-        tap.record(
-            "linked",
-            linkage.source,
-            linkage.sourcebox,
-            linkage.sink,
-            linkage.sinkbox,
-            extra={"passthrough": linkage.passthrough},
-        )
-
-
-class Scheduler:
+class Scheduler(TimerQueue, SchedulerControl):
     """Runs components. One per thread of control; each owns its CAT and its reactor.
 
     Args:
@@ -168,9 +81,7 @@ class Scheduler:
         self.run_next_limit = RUN_NEXT_LIMIT
         """Most slices in a row taken from the run-next queue (0: plain FIFO round robin)."""
         self._live: dict[int, Component] = {}
-        self._timers: list[TimerHandle] = []
-        self._cancelled_timers = 0
-        """Cancelled timers still in ``_timers`` (see ``_timer_cancelled``)."""
+        self._init_timers()
         self._wakeup: Callable[[], None] | None = None
         self._crash_handlers: list[Callable[[Component, BaseException], None]] = []
         self._stopping = False
@@ -184,15 +95,8 @@ class Scheduler:
         """Set by a ``kamaelia_core.watchdog.Watchdog``: which slice runs now (else None)."""
         self.after_slice: Callable[[Component], bool] | None = None
         """Called after each slice (``kamaelia_core.breakpoints``); True ends ``step`` there."""
-        self._held = False
-        self._cycle_requests: deque[Callable[[int], None] | None] = deque()
-        self._finish_hooks: list[Callable[[], None]] = []
-        for hook in list(_created_hooks):
-            try:
-                hook(self)
-            except Exception:
-                log.exception("scheduler hook %r failed; removed", hook)
-                _created_hooks.remove(hook)
+        self._init_control()
+        created(self)  # last: the hooks see a complete scheduler
 
     # -- the default scheduler -----------------------------------------------------------------
 
@@ -236,7 +140,7 @@ class Scheduler:
         comp._state = "running"
         self._live[comp.cid] = comp
         if self.tap is not None:
-            _announce(self.tap, comp)
+            announce(self.tap, comp)
         self._enqueue(comp)
 
     def _enqueue(self, comp: Component) -> None:
@@ -279,159 +183,6 @@ class Scheduler:
     def add_crash_handler(self, callback: Callable[[Component, BaseException], None]) -> None:
         """Call ``callback(component, exception)`` whenever a component crashes."""
         self._crash_handlers.append(callback)
-
-    def attach_tap(self, tap: Tap) -> Tap:
-        """Start recording events into ``tap``; components already live are recorded as spawned."""
-        self.tap = tap
-        self.io.on_ready = tap.tick
-        for comp in self._live.values():
-            _announce(tap, comp)
-        tracker = self.tracker._root()
-
-        def service_changed(kind: str, service: str, comp: Any, inbox: str) -> None:
-            tap.record(kind, comp, inbox, extra={"service": service})
-
-        tracker.on_change = service_changed
-        for name in tracker.servicesRegistered():
-            service_changed("service_registered", name, *tracker.retrieveService(name))
-        return tap
-
-    def sample_depths(self) -> None:
-        """Record, in the tap, how many messages wait in each live component's inboxes."""
-        if self.tap is not None:
-            self.tap.sample(self._live.values())
-
-    def detach_tap(self) -> None:
-        """Stop recording events."""
-        self.tap = None
-        self.io.on_ready = None
-        self.tracker._root().on_change = None
-
-    def add_finish_hook(self, hook: Callable[[], None]) -> Callable[[], None]:
-        """Call ``hook()`` in this scheduler's thread when ``run()`` has shut everything down and
-        when ``close()`` does (a watcher's last drain); returns a function removing it."""
-        self._finish_hooks.append(hook)
-
-        def remove() -> None:
-            if hook in self._finish_hooks:
-                self._finish_hooks.remove(hook)
-
-        return remove
-
-    def _finished_hooks(self) -> None:
-        for hook in list(self._finish_hooks):
-            try:
-                hook()
-            except Exception:
-                log.exception("finish hook %r failed; removed", hook)
-                self._finish_hooks.remove(hook)
-
-    # -- holding (a debugger's pause) ----------------------------------------------------------
-
-    @property
-    def held(self) -> bool:
-        """Whether the scheduler is held (see ``hold``)."""
-        return self._held
-
-    def hold(self) -> None:
-        """Stop running: no slices, no I/O dispatch, timers wait; cross-thread calls still run.
-
-        A held ``run()`` waits for cross-thread calls only (``io.call_soon_threadsafe``: a
-        ``release``, a ``request_cycle``, a ``stop``). Readiness met while held is dispatched on
-        release (the epoll set is edge-triggered: it keeps what it saw). Shutting down releases.
-        """
-        self._held = True
-
-    def release(self) -> None:
-        """Run again after ``hold``."""
-        if self._held:
-            self._held = False
-            if self._runq and self._wakeup is not None:
-                self._wakeup()
-
-    def cycle(self) -> int:
-        """One cycle, held or not: dispatch ready I/O and due timers (no waiting), then run
-        each component runnable at that moment once. Returns the slices run.
-
-        Not from inside a reactor callback (it polls the reactor): a held ``run()`` runs the
-        cycles ``request_cycle`` asks for.
-        """
-        held, self._held = self._held, False
-        run_next = self.run_next_limit
-        try:
-            self.poll_io(0)
-            self.run_next_limit = 0  # plain round robin: those woken now wait for the next cycle
-            return self.step(float("inf"), max_slices=len(self._runq) + len(self._soon))
-        finally:
-            self.run_next_limit = run_next
-            self._held = held
-
-    def request_cycle(self, done: Callable[[int], None] | None = None) -> None:
-        """Have a held ``run()`` run one ``cycle`` at its next turn, then call ``done(slices)``.
-
-        From this scheduler's thread (a cross-thread call); dropped when not held.
-        """
-        self._cycle_requests.append(done)
-
-    # -- timers --------------------------------------------------------------------------------
-
-    def call_at(
-        self, when: float, callback: Callable[[], None], daemon: bool = False
-    ) -> TimerHandle:
-        """Call ``callback`` once ``self.clock()`` >= ``when``.
-
-        A ``daemon`` timer (a watcher's tick) does not keep ``run()`` waiting when nothing else
-        can wake the components.
-        """
-        handle = TimerHandle(when, callback, self, daemon)
-        heapq.heappush(self._timers, handle)
-        if len(self._timers) == 1 and self._wakeup is not None:
-            self._wakeup()
-        return handle
-
-    def call_later(
-        self, delay: float, callback: Callable[[], None], daemon: bool = False
-    ) -> TimerHandle:
-        """Call ``callback`` after ``delay`` seconds (``daemon``: as for ``call_at``)."""
-        return self.call_at(self.clock() + delay, callback, daemon)
-
-    def next_deadline(self) -> float | None:
-        """``self.clock()`` time of the earliest pending timer, or None."""
-        timers = self._timers
-        while timers and timers[0].cancelled:
-            heapq.heappop(timers)
-            self._cancelled_timers -= 1
-        return timers[0].when if timers else None
-
-    def _timer_cancelled(self) -> None:
-        """Count a cancelled timer; rebuild the heap when they make up most of it.
-
-        A server with a timeout per connection cancels one timer per connection that ends in
-        time; without compaction the heap would hold every one of them until its deadline.
-        """
-        self._cancelled_timers += 1
-        timers = self._timers
-        if self._cancelled_timers > COMPACT_TIMERS_AFTER and self._cancelled_timers * 2 > len(
-            timers
-        ):
-            timers[:] = [handle for handle in timers if not handle.cancelled]  # in place: see
-            heapq.heapify(timers)  # _fire_timers, which may be iterating it
-            self._cancelled_timers = 0
-
-    def _fire_timers(self) -> None:
-        timers = self._timers
-        if not timers or self._held:
-            return
-        now = self.clock()
-        while timers and timers[0].when <= now:
-            handle = heapq.heappop(timers)
-            if handle.cancelled:
-                self._cancelled_timers -= 1
-            else:
-                handle._heap = None  # fired: a late cancel() is not counted
-                if self.tap is not None:
-                    self.tap.tick()  # what the callback delivers happens now
-                handle.callback()
 
     # -- running -------------------------------------------------------------------------------
 
@@ -499,6 +250,7 @@ class Scheduler:
                         watch.comp = comp
                         watch.serial += 1
                     try:
+                        # a running component always has its generator (None once it ended)
                         value = comp._gen.__next__()  # type: ignore[union-attr]
                     except StopIteration:
                         # looked at before the ending unlinks it: a breakpoint on a link sees
@@ -597,7 +349,12 @@ class Scheduler:
                 self.poll_io(0)
                 continue
             deadline = self.next_deadline()
-            if len(self.io) == 0 and self._threads == 0 and not self._waking_timers():
+            if (
+                len(self.io) == 0
+                and self._threads == 0
+                and not self._waking_timers()
+                and not self.io.calls_pending()  # a wake another thread has sent still counts
+            ):
                 stuck = ", ".join(sorted(c.name for c in self._live.values())[:8])
                 log.warning("nothing can wake the waiting components any more: %s", stuck)
                 break
@@ -605,20 +362,6 @@ class Scheduler:
             self.poll_io(timeout)
         self.shutdown_all()
         self._finished_hooks()
-
-    def _held_turn(self) -> None:
-        """One turn of a held ``run()``: a requested cycle, or a wait for cross-thread calls."""
-        if not self._cycle_requests:
-            self.poll_io(None)
-            return
-        done = self._cycle_requests.popleft()
-        ran = self.cycle()
-        if done is not None:
-            done(ran)
-
-    def _waking_timers(self) -> bool:
-        """Whether a pending timer may wake a component (daemon timers cannot)."""
-        return any(not t.cancelled and not t.daemon for t in self._timers)
 
     def shutdown_all(self, max_slices: int = 100_000) -> None:
         """Stop every live component and let them close down (a hold is released)."""
@@ -682,6 +425,11 @@ class Scheduler:
             result = None
         if comp._transient:
             comp._release_boxes()
+        self._knock_on(result)
+
+    def _knock_on(self, result: Any) -> None:
+        """Act on what a close-down returned: stop (shutdownMicroprocess) or start (newComponent)
+        the components it names; anything else is ignored."""
         if isinstance(result, ipc.shutdownMicroprocess):
             for target in result.microprocesses():
                 target.stop()
@@ -700,12 +448,7 @@ class Scheduler:
         self._close_down(comp, "crashed", {"traceback": text})
         for child in comp.children:
             child.stop()
-        for handler in list(self._crash_handlers):
-            try:
-                handler(comp, exc)
-            except Exception:
-                log.exception("crash handler %r failed; detaching it", handler)
-                self._crash_handlers.remove(handler)
+        call_hooks(self._crash_handlers, (comp, exc), log, "crash handler %r failed; detaching it")
 
     def __repr__(self) -> str:
         return (
@@ -738,3 +481,17 @@ def run_components(components: Iterable[Component]) -> Scheduler:
             sched.activate(comp)
         sched.run()
     return sched
+
+
+__all__ = [
+    "COMPACT_TIMERS_AFTER",
+    "RUN_NEXT_LIMIT",
+    "Scheduler",
+    "SliceOverrun",
+    "SliceWatch",
+    "TimerHandle",
+    "WaitComplete",
+    "add_scheduler_hook",
+    "run_components",
+    "set_default_scheduler",
+]

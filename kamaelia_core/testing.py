@@ -176,7 +176,7 @@ class FakeSocket:
         if self.closed:
             raise OSError(9, "Bad file descriptor")
 
-    def send(self, data: bytes) -> int:
+    def send(self, data: bytes | bytearray | memoryview) -> int:
         """Queue ``data`` (or a prefix of it) for the peer; returns the byte count taken.
 
         Raises:
@@ -196,7 +196,7 @@ class FakeSocket:
             peer.buffered += count
         return count
 
-    def sendall(self, data: bytes) -> None:
+    def sendall(self, data: bytes | bytearray | memoryview) -> None:
         """Send all of ``data`` (raises BlockingIOError if it does not fit)."""
         view = memoryview(bytes(data))
         while view:

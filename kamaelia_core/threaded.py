@@ -272,8 +272,7 @@ class ThreadedComponent(Component):
         return self._shuttle()
 
     def _shuttle(self) -> Generator[Any, None, Any]:
-        sched = self._sched
-        assert sched is not None
+        sched = self._running_on()
         sched.thread_started()
         self._counted = True
         self._thread = threading.Thread(target=self._thread_body, name=self.name, daemon=True)

@@ -30,7 +30,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kamaelia_core.scheduler import Scheduler, SliceOverrun, SliceWatch
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.scheduler_control import SliceOverrun, SliceWatch
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ class Watchdog:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._target_ident = 0
-        self._previous_handler: object = None
+        self._previous_handler: signal.Handlers | None = None
+        """SIGUSR1's handler before ours: the default, or None (one set outside Python)."""
         self._installed_handler = False
 
     def __repr__(self) -> str:
@@ -117,8 +119,10 @@ class Watchdog:
         if self.scheduler.watch is self._watch:
             self.scheduler.watch = None
         if self._installed_handler:
+            previous = self._previous_handler
             with contextlib.suppress(ValueError):  # not the main thread: cannot restore
-                signal.signal(signal.SIGUSR1, self._previous_handler)  # type: ignore[arg-type]
+                # a handler set outside Python cannot be put back (nor None passed): the default
+                signal.signal(signal.SIGUSR1, signal.SIG_DFL if previous is None else previous)
             self._installed_handler = False
 
     def __enter__(self) -> Watchdog:
@@ -203,7 +207,7 @@ class Watchdog:
         if not hasattr(signal, "SIGUSR1"):
             return
         current = signal.getsignal(signal.SIGUSR1)
-        if current not in (signal.SIG_DFL, None):
+        if current is not signal.SIG_DFL and current is not None:
             return  # the program uses SIGUSR1 itself: interrupt Python loops only
         self._previous_handler = current
         signal.signal(signal.SIGUSR1, _wake_only)

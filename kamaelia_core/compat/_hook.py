@@ -119,9 +119,9 @@ def _children(package: str) -> list[str]:
 
 def _ensure_process_scheduler() -> None:
     """Make Axon's process scheduler exist, and so be every thread's default scheduler."""
-    from kamaelia_core.compat.axon.scheduler import scheduler
+    from kamaelia_core.compat.axon.scheduler import scheduler_run
 
-    scheduler.run  # noqa: B018 - made on first access
+    scheduler_run()
 
 
 def build_kamaelia_module(name: str) -> types.ModuleType:
@@ -133,15 +133,14 @@ def build_kamaelia_module(name: str) -> types.ModuleType:
     family = importlib.import_module(KAMAELIA_MODULES[name])
     doc, names = family.MODULES[name]
     module = types.ModuleType(name, f"{name} on kamaelia_core. {doc}\n\n{family.__doc__ or ''}")
-    module.__dict__.update(names)
-    module.__all__ = sorted(names)
-    module.__kamaelia_components__ = tuple(  # type: ignore[attr-defined]
+    components = tuple(
         dict.fromkeys(
             value
             for key, value in names.items()
             if isinstance(value, type) and hasattr(value, "Inboxes") and key[:1].isupper()
         )
     )
+    module.__dict__.update(names, __all__=sorted(names), __kamaelia_components__=components)
     return module
 
 

@@ -111,6 +111,7 @@ def crash_summary() -> str | None:
     count = getattr(sched, "crash_count", 0)
     if not count:
         return None
-    names = ", ".join(sorted({comp.name for comp, _ in sched.crashes})[:5])  # type: ignore[union-attr]
+    crashes = getattr(sched, "crashes", ())  # an Axon scheduler: it counts its crashes
+    names = ", ".join(sorted({comp.name for comp, _ in crashes})[:5])
     plural = "s" if count > 1 else ""
     return f"{count} component{plural} crashed ({names}); tracebacks above"

@@ -1,7 +1,8 @@
 """The monitor's socket: a thread that takes (or dials) the viewer, checks its hello, writes the
 queued frames as the socket takes them and hands the viewer's lines on.
 
-The transport under ``monitor.Monitor``, which decides what the frames mean. Schedulers' threads
+The transport under ``monitor.Monitor``, which decides what the frames mean (its sockets are opened
+by ``monitor.sockets``; ``MonitorError`` is importable from here too). Schedulers' threads
 queue encoded frames here without ever waiting: the queue is bounded in bytes, and a frame that
 does not fit is dropped and counted. Everything on the socket happens in this one thread.
 """
@@ -13,7 +14,6 @@ import logging
 import os
 import selectors
 import socket
-import stat
 import threading
 import time
 from collections import deque
@@ -21,12 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from kamaelia_core.monitor import protocol as proto
+from kamaelia_core.monitor.sockets import MonitorError, dial, open_listener, peer_name
 
 log = logging.getLogger("kamaelia_core.monitor")
-
-
-class MonitorError(RuntimeError):
-    """The monitor cannot start or connect; the message says why."""
 
 
 class _Peer:
@@ -36,15 +33,7 @@ class _Peer:
         self.sock = sock
         self.reader = proto.LineReader(limit)
         self.deadline = deadline
-        self.name = _peer_name(sock)
-
-
-def _peer_name(sock: socket.socket) -> str:
-    try:
-        peer = sock.getpeername()
-    except OSError:
-        return "?"
-    return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else "unix socket"
+        self.name = peer_name(sock)
 
 
 class ViewerLink:
@@ -120,23 +109,7 @@ class ViewerLink:
         Raises:
             MonitorError: It cannot listen there.
         """
-        sock = socket.socket(address.family, socket.SOCK_STREAM)
-        try:
-            if address.path:
-                _clear_stale_socket(address.path)
-                sock.bind(address.path)
-                os.chmod(address.path, 0o600)
-            else:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                sock.bind(address.sockaddr)
-            sock.listen(4)
-        except OSError as exc:
-            sock.close()
-            raise MonitorError(f"the monitor cannot listen on {address}: {exc}") from None
-        except MonitorError:
-            sock.close()
-            raise
-        sock.setblocking(False)
+        sock = open_listener(address)
         self._listener = sock
         port = 0 if address.path else sock.getsockname()[1]
         self.address = proto.Address(address.host, port, address.path)
@@ -148,22 +121,7 @@ class ViewerLink:
         Raises:
             MonitorError: It cannot be reached, or it refused us (the message says why).
         """
-        sock = socket.socket(address.family, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(timeout)
-            sock.connect(address.sockaddr)
-            sock.sendall(proto.encode(proto.hello(self.token, "program")))
-            answer = _read_frame(sock, proto.MAX_HELLO)
-        except (OSError, proto.ProtocolError) as exc:
-            sock.close()
-            raise MonitorError(f"cannot reach the workbench at {address}: {exc}") from None
-        if answer.get("type") != "welcome":
-            sock.close()
-            raise MonitorError(
-                f"the workbench at {address} refused this program: "
-                f"{answer.get('message', answer.get('type'))}"
-            )
-        sock.setblocking(False)
+        sock = dial(address, self.token, timeout)
         self.address = address
         peer = _Peer(sock, 0.0, proto.MAX_FRAME)
         self._viewer = peer
@@ -467,36 +425,4 @@ class ViewerLink:
         self.viewer_attached.clear()
 
 
-def _read_frame(sock: socket.socket, limit: int) -> dict[str, Any]:
-    """Read one frame from a blocking socket (the handshake of connect mode)."""
-    reader = proto.LineReader(limit)
-    while True:
-        data = sock.recv(4096)
-        if not data:
-            raise proto.ProtocolError("the connection closed during the handshake")
-        lines = reader.feed(data)
-        if lines:
-            return proto.decode(lines[0])
-
-
-def _clear_stale_socket(path: str) -> None:
-    """Remove a Unix socket file left by a process that is gone (never a regular file).
-
-    Raises:
-        MonitorError: ``path`` is not a socket, or a live program listens there.
-    """
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return
-    if not stat.S_ISSOCK(info.st_mode):
-        raise MonitorError(f"{path} exists and is not a socket; choose another path")
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(path)
-    except OSError:
-        os.unlink(path)  # nobody listens there any more
-        return
-    finally:
-        probe.close()
-    raise MonitorError(f"another program already listens on unix:{path}")
+__all__ = ["MonitorError", "ViewerLink"]

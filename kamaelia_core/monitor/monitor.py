@@ -18,10 +18,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kamaelia_core.instrument import Event
+from kamaelia_core.events import Event
 from kamaelia_core.monitor import protocol as proto
 from kamaelia_core.monitor.link import MonitorError, ViewerLink
 from kamaelia_core.monitor.watcher import SchedulerWatch, deliveries_in
@@ -206,7 +207,7 @@ class Monitor:
 
     def _attached(self, generation: int) -> None:
         for watch in self.watches():
-            watch.ask(lambda w=watch: w.attach(generation))
+            watch.ask(partial(watch.attach, generation))
 
     # -- frames from the schedulers (any thread) -------------------------------------------
 
@@ -258,7 +259,7 @@ class Monitor:
             self._refuse_command(cid, "no scheduler to " + name)
             return
         for watch in targets:
-            watch.ask(lambda w=watch: w.command(name, args, cid))
+            watch.ask(partial(watch.command, name, args, cid))
 
     def _refuse_command(self, cid: int, error: str) -> None:
         self.post_control({"type": "reply", "id": cid, "ok": False, "error": error}, None)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kamaelia_core.instrument import Event, safe_repr
+from kamaelia_core.events import Event, safe_repr
 
 PROTOCOL_VERSION = 1
 """Bumped when a frame changes incompatibly; both ends must speak the same version."""
@@ -131,7 +131,8 @@ class LineReader:
             if len(buf) > self.limit:
                 raise ProtocolError(f"a frame is longer than {self.limit} bytes")
             return []
-        lines = buf[:end].split(b"\n")
+        with memoryview(buf) as view:  # frames are bytes (one copy), not views of the buffer
+            lines = bytes(view[:end]).split(b"\n")
         del buf[: end + 1]
         if len(buf) > self.limit or max(map(len, lines)) > self.limit:
             raise ProtocolError(f"a frame is longer than {self.limit} bytes")

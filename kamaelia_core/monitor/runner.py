@@ -15,8 +15,9 @@ import runpy
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 from kamaelia_core import monitor
 from kamaelia_core.monitor import protocol
@@ -44,14 +45,31 @@ class _Terminated(BaseException):
     """Raised in the main thread by SIGTERM, so the program unwinds and reports its exit."""
 
 
-def parse(argv: Sequence[str]) -> dict[str, object]:
+class Options(TypedDict):
+    """The runner's command line, read by ``parse``."""
+
+    mode: str
+    """"serve" or "connect"."""
+    address: str
+    token_file: str | None
+    wait: float | None
+    budget: int | None
+    module: str | None
+    """The module to run (``-m``), or None when a program file is given."""
+    program: NotRequired[str]
+    """The program file to run (absent with ``-m``)."""
+    args: list[str]
+    """The program's own arguments."""
+
+
+def parse(argv: Sequence[str]) -> Options:
     """Read the runner's options; everything after the program (or ``-m MODULE``) is its own.
 
     Raises:
         UsageError: An unknown option, a missing value, or no program.
     """
-    opts: dict[str, object] = {"mode": "serve", "address": "127.0.0.1:0", "token_file": None,
-                               "wait": None, "budget": None, "module": None}  # fmt: skip
+    opts: Options = {"mode": "serve", "address": "127.0.0.1:0", "token_file": None,
+                     "wait": None, "budget": None, "module": None, "args": []}  # fmt: skip
     args = list(argv)
     valued = {"--serve", "--connect", "--token-file", "--wait", "--budget", "-m"}
     while args:
@@ -83,7 +101,10 @@ def parse(argv: Sequence[str]) -> dict[str, object]:
     return opts
 
 
-def _number(option: str, text: str, kind: type) -> object:
+_Number = TypeVar("_Number", int, float)
+
+
+def _number(option: str, text: str, kind: Callable[[str], _Number]) -> _Number:
     try:
         value = kind(text)
     except ValueError:
@@ -97,7 +118,7 @@ def _install_compat() -> None:
     """Let ``import Axon`` / ``import Kamaelia`` programs run on kamaelia_core, when the
     compatibility layer is there (``kamaelia_core.compat``); without it, nothing happens."""
     try:
-        from kamaelia_core import compat  # type: ignore[attr-defined]
+        from kamaelia_core import compat
     except ImportError as exc:
         if exc.name not in ("kamaelia_core.compat", "kamaelia_core"):
             raise
@@ -105,24 +126,24 @@ def _install_compat() -> None:
     compat.install()
 
 
-def _start(opts: dict[str, object]) -> None:
+def _start(opts: Options) -> None:
     """Turn the monitor on as the options say (an environment's monitor is kept)."""
     if monitor.current() is not None:
         return
     budget = opts["budget"]
-    options = {} if budget is None else {"budget": budget}
+    options: dict[str, Any] = {} if budget is None else {"budget": budget}
     target = opts["module"] or opts.get("program")
     if opts["mode"] == "connect":
         token = os.environ.pop(protocol.TOKEN_ENV, "")
         if not token:
             raise monitor.MonitorError(f"--connect needs the token in ${protocol.TOKEN_ENV}")
-        monitor.connect(str(opts["address"]), token, info={"program": target}, **options)
+        monitor.connect(opts["address"], token, info={"program": target}, **options)
     else:
         started = monitor.serve(
-            str(opts["address"]), opts["token_file"], None, info={"program": target}, **options
-        )  # type: ignore[arg-type]
+            opts["address"], opts["token_file"], None, info={"program": target}, **options
+        )
         if opts["wait"] is not None:
-            started.viewer_attached.wait(float(opts["wait"]))  # type: ignore[arg-type]
+            started.viewer_attached.wait(opts["wait"])
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -141,19 +162,19 @@ def _program_traceback(exc: BaseException) -> TracebackType | None:
     return tb
 
 
-def run(opts: dict[str, object]) -> tuple[int, str | None, str | None]:
+def run(opts: Options) -> tuple[int, str | None, str | None]:
     """Run the program; return ``(status, signal name or None, exception text or None)``."""
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _on_sigterm)
     module = opts["module"]
-    args = list(opts["args"])  # type: ignore[call-overload]
+    args = list(opts["args"])
     try:
         if module:
-            sys.argv = [str(module), *args]
+            sys.argv = [module, *args]
             sys.path.insert(0, os.getcwd())
-            runpy.run_module(str(module), run_name="__main__", alter_sys=True)
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
         else:
-            program = str(opts["program"])
+            program = opts["program"]
             sys.argv = [program, *args]
             sys.path.insert(0, os.path.dirname(os.path.abspath(program)))
             runpy.run_path(program, run_name="__main__")

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from kamaelia_core.condense import COUNTED, drain_condensed
 from kamaelia_core.instrument import Event, Tap
-from kamaelia_core.scheduler import Scheduler, TimerHandle
+from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.timers import TimerHandle
 from kamaelia_core.watchdog import Overrun, Watchdog
 
 if TYPE_CHECKING:
@@ -37,8 +38,10 @@ def deliveries_in(events: list[Event]) -> int:
         kind = ev.kind
         if kind == "delivered":
             total += 1
-        elif kind == COUNTED and not ev.extra.get("discarded"):  # type: ignore[union-attr]
-            total += ev.extra["n"]  # type: ignore[index]
+        elif kind == COUNTED:
+            extra = ev.extra  # a counted event always has its details
+            if extra is not None and not extra.get("discarded"):
+                total += extra["n"]
     return total
 
 

@@ -27,21 +27,6 @@ def add_outbox(comp: Component, prefix: str) -> str:
     return name
 
 
-def forget_child(parent: Component, child: Component) -> None:
-    """``removeChild`` for a child whose links the parent has already removed one by one.
-
-    ``removeChild`` also searches every linkage of the parent for ones touching the child, which
-    costs time proportional to the number of live connections; the net components keep their
-    per-connection linkages and remove them directly instead.
-    """
-    if child in parent.children:
-        parent.children.remove(child)
-    if child.parent is parent:
-        child.parent = None
-    if parent.unpause in child._callOnCloseDown:
-        child._callOnCloseDown.remove(parent.unpause)
-
-
 def delete_outbox(comp: Component, name: str, linkage: Linkage | None = None) -> None:
     """Unlink and remove the outbox ``name`` of ``comp`` (unknown names are ignored).
 
@@ -61,6 +46,4 @@ def delete_outbox(comp: Component, name: str, linkage: Linkage | None = None) ->
     else:
         for found in [lk for lk in comp.linkages if lk.source_box is box]:
             comp.unlink(thelinkage=found)
-    if box.target is box and not box.sources:
-        box.target = None  # type: ignore[assignment]  # no self-reference: freed at once
-        box.route = None  # type: ignore[assignment]
+    box.let_go()

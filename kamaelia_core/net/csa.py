@@ -167,10 +167,11 @@ class ConnectedSocketAdapter(Component):
         control = self.inboxes["control"].storage
         ready_r = self.inboxes["ReadReady"].storage
         ready_w = self.inboxes["SendReady"].storage
-        idle = self.idle_timeout is not None and self._sched is not None
-        if idle:
-            self._last_active = self._sched.clock()  # type: ignore[union-attr]
-            self._idle_timer = self._sched.call_later(self.idle_timeout, self._idle_check)  # type: ignore[union-attr, arg-type]
+        sched, idle_timeout = self._sched, self.idle_timeout
+        idle = idle_timeout is not None and sched is not None
+        if idle_timeout is not None and sched is not None:
+            self._last_active = sched.clock()
+            self._idle_timer = sched.call_later(idle_timeout, self._idle_check)
         try:
             while True:
                 while control:
@@ -251,9 +252,10 @@ class ConnectedSocketAdapter(Component):
     def _note_activity(self) -> None:
         """Remember when bytes last moved (read from or written to the socket)."""
         moved = self.bytes_in + self.bytes_out
-        if moved != self._moved:
+        sched = self._sched
+        if moved != self._moved and sched is not None:  # (only ever called while it runs)
             self._moved = moved
-            self._last_active = self._sched.clock()  # type: ignore[union-attr]
+            self._last_active = sched.clock()
 
     def _idle_check(self) -> None:
         """The idle timer fired: close if nothing moved since, else wait for the new deadline."""

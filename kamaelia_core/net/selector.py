@@ -65,6 +65,7 @@ class _Registration:
 
     def __call__(self, fd: int, events: int) -> None:
         """Reactor callback: send the socket to every armed target that is ready."""
+        # an armed kind always has its box (the ignores below: mypy cannot see that pairing)
         armed, boxes, sock = self.armed, self.boxes, self.sock
         if events & ERROR:
             events |= READ | WRITE
@@ -242,9 +243,10 @@ class Selector(Component):
                 reg.targets[kind] = target
             self._watch(reg)
             return
-        if reg.targets[kind] != target or reg.names[kind] is None:
-            if reg.names[kind] is not None:
-                delete_outbox(self, reg.names[kind], reg.links[kind])
+        old_name = reg.names[kind]
+        if reg.targets[kind] != target or old_name is None:
+            if old_name is not None:
+                delete_outbox(self, old_name, reg.links[kind])
             name = add_outbox(self, f"{_KINDS[kind]}Notify")
             reg.names[kind] = name
             reg.targets[kind] = target
@@ -267,7 +269,7 @@ class Selector(Component):
         mask = reg.mask()
         if mask == reg.watched:
             return
-        io = self.scheduler.io  # type: ignore[union-attr]
+        io = self._running_on().io
         try:
             if reg.watched < 0:
                 io.register(reg.fd, mask, reg)

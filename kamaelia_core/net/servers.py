@@ -25,7 +25,7 @@ from typing import Any
 
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
-from kamaelia_core.net._boxes import add_outbox, delete_outbox, forget_child
+from kamaelia_core.net._boxes import add_outbox, delete_outbox
 from kamaelia_core.net.csa import ConnectedSocketAdapter, check_timeout
 from kamaelia_core.net.tcpserver import DEFAULT_HOST, TCPServer
 
@@ -266,7 +266,7 @@ class ServerCore(_ServerOwner):
             delete_outbox(self, conn.csa_box, conn.links[1])
         for linkage in conn.links[2:]:
             self.unlink(thelinkage=linkage)
-        forget_child(self, conn.handler)
+        self._disown(conn.handler)
 
 
 class SimpleServer(ServerCore):

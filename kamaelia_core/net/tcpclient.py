@@ -131,7 +131,7 @@ class TCPClient(Component):
 
     def _wait(self, seconds: float) -> None:
         self._timed_out = False
-        self.scheduler.call_later(seconds, self._time_out)  # type: ignore[union-attr]
+        self._running_on().call_later(seconds, self._time_out)
 
     def _time_out(self) -> None:
         self._timed_out = True

@@ -43,7 +43,6 @@ from typing import Any
 
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
-from kamaelia_core.net._boxes import forget_child
 from kamaelia_core.net.csa import ConnectedSocketAdapter, describe_error
 from kamaelia_core.net.selector import Selector
 
@@ -124,8 +123,8 @@ def _options(options: SocketOption | list[SocketOption] | None) -> list[SocketOp
     if options is None:
         return []
     if isinstance(options, tuple) and options and isinstance(options[0], int):
-        return [options]  # type: ignore[list-item]
-    return list(options)  # type: ignore[arg-type]
+        return [options]
+    return list(options)
 
 
 class TCPServer(Component):
@@ -262,7 +261,7 @@ class TCPServer(Component):
                     if not self._pending:  # every pending connection was shed: wait for more
                         return
                     self._pending = False
-                    self.scheduler.call_later(_ACCEPT_RETRY, self._retry_accept)  # type: ignore[union-attr]
+                    self._running_on().call_later(_ACCEPT_RETRY, self._retry_accept)
                     return
                 raise
             if self._starved is not None:
@@ -316,7 +315,7 @@ class TCPServer(Component):
     def _starving(self, exc: OSError) -> None:
         if self._starved is not None:
             return
-        self._starved = (self.scheduler.clock(), self.shed, describe_error(exc))  # type: ignore[union-attr]
+        self._starved = (self._running_on().clock(), self.shed, describe_error(exc))
         log.error(
             "%r cannot accept: %s; closing new connections at once until resources free up",
             self,
@@ -327,7 +326,7 @@ class TCPServer(Component):
         assert self._starved is not None
         since, shed_before, reason = self._starved
         self._starved = None
-        seconds = self.scheduler.clock() - since  # type: ignore[union-attr]
+        seconds = self._running_on().clock() - since
         log.warning(
             "%r accepts again after %.1f s out of resources (%s): "
             "%d connections were closed unserved",
@@ -381,7 +380,7 @@ class TCPServer(Component):
         self.send(ipc.shutdownCSA(self, (csa, sock)), "_selectorSignal")
         self.send(ipc.shutdownCSA(self, csa), "protocolHandlerSignal")
         self.unlink(thelinkage=self._feedback_links.pop(csa, None))
-        forget_child(self, csa)
+        self._disown(csa)
 
     def _control(self, message: Any) -> None:
         if isinstance(message, (ipc.producerFinished, ipc.shutdownMicroprocess)):

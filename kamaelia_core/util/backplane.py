@@ -7,7 +7,7 @@ meet by name through the scheduler's CAT (Kamaelia's service names ``Backplane_I
 ``Backplane_O_<name>``).
 
 Slow subscribers: each copy goes through the fan-out policy of
-``kamaelia_core.util.fanout.Overflow``. By default at most ``max_backlog`` = 1000 messages wait
+``kamaelia_core.fanout.Overflow``. By default at most ``max_backlog`` = 1000 messages wait
 in a subscriber's inbox; past that its oldest waiting messages are dropped (counted in
 ``dropped``, logged once per episode), so one subscriber that does not read never slows the
 others, never crashes the Backplane or a publisher, and never makes memory grow without bound.
@@ -25,8 +25,8 @@ from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
+from kamaelia_core.fanout import Overflow, take_batch
 from kamaelia_core.linkage import Linkage
-from kamaelia_core.util.fanout import Overflow
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class subscribe(ipc.ipc):
     """A SubscribeTo asks its Backplane for copies (through its own outbox)."""
 
     __slots__ = ("subscriber",)
+    subscriber: Component
 
     def __init__(self, subscriber: Component) -> None:
         ipc._init(self, "subscriber", subscriber)
@@ -137,11 +138,7 @@ class Backplane(AdaptiveComponent):
             while True:
                 while config.storage:
                     self._configure(config.pop())
-                for _ in range(self.overflow.batch):
-                    if not inbox.storage:
-                        break
-                    self._publish(inbox.pop())
-                if inbox.storage:
+                if take_batch(inbox, self.overflow.batch, self._publish):
                     yield 1  # more to copy: the consumers take this batch first
                     continue
                 while control.storage:
@@ -182,11 +179,12 @@ class Backplane(AdaptiveComponent):
 
     def _publish(self, message: Any) -> None:
         self.published += 1
-        deliver = self.overflow.deliver
+        offer = self.overflow.offer
+        outboxes = self.outboxes
         for sub, subscription in list(self.subscribers.items()):
             if sub._isStopped():
                 self._forget(sub)
-            elif not deliver(subscription.data_box, message):
+            elif offer(outboxes[subscription.data_box], message) is not None:
                 log.warning("%s: disconnected %s (too slow)", self.name, sub.name)
                 self._end_subscriber(sub, ipc.shutdownMicroprocess(sub))
 
@@ -219,8 +217,7 @@ def _find_service(comp: Component, service: str, wait: float) -> Generator[Any, 
     Raises:
         LookupError: No such service after ``wait`` seconds.
     """
-    sched = comp.scheduler
-    assert sched is not None
+    sched = comp._running_on()
     deadline = sched.clock() + wait
     delay = 0.002
     while True:

@@ -6,7 +6,7 @@ every other member. ``/nick NAME`` renames; ``/who`` lists the room; ``/quit`` l
 
 Slow members (the policy, see ``kamaelia_core.fanout``): a member whose client stops reading
 stops taking lines from the room once its connection's send buffer is full, so the room's lines
-wait in its ``fromRoom`` inbox. The room delivers through a ``Fanout``: once ``max_backlog``
+wait in its ``fromRoom`` inbox. The room delivers through ``Subscribers``: once ``max_backlog``
 lines (256 by default) wait unread there, the member is dropped, told so with a
 ``subscriberDropped`` message, and closes its connection at once; the others read
 ``* NICK was disconnected: not reading (256 lines waiting)``. Nothing raises, and a member pins at
@@ -23,7 +23,7 @@ from typing import Any
 from kamaelia_core import ipc
 from kamaelia_core.component import Component
 from kamaelia_core.errors import noSpaceInBox
-from kamaelia_core.fanout import BEHIND, ENDED, Fanout, subscriberDropped
+from kamaelia_core.fanout import BEHIND, ENDED, Subscribers, subscriberDropped, take_batch
 
 ROOM_SERVICE = "linechat.room"
 """CAT name of the shared room's inbox."""
@@ -38,7 +38,7 @@ class ChatRoom(Component):
 
     Requests on ``inbox`` are tuples: ``("join", member)``, ``("leave", member)``,
     ``("say", member, text)``, ``("who", member)``. Each member gets its own outbox here, linked
-    to the member's ``fromRoom`` inbox, through a ``Fanout``: a member that leaves
+    to the member's ``fromRoom`` inbox, through ``Subscribers``: a member that leaves
     ``max_backlog`` lines unread is dropped (see the module's policy).
 
     Args:
@@ -65,7 +65,7 @@ class ChatRoom(Component):
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
-        self.fanout = Fanout(
+        self.subscribers = Subscribers(
             self, max_backlog=self.max_backlog, on_drop=self._dropped, prefix="room"
         )
         self.disconnected = 0
@@ -74,10 +74,11 @@ class ChatRoom(Component):
     @property
     def members(self) -> Any:
         """The members now in the room (a live view)."""
-        return self.fanout.keys()
+        return self.subscribers.keys()
 
     def __repr__(self) -> str:
-        return f"<ChatRoom#{self.cid} members={len(self.fanout)} disconnected={self.disconnected}>"
+        members = len(self.subscribers)
+        return f"<ChatRoom#{self.cid} members={members} disconnected={self.disconnected}>"
 
     @classmethod
     def get(cls, tracker: Any) -> tuple[tuple[Component, str], ChatRoom | None]:
@@ -97,16 +98,12 @@ class ChatRoom(Component):
             while not self.dataReady("control"):
                 # A bounded batch per slice: members that keep up run between two batches, so
                 # a burst (a pasted page) is not mistaken for a member that stopped reading.
-                for _ in range(batch):
-                    if not inbox.storage:
-                        break
-                    self._handle(inbox.pop())
-                if not inbox.storage:
+                if not take_batch(inbox, batch, self._handle):
                     self.pause()
                 yield 1
         finally:
-            for member in list(self.fanout):
-                self.fanout.remove(member)
+            for member in list(self.subscribers):
+                self.subscribers.remove(member)
             try:
                 if self.tracker.retrieveService(ROOM_SERVICE)[0] is self:
                     self.tracker.deRegisterService(ROOM_SERVICE)
@@ -115,26 +112,26 @@ class ChatRoom(Component):
 
     def _handle(self, request: tuple) -> None:
         verb, member = request[0], request[1]
-        fanout = self.fanout
-        if verb == "join" and member not in fanout:
-            fanout.add(member, (member, "fromRoom"))
-            fanout.send(f"* {_nick(member)} joined", skip=member)
+        subscribers = self.subscribers
+        if verb == "join" and member not in subscribers:
+            subscribers.add(member, (member, "fromRoom"))
+            subscribers.send(f"* {_nick(member)} joined", skip=member)
         elif verb == "leave":
-            if fanout.remove(member):
-                fanout.send(f"* {_nick(member)} left")
-        elif verb == "say" and member in fanout:
-            fanout.send(f"<{_nick(member)}> {request[2]}", skip=member)
-        elif verb == "who" and member in fanout:
-            names = ", ".join(sorted(_nick(m) for m in fanout))
-            fanout.send_to(member, f"* here: {names}")
+            if subscribers.remove(member):
+                subscribers.send(f"* {_nick(member)} left")
+        elif verb == "say" and member in subscribers:
+            subscribers.send(f"<{_nick(member)}> {request[2]}", skip=member)
+        elif verb == "who" and member in subscribers:
+            names = ", ".join(sorted(_nick(m) for m in subscribers))
+            subscribers.send_to(member, f"* here: {names}")
 
     def _dropped(self, member: Hashable, why: str, backlog: int) -> None:
         if why == ENDED:  # it went without saying so (it crashed, or was stopped)
-            self.fanout.send(f"* {_nick(member)} left")
+            self.subscribers.send(f"* {_nick(member)} left")
             return
         self.disconnected += 1
         waiting = f"{backlog} lines waiting" if why == BEHIND else "its inbox is full"
-        self.fanout.send(f"* {_nick(member)} was disconnected: not reading ({waiting})")
+        self.subscribers.send(f"* {_nick(member)} was disconnected: not reading ({waiting})")
 
 
 def _nick(member: Any) -> str:

@@ -115,7 +115,9 @@ class ConsoleReader(ThreadedComponent):
         self.eol = eol
         self.stream = stream
 
-    def main(self) -> None:
+    # a threaded component's main is a plain function run in its own thread (Axon's design),
+    # not the generator Component.main is
+    def main(self) -> None:  # type: ignore[override]
         """Read until end of input (or a shutdown message), sending each line."""
         stream = self.stream or sys.stdin
         while True:

@@ -80,7 +80,7 @@ class HelloHTTP(Component):
         """Collect the head, answer, finish."""
         timer = None
         if self.head_timeout is not None:
-            timer = self.scheduler.call_later(self.head_timeout, self._head_late)  # type: ignore[union-attr]
+            timer = self._running_on().call_later(self.head_timeout, self._head_late)
         head = bytearray()
         inbox = self.inboxes["inbox"]
         try:

@@ -13,7 +13,7 @@ from typing import Any
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
 from kamaelia_core.ipc import shutdownMicroprocess
-from kamaelia_core.scheduler import TimerHandle
+from kamaelia_core.timers import TimerHandle, next_tick
 
 
 class MessageRateLimit(Component):
@@ -58,8 +58,7 @@ class MessageRateLimit(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Gather, then send one message per interval."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         if self.hardlimit:
             self.setInboxSize("inbox", self.hardlimit)
         inbox = self.inboxes["inbox"]
@@ -89,11 +88,7 @@ class MessageRateLimit(Component):
                             continue
                         inbox.pop()
                         self.sent += 1
-                        due = (
-                            due + self.interval
-                            if now - due < self.interval
-                            else now + self.interval
-                        )
+                        due = next_tick(due, now, self.interval)
                     if inbox.storage and (timer is None or timer.when != due):
                         if timer is not None:
                             timer.cancel()

@@ -90,8 +90,7 @@ class RateSource(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Send one message per tick; sleep on a timer in between."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         interval = 1.0 / self.rate
         due = sched.clock()
         while self.sent < len(self.messages):

@@ -4,7 +4,7 @@ Data flow: messages reach the PlugSplitter's ``inbox`` (or come from the source 
 wraps); it sends each on its own ``outbox`` and a copy to every sink registered with an
 ``addsink`` message on ``configuration`` (one outbox per sink, added and removed at run time).
 A ``Plug`` wraps a consumer component and registers it with a splitter while the consumer runs.
-Slow sinks are handled by the fan-out policy of ``kamaelia_core.util.fanout.Overflow``.
+Slow sinks are handled by the fan-out policy of ``kamaelia_core.fanout.Overflow``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from kamaelia_core import ipc
 from kamaelia_core.adaptive import AdaptiveComponent
 from kamaelia_core.component import ENDINGS, Component
 from kamaelia_core.errors import noSpaceInBox
+from kamaelia_core.fanout import Overflow, take_batch
 from kamaelia_core.linkage import Linkage
-from kamaelia_core.util.fanout import Overflow
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,13 @@ class addsink(ipc.ipc):
     ``(sink, sinkcontrol)`` (either may be None)."""
 
     __slots__ = ("sink", "sinkbox", "sinkcontrol")
+    sink: Component
+    sinkbox: str | None
+    sinkcontrol: str | None
 
     def __init__(
         self, sink: Component, sinkbox: str | None = "inbox", sinkcontrol: str | None = None
-    ):
+    ) -> None:
         ipc._init(self, "sink", sink)
         ipc._init(self, "sinkbox", sinkbox)
         ipc._init(self, "sinkcontrol", sinkcontrol)
@@ -110,11 +113,7 @@ class PlugSplitter(AdaptiveComponent):
             while True:
                 while config.storage:
                     self._configure(config.pop())
-                for _ in range(self.overflow.batch):
-                    if not data.storage:
-                        break
-                    self._split(data.pop())
-                if data.storage:
+                if take_batch(data, self.overflow.batch, self._split):
                     yield 1  # more to copy: the consumers take this batch first
                     continue
                 ending = False
@@ -168,9 +167,10 @@ class PlugSplitter(AdaptiveComponent):
 
     def _split(self, message: Any) -> None:
         self.send(message, "outbox")
-        deliver = self.overflow.deliver
+        offer = self.overflow.offer
+        outboxes = self.outboxes
         for (sink, box), (name, _) in list(self.outboxsinks.items()):
-            if not deliver(name, message):
+            if offer(outboxes[name], message) is not None:
                 self._disconnect(sink, box)
 
     def _split_control(self, message: Any) -> None:

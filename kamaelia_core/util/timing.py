@@ -7,7 +7,7 @@ from typing import Any
 
 from kamaelia_core.component import Component
 from kamaelia_core.ipc import shutdownMicroprocess
-from kamaelia_core.scheduler import TimerHandle
+from kamaelia_core.timers import TimerHandle, next_tick
 
 
 class StopAfter(Component):
@@ -57,8 +57,7 @@ class StopAfter(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Sleep until the timer or a watched component's end wakes us; then send the shutdown."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         timer: TimerHandle | None = None
         if self.seconds is not None:
             timer = sched.call_later(self.seconds, self._expire)
@@ -113,8 +112,7 @@ class Clock(Component):
 
     def main(self) -> Generator[Any, None, None]:
         """Tick on the timer until told to stop."""
-        sched = self.scheduler
-        assert sched is not None
+        sched = self._running_on()
         due = sched.clock()
         timer: TimerHandle | None = None
         try:
@@ -125,7 +123,7 @@ class Clock(Component):
                 if now >= due:
                     self.send(True, "outbox")
                     self.ticks += 1
-                    due = due + self.interval if now - due < self.interval else now + self.interval
+                    due = next_tick(due, now, self.interval)
                     timer = sched.call_at(due, self.unpause)
                 self.pause()
                 yield 1

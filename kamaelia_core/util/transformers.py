@@ -33,13 +33,14 @@ class PureTransformer(Component):
     def __init__(self, function: Callable[[Any], Any] | None = None) -> None:
         super().__init__()
         if function is not None:
+            # Kamaelia's PureTransformer(function): the function takes the method's place
             self.processMessage = function  # type: ignore[method-assign]
 
     def __repr__(self) -> str:
         func = getattr(self.processMessage, "__name__", type(self.processMessage).__name__)
         return f"<{self.name} {self.state} function={func}>"
 
-    def processMessage(self, msg: Any) -> Any:
+    def processMessage(self, msg: Any, /) -> Any:
         """Transform one message (the default drops everything)."""
         return None
 

@@ -238,6 +238,24 @@ def test_trace_all_sends_and_recvs(caplog):
     assert hear.heard == "spoken"
 
 
+def test_traced_send_and_recv_take_the_box_keywords_the_untraced_ones_take(caplog):
+    import Axon
+
+    C = Axon.Component
+
+    C.TraceAllSends = C.TraceAllRecvs = True
+    try:
+        traced = C.component()
+    finally:
+        C.TraceAllSends = C.TraceAllRecvs = False
+    traced.link((traced, "outbox"), (traced, "inbox"))
+    with caplog.at_level(logging.INFO, logger="kamaelia_core.compat.trace"):
+        traced.send("looped", outbox="outbox")
+        assert traced.recv(inbox="inbox") == "looped"
+    lines = [r.getMessage() for r in caplog.records if r.name == "kamaelia_core.compat.trace"]
+    assert [line.split()[0] for line in lines] == ["SEND:", "RECV:"]
+
+
 def test_axon_style_messages_are_mutable_and_compared_by_identity():
     from Axon.Ipc import ipc, notify, producerFinished
     from Kamaelia.IPC import socketShutdown
@@ -316,3 +334,14 @@ def test_adaptive_and_threaded_components():
     assert both.queuelengths == 1000
     scheduler.run.runThreads()
     assert sink.collected == ["from a thread"]
+
+
+def test_boxes_a_threaded_adaptive_component_adds_are_postboxes_too():
+    from Axon.Box import postbox
+    from Axon.ThreadedComponent import threadedadaptivecommscomponent
+
+    both = threadedadaptivecommscomponent()
+    inbox, outbox = both.addInbox("extra"), both.addOutbox("extra")
+    assert isinstance(both.inboxes[inbox], postbox) and isinstance(both.outboxes[outbox], postbox)
+    assert len(both.inboxes[inbox]) == 0 and both.inboxes[inbox].local_len() == 0
+    assert inbox in both.inqueues and outbox in both.outqueues

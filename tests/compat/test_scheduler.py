@@ -290,3 +290,67 @@ def test_yielded_new_component_and_returned_knock_on_messages():
     scheduler.run.handleMicroprocessShutdownKnockon(newComponent(Count(1)))
     scheduler.run.runThreads()
     assert scheduler.run.listAllThreads() == []
+
+
+def test_a_held_run_threads_waits_for_cross_thread_calls_and_runs_requested_cycles():
+    component, scheduler, _, _ = _classes()
+
+    class Busy(component):
+        """Never pauses: always runnable."""
+
+        n = 0
+
+        def main(self):
+            while True:
+                self.n += 1
+                yield 1
+
+    sched = scheduler.run
+    busy = Busy()
+    busy.activate()
+    sched.hold()
+    steps: list[float] = []
+    step = sched.step
+
+    def counted_step(*args, **kwargs):
+        steps.append(args[0] if args else kwargs.get("budget", 0.0))
+        return step(*args, **kwargs)
+
+    sched.step = counted_step  # how often the run loop steps while held: once per cycle
+    seen: list[tuple[int, int]] = []
+    stepped = threading.Event()
+
+    def done(slices: int) -> None:
+        seen.append((slices, busy.n))
+        stepped.set()
+
+    runner = threading.Thread(target=sched.runThreads)
+    runner.start()
+    try:
+        for expected in (1, 2):
+            stepped.clear()
+            sched.io.call_soon_threadsafe(lambda: sched.request_cycle(done))
+            assert stepped.wait(5)
+            assert seen[-1] == (1, expected)  # held in between: the count moves by one
+        assert len(steps) == 2  # a held loop waits; it does not spin over step()
+    finally:
+        sched.io.call_soon_threadsafe(sched.stop)
+        runner.join(5)
+    assert not runner.is_alive()
+
+
+def test_a_cross_thread_call_still_to_run_keeps_run_threads_waiting(caplog):
+    # the race behind a wake sent by a thread that ends at once: the call waits in the reactor,
+    # and nothing else (no socket, timer or thread) could wake the waiting component
+    _, scheduler, _, Wait = _classes()
+    sched = scheduler.run
+    waiter = Wait()
+    waiter.activate()
+    cycles = sched.main(canblock=True)
+    next(cycles)  # the waiter has run and now waits for a message
+    assert waiter.state == "waiting"
+    sched.io.call_soon_threadsafe(lambda: waiter._deliver("late", "inbox"))
+    with caplog.at_level(logging.WARNING):
+        for _ in cycles:
+            pass
+    assert waiter.got == "late" and "nothing can wake them" not in caplog.text

@@ -1,4 +1,4 @@
-"""Fanout: every subscriber gets each message; one that lags too far is dropped, nothing raises."""
+"""Subscribers: each gets every message; one that lags too far is dropped, nothing raises."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kamaelia_core.component import Component
-from kamaelia_core.fanout import Fanout, subscriberDropped
+from kamaelia_core.fanout import Subscribers, subscriberDropped, take_batch
 from kamaelia_core.testing import run_until_idle
 from tests.core.helpers import Sink
 
@@ -27,7 +27,7 @@ class Deaf(Component):
 def room(sched):
     owner = Component()
     drops: list = []
-    fan = Fanout(owner, max_backlog=3, on_drop=lambda *d: drops.append(d), prefix="sub")
+    fan = Subscribers(owner, max_backlog=3, on_drop=lambda *d: drops.append(d), prefix="sub")
     run_until_idle(owner, scheduler=sched)
     return owner, fan, drops
 
@@ -118,5 +118,15 @@ def test_bad_arguments_are_clear_errors(sched, room):
     assert set(owner.outboxes) == outboxes  # nothing left behind
     for bad in (0, -1, 2.5, True):
         with pytest.raises(ValueError, match="max_backlog must be a positive int"):
-            Fanout(owner, max_backlog=bad)
-    assert repr(fan).startswith(f"<Fanout of {owner.name} subscribers=1 max_backlog=3")
+            Subscribers(owner, max_backlog=bad)
+    assert repr(fan).startswith(f"<Subscribers of {owner.name} subscribers=1 max_backlog=3")
+
+
+def test_take_batch_hands_over_at_most_the_limit_and_says_whether_more_wait():
+    owner = Component()
+    for n in range(5):
+        owner._deliver(n)
+    inbox, got = owner.inboxes["inbox"], []
+    assert take_batch(inbox, 3, got.append) is True and got == [0, 1, 2]
+    assert take_batch(inbox, 3, got.append) is False and got == [0, 1, 2, 3, 4]
+    assert take_batch(inbox, 3, got.append) is False and got == [0, 1, 2, 3, 4]

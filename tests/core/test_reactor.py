@@ -62,6 +62,21 @@ def test_many_wakes_coalesce_into_one_readiness():
         r.close()
 
 
+def test_calls_pending_says_whether_cross_thread_calls_wait_for_the_next_poll():
+    r = Reactor()
+    try:
+        calls: list[int] = []
+        assert not r.calls_pending()
+        worker = threading.Thread(target=lambda: r.call_soon_threadsafe(lambda: calls.append(1)))
+        worker.start()
+        worker.join(5)
+        assert r.calls_pending() and calls == []  # queued by a thread that has ended
+        r.poll(0)
+        assert calls == [1] and not r.calls_pending()
+    finally:
+        r.close()
+
+
 def test_socket_readiness_callbacks_register_modify_unregister():
     r = Reactor()
     a, b = socket.socketpair()

@@ -206,66 +206,6 @@ def test_close_down_result_shutdown_microprocess_stops_targets(sched):
 
 
 @pytest.mark.core_only
-def test_timers_fire_on_the_injected_clock(sched, clock):
-    c = Counter()
-    run_until_idle(c, scheduler=sched)
-    c.wake_after(5.0)
-    assert sched.next_deadline() == clock.now + 5.0
-    clock.advance(4.9)
-    run_until_idle(scheduler=sched)
-    assert c.slices == 1
-    clock.advance(0.1)
-    run_until_idle(scheduler=sched)
-    assert c.slices == 2
-    assert sched.next_deadline() is None
-
-
-@pytest.mark.core_only
-def test_cancelled_timer_does_not_fire(sched, clock):
-    fired = []
-    handle = sched.call_later(1.0, lambda: fired.append(1))
-    handle.cancel()
-    clock.advance(2)
-    sched.run_until_idle()
-    assert fired == []
-    assert sched.next_deadline() is None
-
-
-@pytest.mark.core_only
-def test_a_cancelled_timer_lets_go_of_its_callback_at_once(sched, clock):
-    import gc
-    import weakref
-
-    c = Counter()
-    run_until_idle(c, scheduler=sched)
-    handle = c.wake_after(60.0)
-    gone = weakref.ref(c)
-    handle.cancel()
-    handle.cancel()  # a second cancel is harmless
-    sched._live.pop(c.cid, None)  # as if it had ended: only the timer could still hold it
-    del c
-    gc.collect()
-    assert gone() is None
-
-
-@pytest.mark.core_only
-def test_cancelled_timers_do_not_pile_up_until_their_deadlines(sched, clock):
-    keep = sched.call_later(1.0, lambda: None)
-    for _ in range(10_000):  # a timeout per connection, each cancelled when its connection ends
-        sched.call_later(3600.0, lambda: None).cancel()
-    assert len(sched._timers) < 200
-    fired = []
-    late = sched.call_later(2.0, lambda: fired.append("late"))
-    keep.cancel()
-    clock.advance(2.0)
-    sched.run_until_idle()
-    assert fired == ["late"]
-    late.cancel()  # after firing: not counted as a cancelled timer still in the heap
-    assert sched.next_deadline() is None  # drops the cancelled ones left at the head
-    assert sched._timers == [] and sched._cancelled_timers == 0
-
-
-@pytest.mark.core_only
 def test_step_respects_budget_and_counts_slices(sched):
     class Spinner(Component):
         def main(self):
@@ -320,6 +260,19 @@ def test_run_gives_up_when_nothing_can_wake_the_waiting(caplog):
         assert idle.state == "finished"  # shut down on the way out
     finally:
         sched.close()
+
+
+@pytest.mark.core_only
+def test_run_waits_for_a_cross_thread_call_still_to_run(caplog):
+    with Scheduler() as sched:
+        idle = Idle()
+        sched.activate(idle)
+        sched.run_until_idle()  # it waits for control, and nothing else could wake it
+        sched.io.call_soon_threadsafe(lambda: idle._deliver("end", "control"))
+        with caplog.at_level(logging.WARNING):
+            sched.run()
+        assert "nothing can wake" not in caplog.text
+        assert idle.state == "finished" and not idle.dataReady("control")  # it took the call's
 
 
 @pytest.mark.core_only

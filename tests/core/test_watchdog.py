@@ -116,3 +116,19 @@ def test_report_only_leaves_the_slice_alone():
 def test_limit_must_be_positive():
     with Scheduler() as sched, pytest.raises(ValueError, match="positive"):
         Watchdog(sched, limit=0)
+
+
+def test_a_handler_set_outside_python_is_put_back_as_the_default_on_stop(monkeypatch):
+    import signal
+
+    from kamaelia_core import watchdog
+
+    before = signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+    # getsignal answers None for a handler that C code installed; None cannot be set back
+    monkeypatch.setattr(watchdog.signal, "getsignal", lambda signum: None)
+    try:
+        with Scheduler() as sched:
+            Watchdog(sched, limit=5).start().stop()
+        assert signal.signal(signal.SIGUSR1, signal.SIG_DFL) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGUSR1, before)

@@ -24,17 +24,17 @@ class AdaptiveCommsComponent(AdaptiveComponent, component):
     def __init__(self, *args: Any, **argd: Any) -> None:
         super().__init__(*args, **argd)
 
-    def addInbox(self, *args: str) -> str:
-        """Add an inbox (named after ``args[0]``, default "inbox"); returns the name used."""
-        name = super().addInbox(*args)
-        self.inboxes[name].__class__ = postbox
-        return name
+    def addInbox(self, name: str = "inbox") -> str:
+        """Add an inbox named after ``name``; returns the name used."""
+        actual = super().addInbox(name)
+        self.inboxes[actual].__class__ = postbox
+        return actual
 
-    def addOutbox(self, *args: str) -> str:
-        """Add an outbox (named after ``args[0]``, default "outbox"); returns the name used."""
-        name = super().addOutbox(*args)
-        self.outboxes[name].__class__ = postbox
-        return name
+    def addOutbox(self, name: str = "outbox") -> str:
+        """Add an outbox named after ``name``; returns the name used."""
+        actual = super().addOutbox(name)
+        self.outboxes[actual].__class__ = postbox
+        return actual
 
 
 __all__ = ["AdaptiveCommsComponent"]

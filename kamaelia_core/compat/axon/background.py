@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import threading
 
-from kamaelia_core.compat.axon.scheduler import scheduler
+from kamaelia_core.compat.axon.scheduler import (
+    scheduler,
+    scheduler_run,
+    set_scheduler_run,
+)
 
 
 class background(threading.Thread):
@@ -37,12 +41,12 @@ class background(threading.Thread):
         """Run the process scheduler until the system has finished."""
         try:
             if self.zap:
-                old = scheduler.run
-                scheduler.run = None
+                old = scheduler_run()
+                set_scheduler_run(None)
                 scheduler()
                 if old._runner is None:
                     old.close()
-            sched = scheduler.run
+            sched = scheduler_run()
             sched.waitForOne()
             sched.runThreads(slowmo=self.slowmo)
         finally:

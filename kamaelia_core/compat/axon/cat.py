@@ -18,7 +18,7 @@ class _TrackerType(type):
     @property
     def basecat(cls) -> CoordinatingAssistantTracker:
         """The process's tracker (Axon's class attribute, read-only here)."""
-        return cls.getcat()
+        return coordinatingassistanttracker.getcat()
 
 
 class coordinatingassistanttracker(CoordinatingAssistantTracker, metaclass=_TrackerType):
@@ -37,9 +37,9 @@ class coordinatingassistanttracker(CoordinatingAssistantTracker, metaclass=_Trac
         running = Scheduler.current()
         if running is not None:
             return running.tracker
-        from kamaelia_core.compat.axon.scheduler import scheduler
+        from kamaelia_core.compat.axon.scheduler import scheduler_run
 
-        return scheduler.run.tracker
+        return scheduler_run().tracker
 
     def main(self) -> Any:
         """Axon's tracker is a (never activated) microprocess; this keeps its generator."""

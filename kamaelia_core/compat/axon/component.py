@@ -97,20 +97,22 @@ def _trace(comp: component, sends: bool, recvs: bool) -> None:
     if trace_log.level == logging.NOTSET:
         trace_log.setLevel(logging.INFO)  # asked for by the flag, whatever the root's level
     short = comp.name
+    # the wrappers take this instance's send/recv (not the class's: only components made
+    # while a flag is set are traced), a per-instance method swap mypy cannot type
     if sends:
         send: Callable[..., None] = comp.send
 
-        def traced_send(message: Any, boxname: str = "outbox") -> None:
-            trace_log.info("SEND: %s %s '%s' : %s", id(message), short, boxname, message)
-            send(message, boxname)
+        def traced_send(message: Any, outbox: str = "outbox") -> None:
+            trace_log.info("SEND: %s %s '%s' : %s", id(message), short, outbox, message)
+            send(message, outbox)
 
         comp.send = traced_send  # type: ignore[method-assign]
     if recvs:
         recv: Callable[..., Any] = comp.recv
 
-        def traced_recv(boxname: str = "inbox") -> Any:
-            message = recv(boxname)
-            trace_log.info("RECV: %s %s '%s' : %s", id(message), short, boxname, message)
+        def traced_recv(inbox: str = "inbox") -> Any:
+            message = recv(inbox)
+            trace_log.info("RECV: %s %s '%s' : %s", id(message), short, inbox, message)
             return message
 
         comp.recv = traced_recv  # type: ignore[method-assign]

@@ -35,6 +35,8 @@ class WaitComplete(_scheduler.WaitComplete):
     """
 
     __slots__ = ("argd", "args")
+    argd: dict[str, Any]
+    args: tuple[Any, ...]
 
     def __init__(self, *args: Any, **argd: Any) -> None:
         if not args:
@@ -54,6 +56,7 @@ class reactivate(ipc):
     """Returned by a microprocess's ``_closeDownMicroprocess``: wake ``original`` again."""
 
     __slots__ = ("original",)
+    original: Any
 
     def __init__(self, original: Any) -> None:
         _init(self, "original", original)

@@ -43,6 +43,14 @@ class microprocess(Component):
     schedulerClass: ClassVar[type] = scheduler
     """Where ``activate()`` without a scheduler goes: ``schedulerClass.run``."""
     trackerClass: ClassVar[type | None] = None
+    # Axon's attributes, set per instance by _setup and activate (in the instance dict)
+    init: int
+    closeDownValue: Any
+    _axon_thread: Any
+    """The generator given as ``thread``, run instead of ``main()``."""
+    _axon_main: str
+    _axon_tracker: Any
+    _axon_manual: Any
 
     def __init__(
         self, thread: Any = None, closeDownValue: Any = 0, tag: str = "", **argd: Any
@@ -69,7 +77,7 @@ class microprocess(Component):
     def tracker(self) -> Any:
         """The tracker given to ``activate(Tracker=...)``, else the scheduler's."""
         own = self.__dict__.get("_axon_tracker")
-        return own if own is not None else Component.tracker.fget(self)  # type: ignore[attr-defined]
+        return own if own is not None else super().tracker
 
     def __str__(self) -> str:
         return f"{self.name} :{self.cid} :{self.init} :{int(self._isStopped())} :"
@@ -80,7 +88,9 @@ class microprocess(Component):
             return thread
         return getattr(self, self.__dict__.get("_axon_main", "main"))()
 
-    def activate(
+    # Axon's capitalised keywords (Scheduler=, Tracker=) beside the core's (scheduler=,
+    # tracker=): every call the core's signature allows works, but no static type says so
+    def activate(  # type: ignore[override]
         self,
         Scheduler: Any = None,
         Tracker: Any = None,
@@ -100,14 +110,20 @@ class microprocess(Component):
         if Tracker is not None or tracker is not None:
             self._axon_tracker = Tracker if Tracker is not None else tracker
         if sched is None:
-            sched = _core_current() or type(self).schedulerClass.run
+            sched = _core_current() or self._default_scheduler()
         sched.activate(self)
         return self
+
+    def _default_scheduler(self) -> Any:
+        """``schedulerClass.run``: where Axon sends a microprocess activated with no scheduler."""
+        # ``run`` is the class attribute a scheduler class has through its metaclass (and also
+        # the name of its instances' method): no static type describes it
+        return type(self).schedulerClass.run  # type: ignore[attr-defined]
 
     def run(self) -> None:
         """Activate, then run the scheduler until the system has finished (Axon's ``run``)."""
         self.activate()
-        sched = self._sched or type(self).schedulerClass.run
+        sched = self._sched or self._default_scheduler()
         runner = getattr(sched, "runThreads", None)
         if runner is not None:
             runner()
@@ -161,7 +177,7 @@ def _core_current() -> Any:
     return Scheduler.current()
 
 
-def _setup(comp: Component, thread: Any, closeDownValue: Any, tag: str) -> None:
+def _setup(comp: microprocess, thread: Any, closeDownValue: Any, tag: str) -> None:
     """The Axon attributes every microprocess (and component) has."""
     comp.init = 1
     comp.closeDownValue = closeDownValue

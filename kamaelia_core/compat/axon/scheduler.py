@@ -28,8 +28,8 @@ from typing import Any
 
 from kamaelia_core.compat.axon.cat import coordinatingassistanttracker
 from kamaelia_core.component import Component
-from kamaelia_core.ipc import newComponent, shutdownMicroprocess
 from kamaelia_core.scheduler import Scheduler, set_default_scheduler
+from kamaelia_core.scheduler_control import call_hooks
 
 log = logging.getLogger(__name__)
 
@@ -63,37 +63,53 @@ def retire_process_scheduler() -> None:
     """Forget the process-wide scheduler (each thread has its own default again) and close it
     unless it is running."""
     current = _process[0]
-    scheduler.run = None
+    set_scheduler_run(None)
     if current is not None and current._runner is None:
         current.close()
 
 
+def scheduler_run() -> scheduler:
+    """Axon's process-wide scheduler (``scheduler.run``), made on first use.
+
+    ``kamaelia_core.compat.process_scheduler()`` answers the same one without making it.
+    """
+    current = _process[0]
+    if current is None:
+        with _making:  # two threads asking at once get the same one
+            current = _process[0]
+            if current is None:
+                current = scheduler()  # becomes the process scheduler in __init__
+    return current
+
+
+def set_scheduler_run(value: scheduler | None) -> None:
+    """``scheduler.run = value``: make ``value`` the process-wide scheduler; None forgets it.
+
+    Raises:
+        TypeError: ``value`` is not an Axon ``scheduler``.
+    """
+    if value is not None and not isinstance(value, scheduler):
+        raise TypeError(f"scheduler.run must be an Axon scheduler, not {value!r}")
+    _process[0] = value
+    set_default_scheduler(value)
+    if value is not None:
+        call_hooks(_listeners, (value,), log, "process scheduler listener %r failed; removing it")
+
+
 class _SchedulerType(type):
-    """Gives the class a ``run`` attribute: Axon's process-wide scheduler, made on first use."""
+    """Gives the class a ``run`` attribute: Axon's process-wide scheduler, made on first use.
+
+    The class attribute and the instance method ``run`` share a name (Axon's), which no static
+    type can say: the package's own code calls ``scheduler_run``/``set_scheduler_run``.
+    """
 
     @property
     def run(cls) -> scheduler:
-        current = _process[0]
-        if current is None:
-            with _making:  # two threads asking at once get the same one
-                current = _process[0]
-                if current is None:
-                    current = scheduler()  # becomes the process scheduler in __init__
-        return current
+        return scheduler_run()
 
     @run.setter
     def run(cls, value: scheduler | None) -> None:
-        if value is not None and not isinstance(value, scheduler):
-            raise TypeError(f"scheduler.run must be an Axon scheduler, not {value!r}")
-        _process[0] = value
-        set_default_scheduler(value)
-        if value is not None:
-            for callback in list(_listeners):
-                try:
-                    callback(value)
-                except Exception:
-                    log.exception("process scheduler listener %r failed; removing it", callback)
-                    _listeners.remove(callback)
+        set_scheduler_run(value)
 
 
 def _other_threads_alive() -> bool:
@@ -130,7 +146,7 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
         self._warned_stuck = False
         self.add_crash_handler(self._note_crash)
         if _process[0] is None:
-            type(self).run = self
+            set_scheduler_run(self)
 
     def __repr__(self) -> str:
         running = "running" if self._runner is not None else "idle"
@@ -146,12 +162,12 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
     @classmethod
     def immortalise(cls) -> None:
         """Keep the process scheduler running when a component crashes (the default here)."""
-        cls.run.exception_caught = Exception
+        scheduler_run().exception_caught = Exception
 
     @classmethod
     def mortalise(cls) -> None:
         """Make the first crash end the process scheduler's ``runThreads`` with its exception."""
-        cls.run.exception_caught = StopIteration
+        scheduler_run().exception_caught = StopIteration
 
     def waitForOne(self) -> None:
         """Keep running, even with no component yet, until a first one is activated."""
@@ -190,14 +206,10 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
         """Act on what a microprocess returned when it closed down."""
         from kamaelia_core.compat.axon.ipc import reactivate
 
-        if isinstance(knockon, shutdownMicroprocess):
-            for target in knockon.microprocesses():
-                target.stop()
-        elif isinstance(knockon, newComponent):
-            for child in knockon.components():
-                self.activate(child)
-        elif isinstance(knockon, reactivate):
+        if isinstance(knockon, reactivate):
             self.wakeThread(knockon.original, canActivate=True)
+        else:
+            self._knock_on(knockon)  # shutdownMicroprocess and newComponent, as the core does
 
     # -- thread safety -------------------------------------------------------------------------
 
@@ -271,6 +283,13 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
     def _cycles(self, slowmo: float, canblock: bool) -> Generator[int, None, None]:
         budget = 0.02 if canblock else 0.0
         while not self._stopping:
+            if self._held:  # a debugger's hold (see Scheduler.hold): run only requested cycles
+                if canblock or self._cycle_requests:
+                    self._held_turn()  # with nothing requested, waits for a cross-thread call
+                else:
+                    self.poll_io(0)
+                yield 1
+                continue
             if slowmo:
                 if canblock:
                     time.sleep(slowmo)
@@ -295,7 +314,14 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
             yield 1
 
     def _can_be_woken(self) -> bool:
-        return bool(len(self.io) or self._threads or self._wait_for_one or _other_threads_alive())
+        # the pending calls last: a thread that has ended queued its calls before it ended
+        return bool(
+            len(self.io)
+            or self._threads
+            or self._wait_for_one
+            or _other_threads_alive()
+            or self.io.calls_pending()
+        )
 
     def _report_stuck(self) -> None:
         if self._warned_stuck:
@@ -321,4 +347,10 @@ class scheduler(Scheduler, metaclass=_SchedulerType):
             self.stop()
 
 
-__all__ = ["on_process_scheduler", "retire_process_scheduler", "scheduler"]
+__all__ = [
+    "on_process_scheduler",
+    "retire_process_scheduler",
+    "scheduler",
+    "scheduler_run",
+    "set_scheduler_run",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kamaelia_core.compat.axon.adaptive import AdaptiveCommsComponent
+from kamaelia_core.compat.axon.box import postbox
 from kamaelia_core.compat.axon.component import component
 from kamaelia_core.threaded import (
     DEFAULT_QUEUE_SIZE,
@@ -50,6 +51,18 @@ class threadedadaptivecommscomponent(
 
     def __init__(self, queuelengths: int = DefaultQueueSize, **argd: Any) -> None:
         super().__init__(queuelengths, **argd)
+
+    # ThreadedAdaptiveComponent adds boxes through these (in the scheduler's thread), past
+    # AdaptiveCommsComponent.addInbox/addOutbox: the boxes get Axon's list-like face here
+    def _add_inbox_now(self, name: str) -> str:
+        actual = super()._add_inbox_now(name)
+        self.inboxes[actual].__class__ = postbox
+        return actual
+
+    def _add_outbox_now(self, name: str) -> str:
+        actual = super()._add_outbox_now(name)
+        self.outboxes[actual].__class__ = postbox
+        return actual
 
 
 __all__ = [

@@ -7,9 +7,8 @@ on every interface): pass ``host="0.0.0.0"`` to serve the network.
 
 from __future__ import annotations
 
-from typing import Any
-
 from kamaelia_core.chassis import Carousel, Graphline, Pipeline, Seq
+from kamaelia_core.compat.kamaelia import ModuleTable, old_home
 from kamaelia_core.net.servers import (
     FastRestartServer,
     MoreComplexServer,
@@ -17,7 +16,7 @@ from kamaelia_core.net.servers import (
     SimpleServer,
 )
 
-MODULES: dict[str, tuple[str, dict[str, Any]]] = {
+MODULES: ModuleTable = {
     "Kamaelia.Chassis.Pipeline": (
         "Pipeline: components in a chain (outbox to inbox, signal to control).",
         {"Pipeline": Pipeline, "pipeline": Pipeline},
@@ -43,12 +42,6 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
             "MoreComplexServer": MoreComplexServer,
         },
     ),
-    "Kamaelia.Util.Pipeline": (
-        "Kamaelia's old home of Pipeline (now Kamaelia.Chassis.Pipeline).",
-        {"Pipeline": Pipeline, "pipeline": Pipeline},
-    ),
-    "Kamaelia.Util.Graphline": (
-        "Kamaelia's old home of Graphline (now Kamaelia.Chassis.Graphline).",
-        {"Graphline": Graphline},
-    ),
 }
+old_home(MODULES, "Kamaelia.Util.Pipeline", "Kamaelia.Chassis.Pipeline", "Pipeline")
+old_home(MODULES, "Kamaelia.Util.Graphline", "Kamaelia.Chassis.Graphline", "Graphline")

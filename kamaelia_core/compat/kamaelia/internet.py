@@ -7,8 +7,7 @@ raises OSError on a bind failure instead of returning ``(None, None)``. Servers 
 
 from __future__ import annotations
 
-from typing import Any
-
+from kamaelia_core.compat.kamaelia import ModuleTable, old_home
 from kamaelia_core.net import (
     ConnectedSocketAdapter,
     FastRestartSingleServer,
@@ -20,13 +19,7 @@ from kamaelia_core.net import (
 )
 from kamaelia_core.util.echo import Echo
 
-_SINGLE = {
-    "SingleServer": SingleServer,
-    "FastRestartSingleServer": FastRestartSingleServer,
-    "echo": Echo,
-}
-
-MODULES: dict[str, tuple[str, dict[str, Any]]] = {
+MODULES: ModuleTable = {
     "Kamaelia.Internet.Selector": (
         "Selector: the service that watches sockets for the TCP components.",
         {"Selector": Selector},
@@ -45,10 +38,11 @@ MODULES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "Kamaelia.Internet.SingleServer": (
         "SingleServer: a server for one client at a time, through its own boxes.",
-        dict(_SINGLE),
-    ),
-    "Kamaelia.SingleServer": (
-        "Kamaelia's old home of SingleServer (now Kamaelia.Internet.SingleServer).",
-        dict(_SINGLE),
+        {
+            "SingleServer": SingleServer,
+            "FastRestartSingleServer": FastRestartSingleServer,
+            "echo": Echo,
+        },
     ),
 }
+old_home(MODULES, "Kamaelia.SingleServer", "Kamaelia.Internet.SingleServer", "SingleServer")

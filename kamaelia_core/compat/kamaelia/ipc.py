@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from kamaelia_core.compat.kamaelia import ModuleTable, old_home
 from kamaelia_core.ipc import (
     newCSA,
     newExceptional,
@@ -18,21 +17,22 @@ from kamaelia_core.ipc import (
     socketShutdown,
 )
 
-_NAMES: dict[str, Any] = {
-    "socketShutdown": socketShutdown,
-    "serverShutdown": serverShutdown,
-    "newCSA": newCSA,
-    "shutdownCSA": shutdownCSA,
-    "newServer": newServer,
-    "newReader": newReader,
-    "newWriter": newWriter,
-    "newExceptional": newExceptional,
-    "removeReader": removeReader,
-    "removeWriter": removeWriter,
-    "removeExceptional": removeExceptional,
+MODULES: ModuleTable = {
+    "Kamaelia.IPC": (
+        "Messages of the TCP stack.",
+        {
+            "socketShutdown": socketShutdown,
+            "serverShutdown": serverShutdown,
+            "newCSA": newCSA,
+            "shutdownCSA": shutdownCSA,
+            "newServer": newServer,
+            "newReader": newReader,
+            "newWriter": newWriter,
+            "newExceptional": newExceptional,
+            "removeReader": removeReader,
+            "removeWriter": removeWriter,
+            "removeExceptional": removeExceptional,
+        },
+    ),
 }
-
-MODULES: dict[str, tuple[str, dict[str, Any]]] = {
-    "Kamaelia.IPC": ("Messages of the TCP stack.", dict(_NAMES)),
-    "Kamaelia.KamaeliaIPC": ("Kamaelia's old home of the TCP stack's messages.", dict(_NAMES)),
-}
+old_home(MODULES, "Kamaelia.KamaeliaIPC", "Kamaelia.IPC", "the TCP stack's messages")

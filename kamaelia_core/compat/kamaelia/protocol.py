@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from kamaelia_core.compat.kamaelia import ModuleTable
 from kamaelia_core.util.echo import Echo
 from kamaelia_core.util.fortune import FortuneCookieProtocol
 
-MODULES: dict[str, tuple[str, dict[str, Any]]] = {
+MODULES: ModuleTable = {
     "Kamaelia.Protocol.EchoProtocol": (
         "EchoProtocol: sends back everything it receives (ServerCore(protocol=EchoProtocol)).",
         {"EchoProtocol": Echo},

@@ -9,8 +9,7 @@ keeps at most 1000 messages waiting for a slow subscriber (the oldest are droppe
 
 from __future__ import annotations
 
-from typing import Any
-
+from kamaelia_core.compat.kamaelia import ModuleTable
 from kamaelia_core.util import (
     Backplane,
     Chargen,
@@ -35,7 +34,7 @@ from kamaelia_core.util import (
 from kamaelia_core.util.files import PromptedFileReader, SimpleFileWriter, SimpleReader
 from kamaelia_core.util.splitter import addsink, removesink
 
-MODULES: dict[str, tuple[str, dict[str, Any]]] = {
+MODULES: ModuleTable = {
     "Kamaelia.Util.Console": (
         "ConsoleReader (lines from standard input), ConsoleEchoer (messages to standard output).",
         {"ConsoleReader": ConsoleReader, "ConsoleEchoer": ConsoleEchoer},

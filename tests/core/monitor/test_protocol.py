@@ -57,6 +57,13 @@ def test_line_reader_splits_frames_across_reads_and_bounds_them():
         proto.LineReader(limit=10).feed(b"y" * 20 + b"\n")
 
 
+def test_line_reader_frames_are_bytes_so_a_refused_frame_reads_as_sent():
+    (line,) = proto.LineReader().feed(b"[1, 2]\n")
+    assert type(line) is bytes
+    with pytest.raises(proto.ProtocolError, match=r"with a 'type': b'\[1, 2\]'$"):
+        proto.decode(line)
+
+
 @pytest.mark.parametrize(
     ("text", "address"),
     [

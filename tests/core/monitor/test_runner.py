@@ -45,14 +45,17 @@ def test_help_prints_the_usage(capsys):
 
 
 def test_install_compat_calls_the_compat_layer_when_there_and_skips_it_when_not(monkeypatch):
+    import kamaelia_core
+
     monkeypatch.setitem(sys.modules, "kamaelia_core.compat", None)  # import fails: skipped
+    # an earlier test's import left the package attribute, which the import would find first
+    # (and install the real layer for the rest of the session)
+    monkeypatch.delattr(kamaelia_core, "compat", raising=False)
     runner._install_compat()
     calls: list[str] = []
     fake = types.ModuleType("kamaelia_core.compat")
     fake.install = lambda: calls.append("installed")  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kamaelia_core.compat", fake)
-    import kamaelia_core
-
     monkeypatch.setattr(kamaelia_core, "compat", fake, raising=False)
     runner._install_compat()
     assert calls == ["installed"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kamaelia_core.component import Component
+from kamaelia_core.fanout import Overflow
 from kamaelia_core.ipc import producerFinished
 from kamaelia_core.testing import run_until_idle
 from kamaelia_core.util import Collector
-from kamaelia_core.util.fanout import Fanout, Overflow
+from kamaelia_core.util.fanout import Fanout
 from tests.core.helpers import Sink
 
 
