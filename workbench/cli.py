@@ -49,7 +49,7 @@ def format_event(ev: Event, t0: float) -> str:
 
 def listening(session: Session) -> list[str]:
     """``listening: NAME on HOST:PORT`` for every server the session built."""
-    lines = []
+    lines: list[str] = []
     if session.built is None:
         return lines
     for node_id, comp in session.built.by_node.items():
@@ -243,8 +243,8 @@ def run_graph_main(argv: Sequence[str] | None = None, out: TextIO | None = None)
             f"{len(session.crashes)} crashes, {session.events.dropped} dropped",
             file=out,
         )
-    for comp, exc in session.crashes:
-        print(f"kamaelia-run: {comp.name} crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    for comp, err in session.crashes:
+        print(f"kamaelia-run: {comp.name} crashed: {type(err).__name__}: {err}", file=sys.stderr)
     return 1 if session.crashes else 0
 
 

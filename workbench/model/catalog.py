@@ -227,9 +227,18 @@ def _category(cls: type) -> str:
     return "Other"
 
 
+def _init_signature(cls: type[Any]) -> inspect.Signature:
+    """The parameters ``cls(...)`` passes on to ``__init__`` (``self`` first).
+
+    Raises:
+        TypeError, ValueError: ``__init__`` has no signature (some builtins).
+    """
+    return inspect.signature(cls.__init__)
+
+
 def _params(cls: type, container_kind: str | None, arg_docs: dict[str, str]) -> list[ParamSpec]:
     try:
-        signature = inspect.signature(cls.__init__)
+        signature = _init_signature(cls)
     except (TypeError, ValueError) as exc:  # builtins without a signature
         logger.debug("no signature for %s: %s", class_id(cls), exc)
         return []
@@ -273,7 +282,7 @@ def _attribute_params(
     if not _takes_kwargs(cls):
         return []
     try:
-        listed = set(inspect.signature(cls.__init__).parameters)
+        listed = set(_init_signature(cls).parameters)
     except (TypeError, ValueError):
         listed = set()
     skip = listed | STRUCTURAL_PARAMS.get(container_kind or "", frozenset()) | _TOOL_ATTRS
@@ -305,7 +314,7 @@ def _attribute_params(
 
 def _takes_kwargs(cls: type) -> bool:
     try:
-        parameters = inspect.signature(cls.__init__).parameters.values()
+        parameters = _init_signature(cls).parameters.values()
     except (TypeError, ValueError):
         return False
     return any(p.kind is p.VAR_KEYWORD for p in parameters)
@@ -321,7 +330,7 @@ def build_spec(cls: type) -> ComponentSpec:
         raise TypeError(f"catalog entries are classes, not {cls!r}")
     cid = class_id(cls)
     doc = inspect.getdoc(cls) or ""
-    init_doc = inspect.getdoc(cls.__init__) if "__init__" in vars(cls) else None
+    init_doc = inspect.getdoc(vars(cls)["__init__"]) if "__init__" in vars(cls) else None
     arg_docs = parse_args_section(doc)
     if init_doc:
         arg_docs = {**parse_args_section(init_doc), **arg_docs}

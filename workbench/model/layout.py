@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workbench.model import Graph
+from workbench.model import Graph, ImplicitLink, Link
 
 GAP_X, GAP_Y = 90.0, 40.0
 INSET = (22.0, 52.0)  #: a container's content offset from its origin (frame margin + header)
@@ -37,7 +37,8 @@ def _links_among(graph: Graph, ids: list[str]) -> list[tuple[str, str]]:
         for d in graph.descendants(nid) if graph.node(nid).is_container else []:
             rep[d.id] = nid
     edges = []
-    for link in [*graph.links, *graph.implicit_links()]:
+    links: list[Link | ImplicitLink] = [*graph.links, *graph.implicit_links()]
+    for link in links:
         a, b = rep.get(link.source[0]), rep.get(link.sink[0])
         if a and b and a != b:
             edges.append((a, b))

@@ -162,9 +162,9 @@ def _node_problems(graph: Graph, catalog: Catalog, node: Node) -> list[Problem]:
             f"{spec.name} is {spec.container_kind!r}"
         )
         out.append(Problem(ERROR, "container-kind-mismatch", msg, node.id))
-    for param in spec.params:
-        if param.required and param.name not in node.params:
-            msg = f"{_label(node)}: missing required parameter {param.name!r}"
+    for declared in spec.params:
+        if declared.required and declared.name not in node.params:
+            msg = f"{_label(node)}: missing required parameter {declared.name!r}"
             out.append(Problem(ERROR, "missing-param", msg, node.id))
     for name, value in node.params.items():
         param = spec.param(name)

@@ -447,8 +447,8 @@ class LiveModel:
                       extra_link)
             )  # fmt: skip
         for name, (cid, box) in self.services.items():
-            ent = self.entities.get(cid)
-            owner = ent.name if ent else ""
+            registrar = self.entities.get(cid)
+            owner = registrar.name if registrar else ""
             extra_service = {"service": name}
             events.append(
                 Event(0, t, "service_registered", cid, owner, box, 0, "", "", "", "", extra_service)

@@ -39,7 +39,7 @@ STATE_OF_SOURCE = {
 class RemoteRun:
     """A watched program (in a child process, or attached to).
 
-    Build one with ``child`` or ``attach``.
+    Build one with ``launch`` or ``attach``.
 
     Args:
         source: Where its events come from.
@@ -72,7 +72,7 @@ class RemoteRun:
         self._unsubscribe = source.subscribe(self._on_notice)
 
     @classmethod
-    def child(
+    def launch(
         cls,
         program: str,
         args: list[str] | None = None,

@@ -140,7 +140,7 @@ class Replay:
 
     def _new_run(self) -> None:
         self.source = ReplaySource(self.recorded, self._clock)
-        self.stream = EventStream(self.source)  # type: ignore[arg-type]
+        self.stream = EventStream(self.source)
         self.model = LiveModel()
         self.stream.subscribe(self.model.apply)
 

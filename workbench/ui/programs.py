@@ -95,7 +95,7 @@ class ProgramRuns(QObject):
             return False
         w.stop_graph()
         try:
-            run = RemoteRun.child(str(path), list(args or []))
+            run = RemoteRun.launch(str(path), list(args or []))
         except OSError as exc:
             w.show_status(f"Cannot start {path}: {exc}", error=True)
             return False
@@ -148,7 +148,7 @@ class ProgramRuns(QObject):
         if not w.confirm_trust():
             return False
         try:
-            run = RemoteRun.child(
+            run = RemoteRun.launch(
                 str(graph_file),
                 graph=str(graph_file),
                 trust=w.run.allow_code,
