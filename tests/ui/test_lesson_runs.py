@@ -168,7 +168,7 @@ def test_lesson_6_write_your_own_component(window, qtbot, tmp_path):
     assert "class Shout(Component)" in editor.editor.toPlainText()
     qtbot.mouseClick(editor.reload_button, Qt.MouseButton.LeftButton)
     ticked(qtbot, dock, 1)
-    assert "my_components.my_component.Shout" in window.palette.entries()
+    assert "my_components.my_component.Shout" in window.palette_dock.entries()
     good = editor.editor.toPlainText()
     editor.editor.setPlainText(good.replace("def main(self):", "def main(self)"))
     qtbot.mouseClick(editor.reload_button, Qt.MouseButton.LeftButton)
@@ -176,7 +176,7 @@ def test_lesson_6_write_your_own_component(window, qtbot, tmp_path):
     line = good.splitlines().index("    def main(self):") + 1
     assert f"line {line}" in editor.status.text()
     assert editor.editor.textCursor().blockNumber() == line - 1  # the cursor went to the error
-    assert "my_components.my_component.Shout" in window.palette.entries()  # the last good one
+    assert "my_components.my_component.Shout" in window.palette_dock.entries()  # the last good one
     editor.editor.setPlainText(good)
     qtbot.mouseClick(editor.reload_button, Qt.MouseButton.LeftButton)
     ticked(qtbot, dock, 3)

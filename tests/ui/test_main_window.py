@@ -65,7 +65,7 @@ def test_file_menu_opens_the_shipped_examples(make_window):
 
 def test_add_node_from_palette_and_undo_redo(make_window):
     window = make_window()
-    assert cid(Echo) in window.palette.entries()
+    assert cid(Echo) in window.palette_dock.entries()
     node_id = window.add_component(cid(Echo), QPointF(103, 58))
     item = window.scene.node_item(node_id)
     assert isinstance(item, NodeItem) and item.isSelected()
@@ -249,8 +249,8 @@ def test_run_failure_is_reported(make_window):
 
 def test_palette_activation_places_the_component(make_window):
     window = make_window()
-    window.palette.search.setText("Echo")
-    window.palette.search.returnPressed.emit()
+    window.palette_dock.search.setText("Echo")
+    window.palette_dock.search.returnPressed.emit()
     assert [n.component for n in window.graph.nodes] == [cid(Echo)]
     window.quick_add.chosen.emit(cid(TCPServer))
     assert len(window.graph.nodes) == 2

@@ -47,7 +47,7 @@ def make(qtbot, tmp_path, classes):
 
 
 def palette_categories(win: MainWindow) -> list[str]:
-    tree = win.palette.tree
+    tree = win.palette_dock.tree
     return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
 
 
@@ -55,7 +55,7 @@ def test_files_in_the_folder_are_in_the_palette_from_the_start(make, tmp_path):
     (tmp_path / "components").mkdir()
     (tmp_path / "components" / "my_component.py").write_text(TEMPLATE)
     win = make()
-    assert SHOUT in win.palette.entries()
+    assert SHOUT in win.palette_dock.entries()
     assert CATEGORY.upper() in palette_categories(win)
     assert win.catalog.get(SHOUT).category == CATEGORY
     assert win.my_components.dock is None  # no editor until one is asked for
@@ -79,7 +79,7 @@ def test_the_editor_saves_reloads_and_marks_an_error_line(make, qtbot, tmp_path)
     assert "not loaded yet" in dock.status.text()
     qtbot.mouseClick(dock.reload_button, Qt.MouseButton.LeftButton)
     assert "Shout in the palette under 'My components'" in dock.status.text()
-    assert SHOUT in win.palette.entries()
+    assert SHOUT in win.palette_dock.entries()
     assert SHOUT in [win.quick_add.list.item(i).data(Qt.ItemDataRole.UserRole)
                      for i in range(win.quick_add.list.count())]  # fmt: skip
     dock.editor.setPlainText(TEMPLATE.replace("yield 1", "yield 1 +"))
@@ -134,14 +134,14 @@ def test_a_chosen_file_is_remembered_and_loaded_at_the_next_start(make, tmp_path
     win = make()
     win.my_components.editor_dock().file_chosen.emit(str(chosen))  # what "Open file…" does
     assert win.my_components.dock.path == chosen.resolve()
-    assert "my_components.pair.Pair" in win.palette.entries()
+    assert "my_components.pair.Pair" in win.palette_dock.entries()
     win.my_components.add_file(tmp_path / "notes.txt")
     assert "components are Python files" in win.status_label.text()
     win.shutdown()
     for name in [m for m in sys.modules if m.startswith("my_components.")]:
         del sys.modules[name]
     again = make()
-    assert "my_components.pair.Pair" in again.palette.entries()
+    assert "my_components.pair.Pair" in again.palette_dock.entries()
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])

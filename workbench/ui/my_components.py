@@ -145,7 +145,7 @@ class MyComponents(QObject):
 
     def _on_catalog(self, ids: list[str]) -> None:
         w = self.window
-        w.palette.refresh()
+        w.palette_dock.refresh()
         w.quick_add._filter(w.quick_add.edit.text())
         changed = set(ids)
         if any(node.component in changed for node in w.graph.nodes):

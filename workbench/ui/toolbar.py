@@ -117,7 +117,7 @@ def build_menus(w: MainWindow) -> None:
     theme.addAction(acts["theme_dark"])
     theme.addAction(acts["theme_light"])
     view.addSeparator()
-    for dock in (w.palette, w.properties, w.log):
+    for dock in (w.palette_dock, w.properties, w.log):
         view.addAction(dock.toggleViewAction())
     run = bar.addMenu("&Run")
     for name in ("run", "pause", "step", "stop"):
