@@ -10,7 +10,7 @@ The card is cached in device coordinates; only state changes repaint it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QLinearGradient, QPainter, QPainterPath, QPen
@@ -33,8 +33,13 @@ from workbench.ui.canvas.style import (
     Fonts,
     lod,
     pill,
+    snapped,
     theme_of,
 )
+
+if TYPE_CHECKING:
+    from workbench.ui.canvas.group_item import GroupItem
+    from workbench.ui.theme import Theme
 
 STATES = ("idle", "running", "waiting", "finished", "crashed", "closing")
 OWN_CRASH = ""
@@ -82,7 +87,8 @@ class NodeItem(QGraphicsItem):
         self.crashes: dict[str, str] = {}
         self.closing = False
         self.stack_count = 0
-        self.group = None  # the GroupItem this node sits in, set by the group
+        self.parent_group: GroupItem | None = None
+        """The group this node sits in (set by the group)."""
         self._moving = False
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -128,7 +134,7 @@ class NodeItem(QGraphicsItem):
                 link.detach()
             if self.scene() is not None:
                 self.scene().removeItem(port)
-            port.setParentItem(None)
+            port.setParentItem(None)  # type: ignore[arg-type]  # Qt takes None (no parent)
         self._refresh_links()
 
     def row_y(self, row: int) -> float:
@@ -278,7 +284,7 @@ class NodeItem(QGraphicsItem):
         width = QFontMetricsF(Fonts.get("sub")).horizontalAdvance(text) + 14
         return QRectF(self.width - width - 22, -7, width, 14)
 
-    def _paint_crash_badge(self, painter: QPainter, theme) -> None:
+    def _paint_crash_badge(self, painter: QPainter, theme: Theme) -> None:
         rect = self.crash_badge_rect()
         n = len(self.crashes)
         painter.setPen(QPen(theme.card, 1.5))
@@ -290,7 +296,7 @@ class NodeItem(QGraphicsItem):
             rect, Qt.AlignmentFlag.AlignCenter, "crashed" if n <= 1 else f"{n} crashed"
         )
 
-    def _paint_header(self, painter: QPainter, theme, rect: QRectF) -> None:
+    def _paint_header(self, painter: QPainter, theme: Theme, rect: QRectF) -> None:
         clip = QPainterPath()
         clip.addRoundedRect(rect.adjusted(0.6, 0.6, -0.6, -0.6), CARD_RADIUS, CARD_RADIUS)
         painter.save()
@@ -312,7 +318,7 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(theme.card_border, 1))
         painter.drawLine(QPointF(1, HEADER_H - 4), QPointF(rect.width() - 1, HEADER_H - 4))
 
-    def _paint_texts(self, painter: QPainter, theme) -> None:
+    def _paint_texts(self, painter: QPainter, theme: Theme) -> None:
         painter.setPen(theme.text)
         painter.setFont(Fonts.get("title"))
         title = self.title if self.stack_count <= 1 else f"{self.title} × {self.stack_count}"  # noqa: RUF001
@@ -352,7 +358,7 @@ class NodeItem(QGraphicsItem):
                     r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, box.name
                 )
 
-    def _paint_status(self, painter: QPainter, theme) -> None:
+    def _paint_status(self, painter: QPainter, theme: Theme) -> None:
         center = QPointF(self.width - 14, 14)
         color = theme.state_color(self.state)
         if self.state == "running":
@@ -375,14 +381,13 @@ class NodeItem(QGraphicsItem):
         flag = QGraphicsItem.GraphicsItemChange
         if change in (flag.ItemPositionChange, flag.ItemSceneChange):
             self._card_changed()  # the area it leaves
-        if change == flag.ItemPositionChange and getattr(self.scene(), "snap", False):
-            grid = self.scene().grid_size
-            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
+        if change == flag.ItemPositionChange and (on_grid := snapped(self, value)) is not None:
+            return on_grid
         if change == flag.ItemPositionHasChanged:
             self._card_changed()
             self._refresh_links()
-            if self.group is not None:
-                self.group.member_moved()
+            if self.parent_group is not None:
+                self.parent_group.member_moved()
         if change == flag.ItemVisibleHasChanged:
             self._card_changed()
             self._refresh_links()

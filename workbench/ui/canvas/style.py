@@ -24,6 +24,15 @@ def theme_of(item: QGraphicsItem) -> Theme:
     return getattr(scene, "theme", DARK) if scene is not None else DARK
 
 
+def snapped(item: QGraphicsItem, pos: QPointF) -> QPointF | None:
+    """``pos`` moved to the nearest grid point when the item's scene snaps moves, else None."""
+    scene = item.scene()
+    grid = getattr(scene, "grid_size", None) if getattr(scene, "snap", False) else None
+    if not grid:
+        return None
+    return QPointF(round(pos.x() / grid) * grid, round(pos.y() / grid) * grid)
+
+
 def lod(option: QStyleOptionGraphicsItem, painter: QPainter) -> float:
     """Return the level of detail (1.0 = 100 % zoom) for this paint call."""
     return option.levelOfDetailFromTransform(painter.worldTransform())
