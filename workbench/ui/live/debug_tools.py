@@ -204,9 +204,11 @@ class DebugTools(QObject):
         by_type = menu.addMenu("Break on type")
         seen = [disp.last_type] if disp.last_type else []
         for msg_type in dict.fromkeys([*seen, *COMMON_TYPES]):
-            by_type.addAction(
-                msg_type, lambda t=msg_type: self.add(BreakSpec(link=key, msg_type=t))
-            )
+
+            def break_on_link(t: str = msg_type) -> None:
+                self.add(BreakSpec(link=key, msg_type=t))
+
+            by_type.addAction(msg_type, break_on_link)
         menu.addAction("Break when the value contains…", lambda: self._ask_contains(key))
         menu.addAction(
             "Run to the next message here", lambda: self._run_to(BreakSpec(link=key, once=True))
@@ -227,7 +229,11 @@ class DebugTools(QObject):
         menu.addAction(f"Break on messages into {port.name}", lambda: self.add(BreakSpec(box=box)))
         by_type = menu.addMenu("Break on type")
         for msg_type in COMMON_TYPES:
-            by_type.addAction(msg_type, lambda t=msg_type: self.add(BreakSpec(box=box, msg_type=t)))
+
+            def break_on_box(t: str = msg_type) -> None:
+                self.add(BreakSpec(box=box, msg_type=t))
+
+            by_type.addAction(msg_type, break_on_box)
         return menu
 
     def _design_cid(self, port: PortItem) -> int:
