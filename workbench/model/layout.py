@@ -15,7 +15,9 @@ INSET = (22.0, 52.0)  #: a container's content offset from its origin (frame mar
 
 
 def auto_layout(
-    graph: Graph, size_of: Callable[[str], tuple[float, float]], origin=(0.0, 0.0)
+    graph: Graph,
+    size_of: Callable[[str], tuple[float, float]],
+    origin: tuple[float, float] = (0.0, 0.0),
 ) -> dict[str, tuple[float, float]]:
     """Return node id -> new position for every node.
 
@@ -77,7 +79,13 @@ def _layers(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     return layer
 
 
-def _scope(graph, ids, size_of, origin, positions) -> tuple[float, float]:
+def _scope(
+    graph: Graph,
+    ids: list[str],
+    size_of: Callable[[str], tuple[float, float]],
+    origin: tuple[float, float],
+    positions: dict[str, tuple[float, float]],
+) -> tuple[float, float]:
     sizes: dict[str, tuple[float, float]] = {}
     inner: dict[str, dict[str, tuple[float, float]]] = {}
     for nid in ids:

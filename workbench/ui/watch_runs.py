@@ -24,6 +24,7 @@ from workbench.runtime.builder import templates_of
 from workbench.runtime.program_graph import ProgramGraph
 from workbench.runtime.recorder import Recorder, RecordingError
 from workbench.runtime.replay import SPEEDS, Replay
+from workbench.ui.theme import named
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +44,20 @@ class ReplayBar(QWidget):
     """Position slider, time and speed of the replay being watched."""
 
     def __init__(self, watcher: WatchRuns) -> None:
-        super().__init__(objectName="replayBar")
+        super().__init__()
+        self.setObjectName("replayBar")
         self.watcher = watcher
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
-        layout.addWidget(QLabel("Replay", objectName="mutedLabel"))
-        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="replaySlider")
+        layout.addWidget(named(QLabel("Replay"), "mutedLabel"))
+        self.slider = named(QSlider(Qt.Orientation.Horizontal), "replaySlider")
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setFixedWidth(150)
         self.slider.sliderReleased.connect(self._seek)
         layout.addWidget(self.slider)
-        self.clock = QLabel("00:00.0 / 00:00.0", objectName="runStateLabel")
+        self.clock = named(QLabel("00:00.0 / 00:00.0"), "runStateLabel")
         layout.addWidget(self.clock)
-        self.speed = QComboBox(objectName="replaySpeed")
+        self.speed = named(QComboBox(), "replaySpeed")
         for speed in SPEEDS:
             self.speed.addItem(f"{speed:g}\u00d7", speed)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
