@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
-from PySide6.QtWidgets import QButtonGroup, QLabel, QSlider, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSlider,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from workbench.resources import AssetError, example_names
 from workbench.ui.theme import icon, named
@@ -125,6 +134,28 @@ def build_menus(w: MainWindow) -> None:
     graph = bar.addMenu("&Graph")
     graph.addAction(acts["layout"])
     bar.addMenu("&Help").addAction(acts["about"])
+
+
+def menu_named(window: QMainWindow, title: str) -> QMenu | None:
+    """The menu bar's menu titled ``title`` ("File", "Run"... without the shortcut's ``&``)."""
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
+            return menu
+    return None
+
+
+def first_submenu(menu: QMenu) -> QAction | None:
+    """The action of ``menu``'s first submenu (File > Open Recent): entries go in above it."""
+    return next((a for a in menu.actions() if a.menu() is not None), None)
+
+
+def insert_action(menu: QMenu, before: QAction | None, action: QAction) -> None:
+    """Put ``action`` in ``menu`` above ``before``, or at the end when that is None."""
+    if before is None:
+        menu.addAction(action)
+    else:
+        menu.insertAction(before, action)
 
 
 def build_toolbar(w: MainWindow) -> QToolBar:

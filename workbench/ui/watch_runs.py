@@ -25,6 +25,7 @@ from workbench.runtime.program_graph import ProgramGraph
 from workbench.runtime.recorder import Recorder, RecordingError
 from workbench.runtime.replay import SPEEDS, Replay
 from workbench.ui.theme import named
+from workbench.ui.toolbar import first_submenu, insert_action, menu_named
 
 log = logging.getLogger(__name__)
 
@@ -127,16 +128,12 @@ class WatchRuns(QObject):
         window.run.state_changed.connect(self._on_state)
 
     def _place_actions(self) -> None:
-        for action in self.window.menuBar().actions():
-            menu, text = action.menu(), action.text().replace("&", "")
-            if menu is None:
-                continue
-            if text == "File":
-                first = next((a for a in menu.actions() if a.menu() is not None), None)
-                menu.insertAction(first, self.open_action)
-            elif text == "Run":
-                menu.addSeparator()
-                menu.addAction(self.record_action)
+        file_menu, run_menu = menu_named(self.window, "File"), menu_named(self.window, "Run")
+        if file_menu is not None:
+            insert_action(file_menu, first_submenu(file_menu), self.open_action)
+        if run_menu is not None:
+            run_menu.addSeparator()
+            run_menu.addAction(self.record_action)
         self.window.actions_["open_recording"] = self.open_action
         self.window.actions_["record"] = self.record_action
 

@@ -23,6 +23,7 @@ from workbench.ui.canvas.link_item import LinkItem
 from workbench.ui.canvas.port_item import PortItem
 from workbench.ui.live.breakpoints_dock import BreakpointsDock
 from workbench.ui.live.watch_item import WatchCallout
+from workbench.ui.toolbar import menu_named
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +69,9 @@ class DebugTools(QObject):
         bar = getattr(w, "toolbar", None)
         if bar is not None and stop is not None:
             bar.insertAction(stop, self.step_message_action)
-        for action in w.menuBar().actions():
-            menu = action.menu()
-            if menu is not None and action.text().replace("&", "") == "Run" and stop is not None:
-                menu.insertAction(stop, self.step_message_action)
-        view_menu = next(
-            (a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "View"),
-            None,
-        )
+        run_menu, view_menu = menu_named(w, "Run"), menu_named(w, "View")
+        if run_menu is not None and stop is not None:
+            run_menu.insertAction(stop, self.step_message_action)
         if view_menu is not None:
             show = view_menu.addAction("&Breakpoints")
             show.triggered.connect(self.show_dock)

@@ -39,6 +39,7 @@ from workbench.runtime.lesson_facts import FactCollector
 from workbench.ui.panels.lesson_pointer import point_at
 from workbench.ui.panels.lesson_steps_view import StepList, markdown_label, step_style
 from workbench.ui.theme import DARK, Theme, named
+from workbench.ui.toolbar import insert_action, menu_named
 
 log = logging.getLogger(__name__)
 
@@ -435,9 +436,7 @@ def install_lessons(window: Any) -> LessonsDock:
     action.setText("&Lessons")
     action.setShortcut("F1")
     action.triggered.connect(lambda checked: dock.raise_() if checked else None)  # in front
-    for menu_action in window.menuBar().actions():
-        if menu_action.text().replace("&", "") == "Help":
-            menu = menu_action.menu()
-            menu.insertAction(menu.actions()[0] if menu.actions() else None, action)
-            break
+    menu = menu_named(window, "Help")
+    if menu is not None:
+        insert_action(menu, menu.actions()[0] if menu.actions() else None, action)
     return dock
