@@ -32,6 +32,7 @@ from workbench.ui.canvas.style import (
     Z_NODE,
     Fonts,
     lod,
+    paint_glow,
     pill,
     snapped,
     theme_of,
@@ -249,14 +250,7 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(theme.card)
             painter.drawRoundedRect(rect.translated(6 * i, 6 * i), CARD_RADIUS, CARD_RADIUS)
         if selected:
-            for i, alpha in ((6, 25), (4, 45), (2, 80)):
-                glow = QColor(theme.accent)
-                glow.setAlpha(alpha)
-                painter.setPen(QPen(glow, 2))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(
-                    rect.adjusted(-i, -i, i, i), CARD_RADIUS + i, CARD_RADIUS + i
-                )
+            paint_glow(painter, rect, CARD_RADIUS, theme.accent)
         border = theme.card_border
         if self.service:
             border = theme.service

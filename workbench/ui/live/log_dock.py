@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from kamaelia_core.instrument import Event
 from workbench.runtime.events import EventStream
-from workbench.ui.canvas.style import Fonts, pill
+from workbench.ui.canvas.style import Fonts, paint_chip
 from workbench.ui.live.filter_bar import add_filter_controls, check_box, chosen_category
 from workbench.ui.live.log_model import TYPE_COLUMN, Describe, LogModel, LogRow
 from workbench.ui.theme import DARK, Theme, mono_font, named
@@ -69,20 +69,11 @@ class TypeChipDelegate(QStyledItemDelegate):
         width = QFontMetricsF(font).horizontalAdvance(text) + 14
         r = QRectF(option.rect)
         chip = QRectF(r.left() + 4, r.center().y() - 8, width, 16)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = QColor(color)
-        fill.setAlpha(255 if row.token in ("new", "closing", "eos") else 60)
-        painter.setPen(color)
-        painter.setBrush(fill)
-        painter.drawPath(pill(chip))
-        painter.setFont(font)
-        solid = row.token in ("new", "closing", "eos")
-        painter.setPen(QColor("#ffffff") if solid and row.token != "new" else color)
+        solid = row.token in ("new", "closing", "eos")  # lifecycle: filled like the tokens
+        text_color = QColor("#ffffff") if solid else color
         if row.token == "new":
-            painter.setPen(QColor("#0b1f10"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+            text_color = QColor("#0b1f10")
+        paint_chip(painter, chip, text, font, color, 255 if solid else 60, text_color)
 
 
 class LogDock(QDockWidget):
@@ -283,13 +274,7 @@ class LogDock(QDockWidget):
         i = bisect.bisect_left(shown, seq, key=lambda row: row.seq)
         if i >= len(shown):
             return False
-        self._revealing = True
-        try:
-            self.follow.setChecked(False)
-            self.table.selectRow(i)
-            self.table.scrollTo(self.model.index(i, 0))
-        finally:
-            self._revealing = False
+        self._select_row(i)
         return shown[i].seq == seq
 
     def reveal(self, cids: set[int]) -> bool:
@@ -300,15 +285,19 @@ class LogDock(QDockWidget):
         for i in range(len(shown) - 1, max(-1, len(shown) - 20_001), -1):
             row = shown[i]
             if row.cid in cids or row.sink_cid in cids:
-                self._revealing = True
-                try:
-                    self.follow.setChecked(False)
-                    self.table.selectRow(i)
-                    self.table.scrollTo(self.model.index(i, 0))
-                finally:
-                    self._revealing = False
+                self._select_row(i)
                 return True
         return False
+
+    def _select_row(self, i: int) -> None:
+        """Select and show shown row ``i`` for the others (stops following the newest)."""
+        self._revealing = True  # a selection made here is not the user's: no row_activated
+        try:
+            self.follow.setChecked(False)
+            self.table.selectRow(i)
+            self.table.scrollTo(self.model.index(i, 0))
+        finally:
+            self._revealing = False
 
     # -- export -----------------------------------------------------------------------------
     def export(self, path: str, fmt: str = "csv") -> int:

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetricsF, QIcon, QKeyEvent, QPainter, QPainterPath, QPixmap
+from PySide6.QtGui import QColor, QFontMetricsF, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.model import Catalog, ComponentSpec
+from workbench.ui.canvas.style import paint_chip
 from workbench.ui.canvas.view import MIME_COMPONENT
 from workbench.ui.theme import DARK, Theme, icon
 
@@ -116,19 +117,8 @@ class TagDelegate(QStyledItemDelegate):
         font.setPointSizeF(font.pointSizeF() * 0.8)
         width = QFontMetricsF(font).horizontalAdvance(tag) + 14
         rect = QRectF(option.rect)
-        pill = QRectF(rect.right() - width - 6, rect.center().y() - 8, width, 16)
-        path = QPainterPath()
-        path.addRoundedRect(pill, 8, 8)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = QColor(color)
-        fill.setAlpha(40)
-        painter.setPen(color)
-        painter.setBrush(fill)
-        painter.drawPath(path)
-        painter.setFont(font)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag)
-        painter.restore()
+        chip = QRectF(rect.right() - width - 6, rect.center().y() - 8, width, 16)
+        paint_chip(painter, chip, tag, font, color, 40, color)
 
 
 class PaletteTree(QTreeWidget):
