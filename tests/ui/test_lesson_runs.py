@@ -9,9 +9,8 @@ editor's buttons), and waits for the engine to tick that step, never for a time.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 
-from tests.ui.fakes import discard
 from workbench.model import Catalog
 from workbench.runtime.debugging import BreakSpec
 from workbench.ui.main_window import MainWindow
@@ -27,19 +26,8 @@ def catalog_classes():
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalog_classes):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(
-        Catalog(catalog_classes),
-        settings=settings,
-        autosave_dir=tmp_path / "auto",
-        components_dir=tmp_path / "components",
-    )
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    yield win
-    win.shutdown()
-    discard(win)
+def window(make_window, tmp_path, catalog_classes):
+    return make_window(Catalog(catalog_classes), components_dir=tmp_path / "components")
 
 
 def open_lesson(window: MainWindow, key_start: str) -> LessonsDock:

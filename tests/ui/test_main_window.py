@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings
+from PySide6.QtCore import QPointF
 
 from kamaelia_core import Component
 from kamaelia_core.util import Collector, DataSource
@@ -13,26 +13,12 @@ from tests.ui.fakes import Echo, TCPServer, cid, echo_graph, make_catalog
 from workbench.model import Catalog, dumps, save
 from workbench.resources import example_names, example_path
 from workbench.ui.canvas.node_item import NodeItem
-from workbench.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make(catalog=None, **kw) -> MainWindow:
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(
-            catalog or make_catalog(), settings=settings, autosave_dir=tmp_path / "auto", **kw
-        )
-        qtbot.addWidget(window)
-        window.ask_save_changes = lambda: "discard"
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.shutdown()
+def make_window(make_window):
+    """The shared ``make_window`` with the echo-shaped catalog by default."""
+    return lambda catalog=None, **kw: make_window(catalog or make_catalog(), **kw)
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 
-from tests.ui.fakes import discard
 from workbench.model import Catalog
 from workbench.runtime.user_components import CATEGORY, TEMPLATE
 from workbench.ui.main_window import MainWindow
@@ -21,27 +20,9 @@ def classes():
 
 
 @pytest.fixture
-def make(qtbot, tmp_path, classes):
+def make(make_window, tmp_path, classes):
     """Windows sharing one settings file and one components folder (a restart)."""
-    made = []
-
-    def make_window() -> MainWindow:
-        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(
-            Catalog(classes),
-            settings=settings,
-            autosave_dir=tmp_path / "auto",
-            components_dir=tmp_path / "components",
-        )
-        qtbot.addWidget(win)
-        win.ask_save_changes = lambda: "discard"
-        made.append(win)
-        return win
-
-    yield make_window
-    for win in made:
-        win.shutdown()
-        discard(win)
+    yield lambda: make_window(Catalog(classes), components_dir=tmp_path / "components")
     for name in [m for m in sys.modules if m.startswith("my_components.")]:
         del sys.modules[name]
 
