@@ -11,6 +11,17 @@ from workbench.resources import examples_dir
 EXAMPLES = examples_dir()
 
 
+def example_data(name):
+    """The shipped example graph ``name`` as JSON data, to change and write back."""
+    return json.loads((EXAMPLES / f"{name}.kgraph.json").read_text())
+
+
+def written(path, data):
+    """``data`` written to ``path`` as a graph file; returns the path."""
+    path.write_text(json.dumps(data))
+    return path
+
+
 def run(*argv):
     out = io.StringIO()
     code = run_main([str(a) for a in argv], out=out)
@@ -64,11 +75,10 @@ def test_bad_example_arguments_exit_with_2(argv, message, capsys):
 
 
 def test_code_values_need_trust_named_callables_do_not(tmp_path, capsys):
-    graph = json.loads((EXAMPLES / "transformer_pipeline.kgraph.json").read_text())
+    graph = example_data("transformer_pipeline")
     exclaim = next(node for node in graph["nodes"] if node["name"] == "line")
     exclaim["params"]["function"] = {"$code": "lambda text: text + '!\\n'"}
-    path = tmp_path / "code.kgraph.json"
-    path.write_text(json.dumps(graph))
+    path = written(tmp_path / "code.kgraph.json", graph)
     code, _ = run(path)
     assert code == 2
     assert "contains Python code" in capsys.readouterr().err
@@ -81,10 +91,9 @@ def test_code_values_need_trust_named_callables_do_not(tmp_path, capsys):
 
 
 def test_a_callable_off_the_allow_list_is_refused_with_the_list(tmp_path, capsys):
-    graph = json.loads((EXAMPLES / "transformer_pipeline.kgraph.json").read_text())
+    graph = example_data("transformer_pipeline")
     graph["nodes"][2]["params"]["function"] = {"$callable": "os.system"}
-    path = tmp_path / "bad.kgraph.json"
-    path.write_text(json.dumps(graph))
+    path = written(tmp_path / "bad.kgraph.json", graph)
     code, _ = run(path, "--trust")
     assert code == 2
     err = capsys.readouterr().err
@@ -111,10 +120,9 @@ def test_malformed_graph_files_are_reported(tmp_path, capsys, content, expected)
 
 
 def test_unknown_component_and_missing_file_are_reported(tmp_path, capsys):
-    graph = json.loads((EXAMPLES / "echo_server.kgraph.json").read_text())
+    graph = example_data("echo_server")
     graph["nodes"][1]["component"] = "kamaelia_core.util.echo.Ekho"
-    path = tmp_path / "typo.kgraph.json"
-    path.write_text(json.dumps(graph))
+    path = written(tmp_path / "typo.kgraph.json", graph)
     assert run(path)[0] == 2
     err = capsys.readouterr().err
     assert "Ekho" in err and "Echo" in err
@@ -138,11 +146,10 @@ def test_client_and_server_on_any_port_print_replies(capsys):
 
 
 def test_port_of_a_missing_server_is_bad_input(tmp_path, capsys):
-    graph = json.loads((EXAMPLES / "client_server.kgraph.json").read_text())
+    graph = example_data("client_server")
     client = next(n for n in graph["nodes"] if n["name"] == "client")
     client["params"]["port"] = {"$port_of": "ghost"}
-    path = tmp_path / "ghost.kgraph.json"
-    path.write_text(json.dumps(graph))
+    path = written(tmp_path / "ghost.kgraph.json", graph)
     assert run(path)[0] == 2
     assert "client.port: $port_of 'ghost': no node has that name" in capsys.readouterr().err
 

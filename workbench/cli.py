@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TextIO
 
 from kamaelia_core.instrument import Event
-from workbench.model.catalog import Catalog, UnknownComponentError
-from workbench.model.io import GraphFileError, graph_to_data, load
+from workbench.model.catalog import Catalog
+from workbench.model.io import graph_to_data
 from workbench.model.portrefs import is_port_server
-from workbench.model.validate import validate
+from workbench.model.validate import load_runnable
 from workbench.resources import AssetError, example_names, example_path
 from workbench.runtime.builder import BuildError
 from workbench.runtime.recorder import Recorder, read_events, write_chrome_trace
@@ -49,7 +49,7 @@ def format_event(ev: Event, t0: float) -> str:
 
 def listening(session: Session) -> list[str]:
     """``listening: NAME on HOST:PORT`` for every server the session built."""
-    lines = []
+    lines: list[str] = []
     if session.built is None:
         return lines
     for node_id, comp in session.built.by_node.items():
@@ -184,15 +184,10 @@ def run_graph_main(argv: Sequence[str] | None = None, out: TextIO | None = None)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     catalog = Catalog.discover()
-    try:
-        graph = load(args.graph, catalog)
-    except (GraphFileError, UnknownComponentError, OSError) as exc:
-        print(f"kamaelia-run: {exc}", file=sys.stderr)
-        return 2
-    errors = [p for p in validate(graph, catalog) if p.severity == "error"]
-    if errors:
-        for problem in errors:
-            print(f"kamaelia-run: {args.graph}: {problem.message}", file=sys.stderr)
+    graph, why_not = load_runnable(args.graph, catalog)
+    if graph is None:
+        for reason in why_not:
+            print(f"kamaelia-run: {reason}", file=sys.stderr)
         return 2
     session = Session(graph, catalog, allow_code=args.trust)
     recording = args.record or (args.trace and args.trace.with_suffix(".events.jsonl"))
@@ -243,8 +238,8 @@ def run_graph_main(argv: Sequence[str] | None = None, out: TextIO | None = None)
             f"{len(session.crashes)} crashes, {session.events.dropped} dropped",
             file=out,
         )
-    for comp, exc in session.crashes:
-        print(f"kamaelia-run: {comp.name} crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    for comp, err in session.crashes:
+        print(f"kamaelia-run: {comp.name} crashed: {type(err).__name__}: {err}", file=sys.stderr)
     return 1 if session.crashes else 0
 
 

@@ -21,6 +21,15 @@ def write_recording(path, events, graph=None, title="echo"):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def replay_of(path, events) -> tuple[Replay, ManualClock]:
+    """A replay of ``events``, recorded to ``path``, on a manual clock (programs drawn)."""
+    write_recording(path, events)
+    clock = ManualClock()
+    replay = Replay(path, clock=clock)
+    replay.model.placer.undeclared = program_graph
+    return replay, clock
+
+
 @pytest.fixture(scope="module")
 def recorded():
     events, _ = echo_session(3)
@@ -31,10 +40,7 @@ def recorded():
 
 def test_a_replay_plays_on_its_clock_and_ends_with_the_live_picture(tmp_path, recorded):
     events, picture = recorded
-    write_recording(tmp_path / "r.jsonl", events)
-    clock = ManualClock()
-    replay = Replay(tmp_path / "r.jsonl", clock=clock)
-    replay.model.placer.undeclared = program_graph
+    replay, clock = replay_of(tmp_path / "r.jsonl", events)
     assert replay.title == "echo" and replay.graph_data is None
     assert replay.duration == pytest.approx(events[-1].t - events[0].t)
     replay.start()
@@ -55,10 +61,7 @@ def test_a_replay_plays_on_its_clock_and_ends_with_the_live_picture(tmp_path, re
 
 def test_pause_step_and_seek(tmp_path, recorded):
     events, picture = recorded
-    write_recording(tmp_path / "r.jsonl", events)
-    clock = ManualClock()
-    replay = Replay(tmp_path / "r.jsonl", clock=clock)
-    replay.model.placer.undeclared = program_graph
+    replay, clock = replay_of(tmp_path / "r.jsonl", events)
     replay.start()
     replay.pause()
     at_start = replay.pump()  # what was recorded at the very start is due at once

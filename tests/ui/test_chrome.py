@@ -6,22 +6,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from tests.ui.fakes import echo_graph, make_catalog
 from workbench.model import save
 from workbench.ui.chrome import doc_title
-from workbench.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(make_catalog(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    yield win
-    win.shutdown()
+def window(make_window):
+    return make_window(make_catalog())
 
 
 def saved(tmp_path: Path, name: str) -> Path:

@@ -45,6 +45,15 @@ class Sleeper(Component):
         self.woke = time.monotonic()
 
 
+def counting(scheduler: Scheduler, n: int) -> tuple[Counter, Sink]:
+    """A Counter sending 1..n to a Sink, both activated on ``scheduler``."""
+    source, sink = Counter(n=n), Sink(n=n)
+    source.link((source, "outbox"), (sink, "inbox"))
+    sink.activate(scheduler)
+    source.activate(scheduler)
+    return source, sink
+
+
 @pytest.fixture
 def driven(qtbot):
     scheduler = Scheduler()
@@ -56,10 +65,7 @@ def driven(qtbot):
 
 def test_components_run_to_completion_while_qt_loop_runs(qtbot, driven):
     scheduler, driver = driven
-    source, sink = Counter(n=2000), Sink(n=2000)
-    source.link((source, "outbox"), (sink, "inbox"))
-    sink.activate(scheduler)
-    source.activate(scheduler)
+    _source, sink = counting(scheduler, 2000)
     with qtbot.waitSignal(driver.idle, timeout=5000):
         driver.start()
     qtbot.waitUntil(lambda: sink.state == "finished", timeout=5000)
@@ -112,10 +118,7 @@ def test_socket_readiness_is_served_through_the_epoll_notifier(qtbot, driven):
 
 def test_pause_holds_and_step_once_runs_a_slice(qtbot, driven):
     scheduler, driver = driven
-    source, sink = Counter(n=50), Sink(n=50)
-    source.link((source, "outbox"), (sink, "inbox"))
-    sink.activate(scheduler)
-    source.activate(scheduler)
+    _source, sink = counting(scheduler, 50)
     driver.start()
     driver.pause(True)
     assert not driver.is_busy()
@@ -127,10 +130,7 @@ def test_pause_holds_and_step_once_runs_a_slice(qtbot, driven):
 
 def test_stop_removes_the_wakeup_and_leaves_nothing_running(qtbot, driven):
     scheduler, driver = driven
-    source, sink = Counter(n=100), Sink(n=100)
-    source.link((source, "outbox"), (sink, "inbox"))
-    sink.activate(scheduler)
-    source.activate(scheduler)
+    _source, sink = counting(scheduler, 100)
     driver.start()
     qtbot.waitUntil(lambda: sink.state == "finished", timeout=3000)
     driver.stop()

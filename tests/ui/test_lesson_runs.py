@@ -9,9 +9,8 @@ editor's buttons), and waits for the engine to tick that step, never for a time.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 
-from tests.ui.fakes import discard
 from workbench.model import Catalog
 from workbench.runtime.debugging import BreakSpec
 from workbench.ui.main_window import MainWindow
@@ -27,19 +26,8 @@ def catalog_classes():
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalog_classes):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(
-        Catalog(catalog_classes),
-        settings=settings,
-        autosave_dir=tmp_path / "auto",
-        components_dir=tmp_path / "components",
-    )
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    yield win
-    win.shutdown()
-    discard(win)
+def window(make_window, tmp_path, catalog_classes):
+    return make_window(Catalog(catalog_classes), components_dir=tmp_path / "components")
 
 
 def open_lesson(window: MainWindow, key_start: str) -> LessonsDock:
@@ -168,7 +156,7 @@ def test_lesson_6_write_your_own_component(window, qtbot, tmp_path):
     assert "class Shout(Component)" in editor.editor.toPlainText()
     qtbot.mouseClick(editor.reload_button, Qt.MouseButton.LeftButton)
     ticked(qtbot, dock, 1)
-    assert "my_components.my_component.Shout" in window.palette.entries()
+    assert "my_components.my_component.Shout" in window.palette_dock.entries()
     good = editor.editor.toPlainText()
     editor.editor.setPlainText(good.replace("def main(self):", "def main(self)"))
     qtbot.mouseClick(editor.reload_button, Qt.MouseButton.LeftButton)
@@ -176,7 +164,7 @@ def test_lesson_6_write_your_own_component(window, qtbot, tmp_path):
     line = good.splitlines().index("    def main(self):") + 1
     assert f"line {line}" in editor.status.text()
     assert editor.editor.textCursor().blockNumber() == line - 1  # the cursor went to the error
-    assert "my_components.my_component.Shout" in window.palette.entries()  # the last good one
+    assert "my_components.my_component.Shout" in window.palette_dock.entries()  # the last good one
     editor.editor.setPlainText(good)
     qtbot.mouseClick(editor.reload_button, Qt.MouseButton.LeftButton)
     ticked(qtbot, dock, 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 
-from tests.ui.fakes import discard
+from tests.ui.conftest import WINDOW_SIZE
 from workbench.model.lesson_steps import Facts
 from workbench.model.lessons import load_lessons
 from workbench.ui.main_window import MainWindow
@@ -16,14 +16,8 @@ from workbench.ui.panels.lessons import LessonsDock, install_lessons
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    yield win
-    win.shutdown()
-    discard(win)
+def window(make_window):
+    return make_window()
 
 
 def test_dock_lists_lessons_and_shows_the_steps_as_cards(qtbot):
@@ -138,25 +132,16 @@ def test_show_me_reveals_the_hint_and_points_at_the_widget(window, qtbot, tmp_pa
 
 
 @pytest.fixture
-def shown(qtbot, tmp_path):
+def shown(qtbot, make_window):
     """Windows at 1600x1000, shown, sharing one settings file (a restart reads what the last
     one saved)."""
-    made = []
 
     def make() -> MainWindow:
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(settings=settings, autosave_dir=tmp_path / "auto")
-        qtbot.addWidget(win)
-        win.resize(1600, 1000)
-        win.show()
+        win = make_window(size=WINDOW_SIZE)
         qtbot.waitExposed(win)
-        made.append(win)
         return win
 
-    yield make
-    for win in made:
-        win.shutdown()
-        discard(win)
+    return make
 
 
 def _open_lessons(qtbot, win) -> LessonsDock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings
+from PySide6.QtCore import QPointF
 
 from kamaelia_core import Component
 from kamaelia_core.util import Collector, DataSource
@@ -13,26 +13,12 @@ from tests.ui.fakes import Echo, TCPServer, cid, echo_graph, make_catalog
 from workbench.model import Catalog, dumps, save
 from workbench.resources import example_names, example_path
 from workbench.ui.canvas.node_item import NodeItem
-from workbench.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make(catalog=None, **kw) -> MainWindow:
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(
-            catalog or make_catalog(), settings=settings, autosave_dir=tmp_path / "auto", **kw
-        )
-        qtbot.addWidget(window)
-        window.ask_save_changes = lambda: "discard"
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.shutdown()
+def make_window(make_window):
+    """The shared ``make_window`` with the echo-shaped catalog by default."""
+    return lambda catalog=None, **kw: make_window(catalog or make_catalog(), **kw)
 
 
 @pytest.fixture
@@ -65,7 +51,7 @@ def test_file_menu_opens_the_shipped_examples(make_window):
 
 def test_add_node_from_palette_and_undo_redo(make_window):
     window = make_window()
-    assert cid(Echo) in window.palette.entries()
+    assert cid(Echo) in window.palette_dock.entries()
     node_id = window.add_component(cid(Echo), QPointF(103, 58))
     item = window.scene.node_item(node_id)
     assert isinstance(item, NodeItem) and item.isSelected()
@@ -249,8 +235,8 @@ def test_run_failure_is_reported(make_window):
 
 def test_palette_activation_places_the_component(make_window):
     window = make_window()
-    window.palette.search.setText("Echo")
-    window.palette.search.returnPressed.emit()
+    window.palette_dock.search.setText("Echo")
+    window.palette_dock.search.returnPressed.emit()
     assert [n.component for n in window.graph.nodes] == [cid(Echo)]
     window.quick_add.chosen.emit(cid(TCPServer))
     assert len(window.graph.nodes) == 2

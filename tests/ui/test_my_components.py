@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 
-from tests.ui.fakes import discard
 from workbench.model import Catalog
 from workbench.runtime.user_components import CATEGORY, TEMPLATE
 from workbench.ui.main_window import MainWindow
@@ -21,33 +20,15 @@ def classes():
 
 
 @pytest.fixture
-def make(qtbot, tmp_path, classes):
+def make(make_window, tmp_path, classes):
     """Windows sharing one settings file and one components folder (a restart)."""
-    made = []
-
-    def make_window() -> MainWindow:
-        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(
-            Catalog(classes),
-            settings=settings,
-            autosave_dir=tmp_path / "auto",
-            components_dir=tmp_path / "components",
-        )
-        qtbot.addWidget(win)
-        win.ask_save_changes = lambda: "discard"
-        made.append(win)
-        return win
-
-    yield make_window
-    for win in made:
-        win.shutdown()
-        discard(win)
+    yield lambda: make_window(Catalog(classes), components_dir=tmp_path / "components")
     for name in [m for m in sys.modules if m.startswith("my_components.")]:
         del sys.modules[name]
 
 
 def palette_categories(win: MainWindow) -> list[str]:
-    tree = win.palette.tree
+    tree = win.palette_dock.tree
     return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
 
 
@@ -55,7 +36,7 @@ def test_files_in_the_folder_are_in_the_palette_from_the_start(make, tmp_path):
     (tmp_path / "components").mkdir()
     (tmp_path / "components" / "my_component.py").write_text(TEMPLATE)
     win = make()
-    assert SHOUT in win.palette.entries()
+    assert SHOUT in win.palette_dock.entries()
     assert CATEGORY.upper() in palette_categories(win)
     assert win.catalog.get(SHOUT).category == CATEGORY
     assert win.my_components.dock is None  # no editor until one is asked for
@@ -79,7 +60,7 @@ def test_the_editor_saves_reloads_and_marks_an_error_line(make, qtbot, tmp_path)
     assert "not loaded yet" in dock.status.text()
     qtbot.mouseClick(dock.reload_button, Qt.MouseButton.LeftButton)
     assert "Shout in the palette under 'My components'" in dock.status.text()
-    assert SHOUT in win.palette.entries()
+    assert SHOUT in win.palette_dock.entries()
     assert SHOUT in [win.quick_add.list.item(i).data(Qt.ItemDataRole.UserRole)
                      for i in range(win.quick_add.list.count())]  # fmt: skip
     dock.editor.setPlainText(TEMPLATE.replace("yield 1", "yield 1 +"))
@@ -134,14 +115,14 @@ def test_a_chosen_file_is_remembered_and_loaded_at_the_next_start(make, tmp_path
     win = make()
     win.my_components.editor_dock().file_chosen.emit(str(chosen))  # what "Open file…" does
     assert win.my_components.dock.path == chosen.resolve()
-    assert "my_components.pair.Pair" in win.palette.entries()
+    assert "my_components.pair.Pair" in win.palette_dock.entries()
     win.my_components.add_file(tmp_path / "notes.txt")
     assert "components are Python files" in win.status_label.text()
     win.shutdown()
     for name in [m for m in sys.modules if m.startswith("my_components.")]:
         del sys.modules[name]
     again = make()
-    assert "my_components.pair.Pair" in again.palette.entries()
+    assert "my_components.pair.Pair" in again.palette_dock.entries()
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -22,18 +22,12 @@ LONG = "A note long enough to wrap over several lines of text on its card. " * 4
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(make_catalog(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    win.resize(1200, 800)
-    win.show()
+def window(qtbot, make_window):
+    win = make_window(make_catalog(), (1200, 800))
     qtbot.waitExposed(win)
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=2000)
-    yield win
-    win.shutdown()
+    return win
 
 
 def _note_file(tmp_path: Path) -> Path:

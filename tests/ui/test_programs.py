@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 
+from tests.ui.conftest import WINDOW_SIZE
 from workbench.model import Catalog
 from workbench.resources import examples_dir
 from workbench.runtime.remote import read_token
-from workbench.ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]
 
@@ -21,15 +21,8 @@ ECHO = examples_dir() / "my_echo_server.py"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Catalog.discover(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    win.resize(1600, 1000)
-    win.show()
-    yield win
-    win.shutdown()
+def window(make_window):
+    return make_window(Catalog.discover(), WINDOW_SIZE)
 
 
 def log_text(window) -> str:

@@ -5,24 +5,17 @@ from __future__ import annotations
 import socket
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.real_catalog import real_catalog
 from workbench.resources import example_path
-from workbench.ui.main_window import MainWindow
 
 EXAMPLE = example_path("echo_server")
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(real_catalog(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    yield win
-    win.shutdown()
+def window(make_window):
+    return make_window(real_catalog())
 
 
 def _recv_some(sock: socket.socket, into: bytearray) -> bool:

@@ -9,10 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
+from tests.ui.conftest import WINDOW_SIZE
 from workbench.model import Catalog
-from workbench.ui.main_window import MainWindow
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"
 ECHO = EXAMPLES / "echo_server.kgraph.json"
@@ -26,16 +25,10 @@ def catalog():
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalog):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
+def window(make_window, catalog):
+    win = make_window(catalog, WINDOW_SIZE)
     win.trust_answer = True
-    win.resize(1600, 1000)
-    win.show()
-    yield win
-    win.shutdown()
+    return win
 
 
 def run_until_logged(qtbot, win) -> None:

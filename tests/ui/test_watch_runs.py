@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
+from tests.ui.conftest import WINDOW_SIZE
 from workbench.model import Catalog
 from workbench.resources import example_path
-from workbench.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Catalog.discover(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    win.resize(1600, 1000)
-    win.show()
-    yield win
-    win.shutdown()
+def window(make_window):
+    return make_window(Catalog.discover(), WINDOW_SIZE)
 
 
 def record_echo(qtbot, window, path, clients=2):

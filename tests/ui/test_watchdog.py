@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 
 from kamaelia_core.component import Component
 from kamaelia_core.util import Collector, DataSource
 from workbench.model import Catalog
-from workbench.ui.main_window import MainWindow
 
 
 class Spinner(Component):
@@ -22,12 +21,8 @@ class Spinner(Component):
 
 
 @pytest.mark.expect_errors
-def test_a_component_that_loops_forever_is_stopped_and_reported(qtbot, tmp_path):
-    catalog = Catalog([Spinner, DataSource, Collector])
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(window)
-    window.ask_save_changes = lambda: "discard"
+def test_a_component_that_loops_forever_is_stopped_and_reported(qtbot, make_window):
+    window = make_window(Catalog([Spinner, DataSource, Collector]))
     graph = window.graph
     spin = graph.add_node(f"{Spinner.__module__}.Spinner", name="spinner", position=(0, 0))
     src = graph.add_node(

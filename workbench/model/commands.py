@@ -283,7 +283,9 @@ class AddLink(Command):
     """Link a source box to a sink box."""
 
     def __init__(self, source: BoxRef, sink: BoxRef) -> None:
-        self.source, self.sink = tuple(source), tuple(sink)
+        # Held as tuples whatever sequence the caller passes.
+        self.source: BoxRef = (source[0], source[1])
+        self.sink: BoxRef = (sink[0], sink[1])
         self.link_id: str | None = None
         self.text = f"Link {source[1]} to {sink[1]}"
 

@@ -96,7 +96,7 @@ class Group(Command):
         starts.sort(key=lambda n: graph.node(n).position)
         order: list[str] = []
         for start in starts:
-            node = start
+            node: str | None = start
             while node is not None and node not in order:
                 order.append(node)
                 node = following.get(node)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workbench.model import Graph
+from workbench.model import Graph, ImplicitLink, Link
 
 GAP_X, GAP_Y = 90.0, 40.0
 INSET = (22.0, 52.0)  #: a container's content offset from its origin (frame margin + header)
 
 
 def auto_layout(
-    graph: Graph, size_of: Callable[[str], tuple[float, float]], origin=(0.0, 0.0)
+    graph: Graph,
+    size_of: Callable[[str], tuple[float, float]],
+    origin: tuple[float, float] = (0.0, 0.0),
 ) -> dict[str, tuple[float, float]]:
     """Return node id -> new position for every node.
 
@@ -37,7 +39,8 @@ def _links_among(graph: Graph, ids: list[str]) -> list[tuple[str, str]]:
         for d in graph.descendants(nid) if graph.node(nid).is_container else []:
             rep[d.id] = nid
     edges = []
-    for link in [*graph.links, *graph.implicit_links()]:
+    links: list[Link | ImplicitLink] = [*graph.links, *graph.implicit_links()]
+    for link in links:
         a, b = rep.get(link.source[0]), rep.get(link.sink[0])
         if a and b and a != b:
             edges.append((a, b))
@@ -76,7 +79,13 @@ def _layers(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     return layer
 
 
-def _scope(graph, ids, size_of, origin, positions) -> tuple[float, float]:
+def _scope(
+    graph: Graph,
+    ids: list[str],
+    size_of: Callable[[str], tuple[float, float]],
+    origin: tuple[float, float],
+    positions: dict[str, tuple[float, float]],
+) -> tuple[float, float]:
     sizes: dict[str, tuple[float, float]] = {}
     inner: dict[str, dict[str, tuple[float, float]]] = {}
     for nid in ids:

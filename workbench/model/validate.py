@@ -2,7 +2,8 @@
 
 Sits between the document and everything that acts on it: the UI shows the problems on the
 nodes and boxes they name, the runtime and the exporter refuse a graph with errors.
-:func:`validate` checks a whole graph; :func:`check_link` checks one link the user is drawing.
+:func:`validate` checks a whole graph; :func:`check_link` checks one link the user is drawing;
+:func:`load_runnable` reads a graph file for a headless run and says why it cannot run.
 
 Link cycles are allowed (a ring of components is a valid Kamaelia system); containment cycles
 are not. Problem codes: unknown-component, container-kind-mismatch, missing-param, bad-param,
@@ -15,6 +16,7 @@ port-ref-per-connection, port-ref-cycle.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from typing import Any
 from workbench.model import portrefs, values
 from workbench.model.catalog import Catalog, ComponentSpec, ParamSpec, UnknownComponentError
 from workbench.model.graph import BoxRef, Graph, Link, Node
+from workbench.model.io import GraphFileError, load
 
 ERROR = "error"
 WARNING = "warning"
@@ -162,9 +165,9 @@ def _node_problems(graph: Graph, catalog: Catalog, node: Node) -> list[Problem]:
             f"{spec.name} is {spec.container_kind!r}"
         )
         out.append(Problem(ERROR, "container-kind-mismatch", msg, node.id))
-    for param in spec.params:
-        if param.required and param.name not in node.params:
-            msg = f"{_label(node)}: missing required parameter {param.name!r}"
+    for declared in spec.params:
+        if declared.required and declared.name not in node.params:
+            msg = f"{_label(node)}: missing required parameter {declared.name!r}"
             out.append(Problem(ERROR, "missing-param", msg, node.id))
     for name, value in node.params.items():
         param = spec.param(name)
@@ -365,3 +368,19 @@ def first_link_problem(graph: Graph, catalog: Catalog, link: Link) -> Problem | 
     """The first shape problem of an existing link (for tooltips on drawn links)."""
     problems = _shape_problems(graph, catalog, link.source, link.sink, link.id)
     return problems[0] if problems else None
+
+
+def load_runnable(path: str | os.PathLike[str], catalog: Catalog) -> tuple[Graph | None, list[str]]:
+    """Read the graph file at ``path`` for a run: the graph, or None and why it cannot run.
+
+    Returns:
+        ``(graph, [])``, or ``(None, reasons)``: the file's own error (unreadable, malformed,
+        naming components the catalog lacks), or one ``"PATH: problem"`` line per error
+        :func:`validate` finds (warnings do not stop a run).
+    """
+    try:
+        graph = load(path, catalog)
+    except (GraphFileError, UnknownComponentError, OSError) as exc:
+        return None, [str(exc)]
+    errors = [p for p in validate(graph, catalog) if p.severity == ERROR]
+    return (None, [f"{path}: {p.message}" for p in errors]) if errors else (graph, [])

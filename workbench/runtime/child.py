@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import kamaelia_core
 from kamaelia_core.monitor import protocol as proto
@@ -206,7 +207,7 @@ class ChildProgram:
 
     def fileno(self) -> int:
         """One descriptor, readable when output, events or the exit wait."""
-        return self._sel.fileno()  # type: ignore[attr-defined]
+        return self._sel.fileno()
 
     def on_readable(self) -> None:
         """Read what is ready (output, frames, the exit); never blocks."""
@@ -220,7 +221,7 @@ class ChildProgram:
                 assert self.source is not None
                 self.source.on_readable()
             elif what in ("stdout", "stderr"):
-                self._read_output(key.fileobj, what)  # type: ignore[arg-type]
+                self._read_output(cast(IO[bytes], key.fileobj), what)  # registered as a pipe
         self._check_exit()
         self._escalate()
         return self.exit
@@ -245,8 +246,8 @@ class ChildProgram:
         """Call ``callback(exit)`` once the child has ended."""
         self._exit_listeners.append(callback)
 
-    def _read_output(self, pipe: object, stream: str) -> None:
-        fd = pipe.fileno()  # type: ignore[attr-defined]
+    def _read_output(self, pipe: IO[bytes], stream: str) -> None:
+        fd = pipe.fileno()
         for _ in range(16):  # bounded per call: a chatty child must not hold the host loop
             try:
                 data = os.read(fd, 65536)
@@ -278,7 +279,7 @@ class ChildProgram:
             self._add_line(stream, bytes(self._partial[stream]))
             self._partial[stream] = bytearray()
 
-    def _add_line(self, stream: str, raw: bytes) -> None:
+    def _add_line(self, stream: str, raw: bytes | bytearray) -> None:
         self._lines.append(OutputLine(stream, raw.decode("utf-8", "replace").rstrip("\r")))
         if len(self._lines) > self._max_lines:
             self._lines.popleft()

@@ -13,9 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from kamaelia_core.scheduler import Scheduler
-from workbench.model.catalog import Catalog, UnknownComponentError
-from workbench.model.io import GraphFileError, load
-from workbench.model.validate import validate
+from workbench.model.catalog import Catalog
+from workbench.model.validate import load_runnable
 from workbench.runtime.builder import BuildError, build
 
 
@@ -28,15 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--trust", action="store_true", help="evaluate $code parameter values")
     args = parser.parse_args(argv)
     catalog = Catalog.discover()
-    try:
-        graph = load(args.graph, catalog)
-    except (GraphFileError, UnknownComponentError, OSError) as exc:
-        print(f"child_main: {exc}", file=sys.stderr)
-        return 2
-    errors = [p for p in validate(graph, catalog) if p.severity == "error"]
-    for problem in errors:
-        print(f"child_main: {args.graph}: {problem.message}", file=sys.stderr)
-    if errors:
+    graph, why_not = load_runnable(args.graph, catalog)
+    if graph is None:
+        for reason in why_not:
+            print(f"child_main: {reason}", file=sys.stderr)
         return 2
     with Scheduler() as sched:
         try:

@@ -15,11 +15,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kamaelia_core.breakpoints import Breakpoint, BreakpointSet, Hit
 from kamaelia_core.instrument import Event, is_delivery
 from workbench.model.observers import Observers
 from workbench.runtime.live_model import Changes, LinkKey, LiveEntity
+
+if TYPE_CHECKING:  # the session makes its debugger: a run-time import would be circular
+    from workbench.runtime.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ class Debugger:
         session: The run (a ``workbench.runtime.Session``) to stop and step.
     """
 
-    def __init__(self, session) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, session: Session) -> None:
         self.session = session
         self.model = session.model
         self.specs: list[BreakSpec] = []

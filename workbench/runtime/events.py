@@ -28,7 +28,9 @@ waits for the next turns of the host loop. The one place that bound is decided."
 LinkKey = tuple[int, str, int, str]
 """(source cid, source box, sink cid, sink box) of a delivery path."""
 
-Watcher = Callable[[list[Event]], None]
+Watcher = Callable[[list[Event]], object]
+"""Called with each drained batch; what it returns is ignored (``LiveModel.apply`` returns
+its changes)."""
 
 
 class EventSource(Protocol):

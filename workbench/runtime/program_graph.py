@@ -214,10 +214,10 @@ class ProgramGraph:
             for node_id, pos in positions.items():
                 if node_id in known and self.graph.node(node_id).position != pos:
                     self.graph.move_node(node_id, pos)
-        for parent, members in inside.items():
+        for parent, newcomers in inside.items():
             x, y = self.graph.node(parent).position
             start = len(self.graph.node(parent).children)
-            for k, node_id in enumerate(members, start):
+            for k, node_id in enumerate(newcomers, start):
                 positions[node_id] = (x + 22.0 + k * (CARD_W + 40.0), y + 52.0)
         return positions
 

@@ -112,7 +112,7 @@ class ProgramLink:
 
     def fileno(self) -> int:
         """One descriptor, readable whenever ``poll`` has something to do."""
-        return self._sel.fileno()  # type: ignore[attr-defined]
+        return self._sel.fileno()
 
     def poll(self, timeout: float | None = 0) -> None:
         """Wait up to ``timeout`` seconds for something to do, and do it."""

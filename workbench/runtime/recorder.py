@@ -49,7 +49,8 @@ def event_from_json(data: dict[str, Any]) -> Event:
     missing = [f for f in FIELDS if f not in data and f != "extra"]
     if missing:
         raise ValueError(f"event record lacks {', '.join(missing)}: {data!r}")
-    return Event(**{f: data.get(f) for f in FIELDS})
+    fields: dict[str, Any] = {f: data.get(f) for f in FIELDS}
+    return Event(**fields)
 
 
 class Recorder:

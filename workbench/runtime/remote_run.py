@@ -21,6 +21,7 @@ from workbench.runtime.child import ChildExit, ChildProgram, OutputLine
 from workbench.runtime.events import FRAME_EVENTS, EventStream
 from workbench.runtime.live_model import LiveModel
 from workbench.runtime.remote import RemoteError, RemoteSource, Stall
+from workbench.runtime.run_state import RunState
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,10 @@ STATE_OF_SOURCE = {
 }
 
 
-class RemoteRun:
+class RemoteRun(RunState):
     """A watched program (in a child process, or attached to).
 
-    Build one with ``child`` or ``attach``.
+    Build one with ``launch`` or ``attach``.
 
     Args:
         source: Where its events come from.
@@ -61,18 +62,16 @@ class RemoteRun:
         self.stream = EventStream(source)
         self.model = LiveModel(templates)
         self.stream.subscribe(self.model.apply)
-        self.state = "idle"
-        """idle, running, paused, stopped, finished."""
+        super().__init__()  # the state: idle, running, paused, stopped, finished
         self.scheduler = Scheduler()
         """A local scheduler, for the traffic generator's clients (the program is elsewhere)."""
         self.output: list[OutputLine] = []
         """The output lines taken since the host last read them (``take_output``)."""
-        self._listeners: list[Callable[[str], None]] = []
         self._notices: Observers[[str, Any]] = Observers("remote run watcher")
         self._unsubscribe = source.subscribe(self._on_notice)
 
     @classmethod
-    def child(
+    def launch(
         cls,
         program: str,
         args: list[str] | None = None,
@@ -182,15 +181,6 @@ class RemoteRun:
             self._set_state(state)
 
     # -- run controls -----------------------------------------------------------------------
-    def subscribe_state(self, listener: Callable[[str], None]) -> None:
-        """Call ``listener(state)`` whenever the state changes."""
-        self._listeners.append(listener)
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        for listener in list(self._listeners):
-            listener(state)
-
     def start(self) -> None:
         """Start following (the program runs already)."""
         self._set_state("running")

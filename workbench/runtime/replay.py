@@ -23,6 +23,7 @@ from kamaelia_core.instrument import Event
 from workbench.runtime.events import FRAME_EVENTS, EventStream
 from workbench.runtime.live_model import LiveModel
 from workbench.runtime.recorder import RecordingError, read_events, read_header
+from workbench.runtime.run_state import RunState
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0)
 """The speeds a replay offers (any positive factor works)."""
@@ -109,7 +110,7 @@ class ReplaySource:
         return self.index >= len(self.events)
 
 
-class Replay:
+class Replay(RunState):
     """A recording played back as a live run.
 
     Args:
@@ -133,14 +134,12 @@ class Replay:
                 )
         self._clock = clock
         self.recorded = events
-        self.state = "idle"
-        """idle, running, paused, stopped, finished."""
-        self._listeners: list[Callable[[str], None]] = []
+        super().__init__()  # the state: idle, running, paused, stopped, finished
         self._new_run()
 
     def _new_run(self) -> None:
         self.source = ReplaySource(self.recorded, self._clock)
-        self.stream = EventStream(self.source)  # type: ignore[arg-type]
+        self.stream = EventStream(self.source)
         self.model = LiveModel()
         self.stream.subscribe(self.model.apply)
 
@@ -178,15 +177,6 @@ class Replay:
         return self.source.index
 
     # -- run controls -----------------------------------------------------------------------
-    def subscribe_state(self, listener: Callable[[str], None]) -> None:
-        """Call ``listener(state)`` whenever the state changes."""
-        self._listeners.append(listener)
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        for listener in list(self._listeners):
-            listener(state)
-
     def start(self) -> None:
         """Start playing from the beginning."""
         self.source.play(True)

@@ -22,6 +22,7 @@ from workbench.runtime.builder import Built, build
 from workbench.runtime.debugging import Debugger
 from workbench.runtime.events import FRAME_EVENTS, EventStream
 from workbench.runtime.live_model import LiveModel
+from workbench.runtime.run_state import RunState
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class SessionError(Exception):
     """A session was asked for something its state does not allow."""
 
 
-class Session:
+class Session(RunState):
     """One run of a graph.
 
     Args:
@@ -62,11 +63,9 @@ class Session:
         self.model = LiveModel()
         self.events.subscribe(self.model.apply)
         self.built: Built | None = None
-        self.state = "idle"
-        """idle, running, paused, stopped."""
+        super().__init__()  # the state: idle, running, paused, stopped
         self.crashes: list[tuple[Component, BaseException]] = []
         self.scheduler.add_crash_handler(lambda comp, exc: self.crashes.append((comp, exc)))
-        self._listeners: list[Callable[[str], None]] = []
         self._next_sample = 0.0
         self.reveal_until: int | None = None
         """While stepping message by message: the last event seq the views may see."""
@@ -81,15 +80,6 @@ class Session:
 
     def __repr__(self) -> str:
         return f"<Session {self.state} {self.scheduler!r}>"
-
-    def subscribe_state(self, listener: Callable[[str], None]) -> None:
-        """Call ``listener(state)`` whenever the session's state changes."""
-        self._listeners.append(listener)
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        for listener in list(self._listeners):
-            listener(state)
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabBar, QVBoxLayout, QWidget
 
 from workbench.ui.documents import SUFFIX
+from workbench.ui.theme import named
 
 SEP = " \u203a "
 DOT = " \u00b7 "
@@ -43,11 +44,11 @@ class DocumentBar(QWidget):
         self.setObjectName("documentBar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 12, 0)
-        self.tabs = QTabBar(objectName="documentTabs")
+        self.tabs = named(QTabBar(), "documentTabs")
         self.tabs.setDrawBase(False)
         self.tabs.setExpanding(False)
         self.tabs.setDocumentMode(True)
-        self.breadcrumb = QLabel(objectName="breadcrumb")
+        self.breadcrumb = named(QLabel(), "breadcrumb")
         self.breadcrumb.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.tabs)
         layout.addStretch(1)
@@ -92,7 +93,7 @@ class WindowChrome(QObject):
         super().__init__(window)
         self.window = window
         self.bar = DocumentBar()
-        central = QWidget(objectName="canvasFrame")
+        central = named(QWidget(), "canvasFrame")
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -101,13 +102,13 @@ class WindowChrome(QObject):
         window.setCentralWidget(central)
         self.bar.tabs.tabBarClicked.connect(self._on_tab)
         status = window.statusBar()
-        window.count_label = QLabel(objectName="statusSummary")
+        window.count_label = named(QLabel(), "statusSummary")
         status.addWidget(window.count_label)
-        window.status_label = QLabel(objectName="statusMessage")
+        window.status_label = named(QLabel(), "statusMessage")
         status.addWidget(window.status_label, 1)
-        window.theme_label = QLabel(objectName="mutedLabel")
+        window.theme_label = named(QLabel(), "mutedLabel")
         status.addPermanentWidget(window.theme_label)
-        self.version_label = QLabel(versions(), objectName="mutedLabel")
+        self.version_label = named(QLabel(versions()), "mutedLabel")
         status.addPermanentWidget(self.version_label)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -193,13 +194,13 @@ class WindowChrome(QObject):
 
 def containment(item: Any) -> list[tuple[str, str]]:
     """(title, class) from the outermost group down to ``item`` (a card or group)."""
-    chain = []
+    chain: list[tuple[str, str]] = []
     seen = 0
     while item is not None and seen < 16:
         component = getattr(getattr(item, "model", None), "component", "")
         title = getattr(item, "title", "") or getattr(item, "node_id", "?")
         chain.insert(0, (title, component.rsplit(".", 1)[-1] if component else ""))
-        item, seen = getattr(item, "group", None), seen + 1
+        item, seen = getattr(item, "parent_group", None), seen + 1
     return chain
 
 

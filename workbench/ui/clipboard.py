@@ -52,7 +52,7 @@ class FragmentClipboard:
         try:
             fragment = json.loads(bytes(data.data(MIME_FRAGMENT).data()).decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
-            w._report(f"Cannot paste: {exc}", "error")
+            w.report(f"Cannot paste: {exc}", "error")
             return
         created = w.editor.paste_fragment(fragment, PASTE_OFFSET)
         w.scene.clearSelection()

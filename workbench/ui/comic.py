@@ -202,7 +202,7 @@ class ComicRun:
         since = t0 + moment.t - self.controller.tokens.travel
         if previous is not None:
             since = max(since, t0 + previous + 1e-9)
-        recent = []
+        recent: list[Event] = []
         for i in range(moment.index - 1, -1, -1):
             ev = events[i]
             if ev.t < since or len(recent) >= TOKENS_PER_BATCH:

@@ -134,7 +134,10 @@ class DocumentController(QObject):
     def recent(self) -> list[str]:
         """Recent files that still exist, newest first."""
         value = self.settings.value("files/recent", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):  # an INI file gives one entry as a string
+            items = [value]
+        else:
+            items = list(value) if isinstance(value, list) else []
         return [p for p in items if Path(p).exists()]
 
     def add_recent(self, path: Path) -> None:

@@ -54,7 +54,9 @@ class SchedulerDriver(QObject):
 
     idle = Signal()  #: emitted when the run queue empties and no timer is due
 
-    def __init__(self, scheduler: HostableScheduler, budget: float = 0.001, parent=None) -> None:
+    def __init__(
+        self, scheduler: HostableScheduler, budget: float = 0.001, parent: QObject | None = None
+    ) -> None:
         """Wire the notifier and timers; call :meth:`start` to begin."""
         super().__init__(parent)
         self.scheduler = scheduler

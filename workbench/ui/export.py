@@ -152,7 +152,8 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, "PNG")
+    # The stubs say bytes, but PySide6 6.x only accepts str for the format at run time.
+    ok = image.save(buffer, "PNG")  # type: ignore[call-overload]
     buffer.close()
     if not ok:
         raise ExportError("the picture could not be encoded as PNG")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from workbench.ui import export
 from workbench.ui.comic import ComicError, render_comic
 from workbench.ui.export_dialogs import CanvasExportDialog, ComicDialog
+from workbench.ui.theme import named
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Exports(QObject):
         bar = getattr(getattr(self.window, "watch", None), "bar", None)
         if bar is None or bar.layout() is None:
             return
-        self.comic_button = QToolButton(objectName="comicButton")
+        self.comic_button = named(QToolButton(), "comicButton")
         self.comic_button.setText("Comic…")
         self.comic_button.setToolTip("Export a comic strip of this recording")
         self.comic_button.clicked.connect(lambda: self.ask_comic())

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.comic_plan import MAX_PANELS, MIN_PANELS
+from workbench.ui.theme import named
 
 RECORDING_FILTER = "Kamaelia recordings (*.jsonl);;All files (*)"
 PNG_FILTER = "PNG pictures (*.png)"
@@ -64,7 +65,7 @@ class _Dialog(QDialog):
     """OK / Cancel and a red line for what went wrong."""
 
     def _finish(self, layout: QVBoxLayout) -> None:
-        self.error = QLabel("", objectName="exportError", wordWrap=True)
+        self.error = named(QLabel("", wordWrap=True), "exportError")
         self.error.setVisible(False)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
@@ -96,7 +97,8 @@ class CanvasExportDialog(_Dialog):
     chosen = Signal(str, bool, float)  #: (path, visible area only, scale)
 
     def __init__(self, fmt: str, path: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="canvasExportDialog")
+        super().__init__(parent)
+        self.setObjectName("canvasExportDialog")
         self.fmt = fmt
         self.setWindowTitle(f"Export canvas as {fmt.upper()}")
         layout = QVBoxLayout(self)
@@ -134,7 +136,8 @@ class ComicDialog(_Dialog):
     def __init__(
         self, recording: str, start: str, end: str, out: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, objectName="comicDialog")
+        super().__init__(parent)
+        self.setObjectName("comicDialog")
         self.setWindowTitle("Export comic strip")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -142,8 +145,8 @@ class ComicDialog(_Dialog):
             "with its time and the event that just happened. Moments are seconds into the "
             "recording (2.5) or an event's number from the log (@120).",
             wordWrap=True,
-            objectName="mutedLabel",
         )
+        named(intro, "mutedLabel")
         layout.addWidget(intro)
         form = QFormLayout()
         self.recording = PathField(recording, RECORDING_FILTER, False, "Recording")

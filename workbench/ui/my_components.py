@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from workbench.runtime.user_components import CATEGORY, LoadResult, UserComponents
 from workbench.ui.panels.components_editor import ComponentsEditorDock
+from workbench.ui.toolbar import menu_named
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,11 @@ class MyComponents(QObject):
         self.reload_action.triggered.connect(lambda _checked=False: self.reload())
         window.actions_["my_components"] = self.edit_action
         window.actions_["reload_components"] = self.reload_action
-        for menu_action in window.menuBar().actions():
-            if menu_action.text().replace("&", "") == "Graph":
-                menu = menu_action.menu()
-                menu.addSeparator()
-                menu.addAction(self.edit_action)
-                menu.addAction(self.reload_action)
-                break
+        menu = menu_named(window, "Graph")
+        if menu is not None:
+            menu.addSeparator()
+            menu.addAction(self.edit_action)
+            menu.addAction(self.reload_action)
         window.scene.theme_changed.connect(self._on_theme)
         if self.components.files():
             self.reload(quiet=True)
@@ -145,7 +144,7 @@ class MyComponents(QObject):
 
     def _on_catalog(self, ids: list[str]) -> None:
         w = self.window
-        w.palette.refresh()
+        w.palette_dock.refresh()
         w.quick_add._filter(w.quick_add.edit.text())
         changed = set(ids)
         if any(node.component in changed for node in w.graph.nodes):

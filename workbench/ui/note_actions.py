@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 
 from workbench.ui.canvas.note_item import MIN_H, WIDTH, NoteItem
+from workbench.ui.toolbar import insert_action, menu_named
 
 NEW_NOTE_TEXT = "New note"
 
@@ -46,13 +47,11 @@ class NoteActions:
         return f"<NoteActions notes={len(self.window.scene.note_items())}>"
 
     def _add_to_edit_menu(self) -> None:
-        for menu_action in self.window.menuBar().actions():
-            if menu_action.text().replace("&", "") == "Edit":
-                menu = menu_action.menu()
-                select_all = self.window.actions_.get("select_all")
-                before = select_all if select_all in menu.actions() else None
-                menu.insertAction(before, self.action)
-                return
+        menu = menu_named(self.window, "Edit")
+        if menu is not None:
+            select_all = self.window.actions_.get("select_all")
+            before = select_all if select_all in menu.actions() else None
+            insert_action(menu, before, self.action)
 
     def place(self) -> QPointF:
         """Where a new note goes: under the mouse when it is over the canvas, else the centre."""

@@ -28,6 +28,7 @@ from workbench.runtime.builder import templates_of
 from workbench.runtime.program_graph import ProgramGraph
 from workbench.runtime.remote import RemoteError, read_token
 from workbench.runtime.remote_run import RemoteRun
+from workbench.ui.toolbar import first_submenu, insert_action, menu_named
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +65,13 @@ class ProgramRuns(QObject):
 
     def _place_actions(self) -> None:
         w = self.window
-        for action in w.menuBar().actions():
-            menu, text = action.menu(), action.text().replace("&", "")
-            if menu is None:
-                continue
-            if text == "File":
-                first = next((a for a in menu.actions() if a.menu() is not None), None)
-                menu.insertAction(first, self.open_action)
-                menu.insertAction(first, self.attach_action)
-            elif text == "Run":
-                menu.addAction(self.separate_action)
+        file_menu, run_menu = menu_named(w, "File"), menu_named(w, "Run")
+        if file_menu is not None:
+            first = first_submenu(file_menu)
+            insert_action(file_menu, first, self.open_action)
+            insert_action(file_menu, first, self.attach_action)
+        if run_menu is not None:
+            run_menu.addAction(self.separate_action)
         w.actions_.update(
             open_program=self.open_action,
             attach=self.attach_action,
@@ -95,7 +93,7 @@ class ProgramRuns(QObject):
             return False
         w.stop_graph()
         try:
-            run = RemoteRun.child(str(path), list(args or []))
+            run = RemoteRun.launch(str(path), list(args or []))
         except OSError as exc:
             w.show_status(f"Cannot start {path}: {exc}", error=True)
             return False
@@ -148,7 +146,7 @@ class ProgramRuns(QObject):
         if not w.confirm_trust():
             return False
         try:
-            run = RemoteRun.child(
+            run = RemoteRun.launch(
                 str(graph_file),
                 graph=str(graph_file),
                 trust=w.run.allow_code,

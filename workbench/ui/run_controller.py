@@ -62,7 +62,10 @@ class RunController(QObject):
     watcher_failed = Signal(str, str)  #: (message, traceback) of a view that stopped following
 
     def __init__(
-        self, scene: GraphScene, session_factory: SessionFactory | None = None, parent=None
+        self,
+        scene: GraphScene,
+        session_factory: SessionFactory | None = None,
+        parent: QObject | None = None,
     ) -> None:
         """Bind to ``scene`` (its graph and catalog)."""
         super().__init__(parent)
@@ -281,9 +284,9 @@ class RunController(QObject):
                 if ent.has_node and not ent.ended:
                     self._badge(ent, "running")
             for cid, state in changes.state_changed.items():
-                ent = self.session.model.entities.get(cid) if self.session is not None else None
-                if ent is not None and ent.has_node and not ent.ended:
-                    self._badge(ent, state)
+                live = self.session.model.entities.get(cid) if self.session is not None else None
+                if live is not None and live.has_node and not live.ended:
+                    self._badge(live, state)
         for ent in changes.entity_ended:
             if self.badges and ent.has_node:
                 self._badge(ent, ent.state, ent.traceback or None)

@@ -8,8 +8,9 @@ the light theme; only the surfaces change. Canvas items ask their scene for the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QObject, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,6 +29,18 @@ from workbench.resources import asset
 
 CATEGORIES = ("Chassis", "Internet", "Util", "Other")
 STATES = ("idle", "running", "waiting", "finished", "crashed", "closing")
+
+QObjectT = TypeVar("QObjectT", bound=QObject)
+
+
+def named(obj: QObjectT, name: str) -> QObjectT:
+    """Give ``obj`` the object name the style sheet picks it by (``#mutedLabel``); return it.
+
+    PySide6 also takes ``objectName=`` as a constructor keyword, but its type stubs list only
+    the properties a class declares itself, so that form cannot be type-checked.
+    """
+    obj.setObjectName(name)
+    return obj
 
 
 def _c(hex_: str) -> QColor:
@@ -304,7 +317,10 @@ def icon(name: str, color: QColor | None = None) -> QIcon:
     svg = asset("icons", f"{name}.svg").read_bytes()
     if color is None:
         app = QGuiApplication.instance()
-        color = app.palette().color(QPalette.ColorRole.WindowText) if app else QColor("#888888")
+        if isinstance(app, QGuiApplication):
+            color = app.palette().color(QPalette.ColorRole.WindowText)
+        else:
+            color = QColor("#888888")
     return QIcon(SvgIconEngine(svg, color))
 
 

@@ -7,14 +7,23 @@ Kept apart from the window so that the window reads as wiring; every action is s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QButtonGroup, QLabel, QSlider, QToolBar, QToolButton, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSlider,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from workbench.resources import AssetError, example_names
-from workbench.ui.theme import icon
+from workbench.ui.theme import icon, named
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -108,16 +117,16 @@ def build_menus(w: MainWindow) -> None:
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
     edit = bar.addMenu("&Edit")
-    for name in ("undo", "redo", None, "cut", "copy", "paste", "delete", None, "select_all"):
-        edit.addSeparator() if name is None else edit.addAction(acts[name])
+    for entry in ("undo", "redo", None, "cut", "copy", "paste", "delete", None, "select_all"):
+        edit.addSeparator() if entry is None else edit.addAction(acts[entry])
     view = w.view_menu = bar.addMenu("&View")
-    for name in ("zoom_in", "zoom_out", "zoom_reset", "fit", "redraw", None, "snap", "minimap"):
-        view.addSeparator() if name is None else view.addAction(acts[name])
+    for entry in ("zoom_in", "zoom_out", "zoom_reset", "fit", "redraw", None, "snap", "minimap"):
+        view.addSeparator() if entry is None else view.addAction(acts[entry])
     theme = view.addMenu("&Theme")
     theme.addAction(acts["theme_dark"])
     theme.addAction(acts["theme_light"])
     view.addSeparator()
-    for dock in (w.palette, w.properties, w.log):
+    for dock in (w.palette_dock, w.properties, w.log):
         view.addAction(dock.toggleViewAction())
     run = bar.addMenu("&Run")
     for name in ("run", "pause", "step", "stop"):
@@ -127,6 +136,28 @@ def build_menus(w: MainWindow) -> None:
     bar.addMenu("&Help").addAction(acts["about"])
 
 
+def menu_named(window: QMainWindow, title: str) -> QMenu | None:
+    """The menu bar's menu titled ``title`` ("File", "Run"... without the shortcut's ``&``)."""
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
+            return menu
+    return None
+
+
+def first_submenu(menu: QMenu) -> QAction | None:
+    """The action of ``menu``'s first submenu (File > Open Recent): entries go in above it."""
+    return next((a for a in menu.actions() if a.menu() is not None), None)
+
+
+def insert_action(menu: QMenu, before: QAction | None, action: QAction) -> None:
+    """Put ``action`` in ``menu`` above ``before``, or at the end when that is None."""
+    if before is None:
+        menu.addAction(action)
+    else:
+        menu.insertAction(before, action)
+
+
 def build_toolbar(w: MainWindow) -> QToolBar:
     """File label, Edit/Live, Run/Pause/Step/Stop, speed, layout, zoom, fit, run state."""
     acts = w.actions_
@@ -134,18 +165,20 @@ def build_toolbar(w: MainWindow) -> QToolBar:
     bar.setObjectName("MainToolBar")
     bar.setMovable(False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-    w.file_label = QLabel("untitled", objectName="fileLabel")
+    w.file_label = named(QLabel("untitled"), "fileLabel")
     bar.addWidget(w.file_label)
     w.mode_group = QButtonGroup(w)
     for i, name in enumerate(("Edit", "Live")):
-        button = QToolButton(text=name, checkable=True, objectName=f"mode{name}")
+        button = named(QToolButton(), f"mode{name}")
+        button.setText(name)
+        button.setCheckable(True)
         w.mode_group.addButton(button, i)
         bar.addWidget(button)
     w.mode_group.button(0).setChecked(True)
     w.mode_group.idClicked.connect(w.on_mode_clicked)
     bar.addSeparator()
     bar.addAction(acts["run"])
-    run_button = bar.widgetForAction(acts["run"])
+    run_button = cast(QToolButton, bar.widgetForAction(acts["run"]))  # a tool bar's own kind
     run_button.setObjectName("runButton")
     run_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for name in ("pause", "step", "stop"):
@@ -158,7 +191,7 @@ def build_toolbar(w: MainWindow) -> QToolBar:
     w.speed_slider.setFixedWidth(110)
     w.speed_slider.valueChanged.connect(w.on_speed_changed)
     bar.addWidget(w.speed_slider)
-    w.speed_label = QLabel("1\u00d7 real time", objectName="runStateLabel")
+    w.speed_label = named(QLabel("1\u00d7 real time"), "runStateLabel")
     bar.addWidget(w.speed_label)
     bar.addSeparator()
     w.live_tools_anchor = bar.addSeparator()  # the live view inserts Traffic/Tokens before this
@@ -167,17 +200,17 @@ def build_toolbar(w: MainWindow) -> QToolBar:
     spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
     bar.addWidget(spacer)
     bar.addAction(acts["zoom_out"])
-    w.zoom_label = QLabel("100%", objectName="runStateLabel")
+    w.zoom_label = named(QLabel("100%"), "runStateLabel")
     bar.addWidget(w.zoom_label)
     bar.addAction(acts["zoom_in"])
     bar.addAction(acts["fit"])
-    w.run_state_label = QLabel("● EDITING", objectName="runStateLabel")
+    w.run_state_label = named(QLabel("● EDITING"), "runStateLabel")
     bar.addWidget(w.run_state_label)
     w.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
     return bar
 
 
-def refresh_icons(w: MainWindow, color) -> None:
+def refresh_icons(w: MainWindow, color: QColor) -> None:
     """Re-tint every action icon for the theme's text colour."""
     for act in w.actions_.values():
         name = act.data()

@@ -9,6 +9,7 @@ items. Copy/paste of a fragment is one more Command (``PasteFragment``) built th
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -32,6 +33,12 @@ from workbench.model import (
 BoxRef = tuple[str, str]
 CLIP_FORMAT = "kamaelia-workbench/fragment-1"
 MERGE_ID = 0x4B57  # QUndoCommand.id() for mergeable model commands
+
+
+def _made(object_id: str | None) -> str:
+    """The id a pushed command made: pushing does the command, and doing it sets the id."""
+    assert object_id is not None, "a pushed command has been done"
+    return object_id
 
 
 class ModelCommand(QUndoCommand):
@@ -136,10 +143,10 @@ class GraphEditor:
             container_kind=spec.container_kind,
         )
         self.push(command)
-        return command.node_id
+        return _made(command.node_id)
 
     def remove(
-        self, node_ids: list[str], link_ids: list[str] = (), note_ids: list[str] = ()
+        self, node_ids: Sequence[str], link_ids: Sequence[str] = (), note_ids: Sequence[str] = ()
     ) -> None:
         """Delete nodes (with children and links), links and notes, as one step."""
         notes = [a for a in note_ids if self.has_note(a)]
@@ -158,7 +165,7 @@ class GraphEditor:
         """Place a note; returns the new annotation id."""
         command = AddAnnotation(text, position)
         self.push(command)
-        return command.annotation_id
+        return _made(command.annotation_id)
 
     def edit_note(self, annotation_id: str, text: str) -> None:
         """Change a note's text (nothing happens if it is unchanged or gone)."""
@@ -188,7 +195,7 @@ class GraphEditor:
         """Link ``source`` to ``sink``; returns the link id."""
         command = AddLink(source, sink)
         self.push(command)
-        return command.link_id
+        return _made(command.link_id)
 
     def move_nodes(self, positions: dict[str, tuple[float, float]], drag_id: Any = None) -> None:
         """Move nodes as one step (moves with the same ``drag_id`` merge)."""

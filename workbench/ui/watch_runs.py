@@ -24,6 +24,8 @@ from workbench.runtime.builder import templates_of
 from workbench.runtime.program_graph import ProgramGraph
 from workbench.runtime.recorder import Recorder, RecordingError
 from workbench.runtime.replay import SPEEDS, Replay
+from workbench.ui.theme import named
+from workbench.ui.toolbar import first_submenu, insert_action, menu_named
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +45,20 @@ class ReplayBar(QWidget):
     """Position slider, time and speed of the replay being watched."""
 
     def __init__(self, watcher: WatchRuns) -> None:
-        super().__init__(objectName="replayBar")
+        super().__init__()
+        self.setObjectName("replayBar")
         self.watcher = watcher
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
-        layout.addWidget(QLabel("Replay", objectName="mutedLabel"))
-        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="replaySlider")
+        layout.addWidget(named(QLabel("Replay"), "mutedLabel"))
+        self.slider = named(QSlider(Qt.Orientation.Horizontal), "replaySlider")
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setFixedWidth(150)
         self.slider.sliderReleased.connect(self._seek)
         layout.addWidget(self.slider)
-        self.clock = QLabel("00:00.0 / 00:00.0", objectName="runStateLabel")
+        self.clock = named(QLabel("00:00.0 / 00:00.0"), "runStateLabel")
         layout.addWidget(self.clock)
-        self.speed = QComboBox(objectName="replaySpeed")
+        self.speed = named(QComboBox(), "replaySpeed")
         for speed in SPEEDS:
             self.speed.addItem(f"{speed:g}\u00d7", speed)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
@@ -125,16 +128,12 @@ class WatchRuns(QObject):
         window.run.state_changed.connect(self._on_state)
 
     def _place_actions(self) -> None:
-        for action in self.window.menuBar().actions():
-            menu, text = action.menu(), action.text().replace("&", "")
-            if menu is None:
-                continue
-            if text == "File":
-                first = next((a for a in menu.actions() if a.menu() is not None), None)
-                menu.insertAction(first, self.open_action)
-            elif text == "Run":
-                menu.addSeparator()
-                menu.addAction(self.record_action)
+        file_menu, run_menu = menu_named(self.window, "File"), menu_named(self.window, "Run")
+        if file_menu is not None:
+            insert_action(file_menu, first_submenu(file_menu), self.open_action)
+        if run_menu is not None:
+            run_menu.addSeparator()
+            run_menu.addAction(self.record_action)
         self.window.actions_["open_recording"] = self.open_action
         self.window.actions_["record"] = self.record_action
 

@@ -9,6 +9,7 @@ import pytest
 
 from kamaelia_core.component import Component
 from kamaelia_core.net import ConnectedSocketAdapter, Selector, ServerCore, TCPServer
+from tests.ui.conftest import WINDOW_SIZE
 from workbench.model import Catalog, Graph
 from workbench.runtime import Session
 from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
@@ -111,20 +112,10 @@ PER_CONNECTION = (
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    from workbench.ui.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Catalog.discover(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
+def window(make_window):
+    win = make_window(Catalog.discover(), WINDOW_SIZE)
     win.trust_answer = True
-    win.resize(1600, 1000)
-    win.show()
-    yield win
-    win.shutdown()
+    return win
 
 
 @pytest.mark.expect_errors(match=r"PureTransformer#\d+ crashed")

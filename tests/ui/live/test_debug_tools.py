@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
+from tests.ui.conftest import WINDOW_SIZE
 from tests.ui.live.conftest import EXAMPLE
 from workbench.runtime.debugging import BreakSpec
 from workbench.ui.live.kinds import LIFECYCLE_KINDS
-from workbench.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalog):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    win.resize(1600, 1000)
-    win.show()
+def window(qtbot, make_window, catalog):
+    win = make_window(catalog, WINDOW_SIZE)
     qtbot.waitExposed(win)
     assert win.open_file(str(EXAMPLE))
     win.run_graph()
     qtbot.waitUntil(win.live.traffic_action.isEnabled, timeout=3000)
-    yield win
-    win.shutdown()
+    return win
 
 
 def test_a_breakpoint_on_newcsa_pauses_and_shows_where(qtbot, window):
@@ -81,15 +74,10 @@ def test_the_canvas_menu_offers_breakpoints_and_a_watch(qtbot, window):
     assert disp.recent is None and callout.scene() is None
 
 
-def test_breakpoints_need_a_run(qtbot, tmp_path, catalog):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    try:
-        assert win.live.debug.add(BreakSpec(msg_type="newCSA")) is None
-        assert "Run the graph first" in win.status_label.text()
-    finally:
-        win.shutdown()
+def test_breakpoints_need_a_run(make_window, catalog):
+    win = make_window(catalog)
+    assert win.live.debug.add(BreakSpec(msg_type="newCSA")) is None
+    assert "Run the graph first" in win.status_label.text()
 
 
 def test_a_paused_component_shows_what_waits_its_children_and_the_cat_services(qtbot, window):

@@ -4,25 +4,17 @@ through the real MainWindow with loopback clients."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
+from tests.ui.conftest import WINDOW_SIZE
 from tests.ui.live.conftest import EXAMPLE
 from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
 from workbench.ui.live.live_node_item import LiveNodeItem
-from workbench.ui.main_window import MainWindow
 from workbench.ui.panels.inspector import LiveInspector, fmt_uptime
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalog):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    win.resize(1600, 1000)
-    win.show()
-    yield win
-    win.shutdown()
+def window(make_window, catalog):
+    return make_window(catalog, WINDOW_SIZE)
 
 
 def running(qtbot, win) -> int:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
+from tests.ui.conftest import WINDOW_SIZE
 from tests.ui.live.conftest import EXAMPLE
 from workbench.runtime.traffic import TrafficGenerator, TrafficPlan, server_ports
 from workbench.ui.live.live_node_item import LiveNodeItem
-from workbench.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalog):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.ask_save_changes = lambda: "discard"
-    win.resize(1600, 1000)
-    win.show()
-    yield win
-    win.shutdown()
+def window(make_window, catalog):
+    return make_window(catalog, WINDOW_SIZE)
 
 
 def live_items(win):
@@ -130,7 +123,7 @@ def test_traffic_readiness(running, has_server, ports, text, enabled, why):
 
 
 def test_the_timeline_is_a_tab_beside_the_log_toggled_in_the_view_menu_and_remembered(
-    qtbot, window, tmp_path, catalog
+    qtbot, window, make_window, catalog
 ):
     live = window.live
     timeline = live.timeline_dock
@@ -141,14 +134,9 @@ def test_the_timeline_is_a_tab_beside_the_log_toggled_in_the_view_menu_and_remem
     toggle.trigger()
     assert not toggle.isChecked()
     window.shutdown()  # saves the window state
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    again = MainWindow(catalog, settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(again)
+    again = make_window(catalog)  # the next start
     again.show()
-    try:
-        assert not again.live.timeline_dock.toggleViewAction().isChecked()
-    finally:
-        again.shutdown()
+    assert not again.live.timeline_dock.toggleViewAction().isChecked()
 
 
 def running_with_traffic(qtbot, window):

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kamaelia_core.instrument import Event
+from tests.ui.conftest import WINDOW_SIZE
 from workbench.ui.live import log_model
 from workbench.ui.live.log_dock import LogDock
 
@@ -183,24 +184,14 @@ def test_type_chips_are_painted_in_the_token_colours(dock):
         ), (row, color.name())
 
 
-def test_default_log_dock_shows_about_six_rows(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-
+def test_default_log_dock_shows_about_six_rows(qtbot, make_window):
     from tests.ui.fakes import make_catalog
-    from workbench.ui.main_window import MainWindow
 
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(make_catalog(), settings=settings, autosave_dir=tmp_path / "auto")
-    qtbot.addWidget(win)
-    win.resize(1600, 1000)
-    win.show()
+    win = make_window(make_catalog(), WINDOW_SIZE)
     qtbot.waitExposed(win)
-    try:
-        table = win.live.log_dock.table
-        rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
-        assert rows >= 5.5
-    finally:
-        win.shutdown()
+    table = win.live.log_dock.table
+    rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+    assert rows >= 5.5
 
 
 def test_select_seq_selects_that_row_or_the_next_shown(dock):

@@ -7,7 +7,7 @@ moves them; the chevron (or a double-click on the header) collapses the group to
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
 from workbench.ui.canvas.boxes import BoxSpec
 from workbench.ui.canvas.port_item import PortItem
 from workbench.ui.canvas.style import LABEL_LOD, Z_GROUP, Fonts, lod, pill, theme_of
+
+if TYPE_CHECKING:
+    from workbench.ui.canvas.node_item import NodeItem
 
 HEADER = 30.0
 MARGIN = 22.0
@@ -54,11 +57,11 @@ class GroupItem(QGraphicsItem):
         self.class_name = class_name
         self.model = model
         self.category = "Chassis"
-        self.members: list[QGraphicsItem] = []
+        self.members: list[NodeItem | GroupItem] = []
         self.collapsed = False
         self.state = "idle"
         self.detail: str | None = None
-        self.group: GroupItem | None = None
+        self.parent_group: GroupItem | None = None
         self.origin = QPointF(origin) if origin is not None else QPointF(0, 0)
         self._rect = QRectF(self.origin, self.origin + QPointF(260, 140))
         self._drag_from: QPointF | None = None
@@ -72,21 +75,21 @@ class GroupItem(QGraphicsItem):
         self._update_geometry()
 
     # -- membership -----------------------------------------------------------------------
-    def add_member(self, item: QGraphicsItem) -> None:
+    def add_member(self, item: NodeItem | GroupItem) -> None:
         """Put ``item`` (a NodeItem or GroupItem) inside this frame."""
         if item not in self.members:
             self.members.append(item)
-            item.group = self
+            item.parent_group = self
             if isinstance(item, GroupItem):
                 item.setZValue(self.zValue() + 1)
             item.setVisible(not self.collapsed)
             self._update_geometry()
 
-    def remove_member(self, item: QGraphicsItem) -> None:
+    def remove_member(self, item: NodeItem | GroupItem) -> None:
         """Take ``item`` out of the frame."""
         if item in self.members:
             self.members.remove(item)
-            item.group = None
+            item.parent_group = None
             self._update_geometry()
 
     def member_moved(self) -> None:
@@ -148,8 +151,8 @@ class GroupItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._rect = rect
         self._place_sockets()
-        if self.group is not None:
-            self.group.member_moved()
+        if self.parent_group is not None:
+            self.parent_group.member_moved()
 
     def _info_text(self) -> str:
         count = len(self.members)
@@ -281,8 +284,9 @@ class GroupItem(QGraphicsItem):
         self.move_by(delta)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._drag_from is not None and hasattr(self.scene(), "report_moved"):
-            self.scene().report_moved([self, *self.members])
+        report_moved = getattr(self.scene(), "report_moved", None)  # a GraphScene's
+        if self._drag_from is not None and report_moved is not None:
+            report_moved([self, *self.members])
         self._drag_from = None
         super().mouseReleaseEvent(event)
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+
+from workbench.ui.canvas.group_item import GroupItem
+from workbench.ui.canvas.node_item import NodeItem
 
 SIZE = (180, 110)
 
@@ -26,11 +29,11 @@ class MiniMap(QWidget):
         self._blocks: list[tuple[QRectF, bool, bool]] = []
         self._pixmap: QPixmap | None = None
         self._source = QRectF()
-        self._scene = None
+        self._scene: QGraphicsScene | None = None
         self._refresh = QTimer(self, singleShot=True, interval=500)
         self._refresh.timeout.connect(self.render_scene)
 
-    def set_scene(self, scene) -> None:
+    def set_scene(self, scene: QGraphicsScene | None) -> None:
         """Follow ``scene`` (re-rendered after its changes)."""
         if self._scene is not None:
             self._scene.changed.disconnect(self._schedule)
@@ -44,7 +47,7 @@ class MiniMap(QWidget):
         vp = self.view.viewport().geometry()
         self.move(vp.right() - SIZE[0] - 12, vp.bottom() - SIZE[1] - 12)
 
-    def _schedule(self, *_args) -> None:
+    def _schedule(self, *_args: object) -> None:
         if not self._refresh.isActive():
             self._refresh.start()
 
@@ -62,10 +65,12 @@ class MiniMap(QWidget):
             return
         rect = QRectF()
         for item in scene.items():  # the model's cards and the live view's own
-            is_group = hasattr(item, "frame_rect")
-            if not (is_group or getattr(item, "is_card", False)) or not item.isVisible():
+            if not isinstance(item, GroupItem | NodeItem) or not item.isVisible():
                 continue
-            r = item.frame_rect() if is_group else item.mapRectToScene(item.card_rect())
+            if isinstance(item, GroupItem):
+                r, is_group = item.frame_rect(), True
+            else:
+                r, is_group = item.mapRectToScene(item.card_rect()), False
             self._blocks.append((r, is_group, item.isSelected()))
             rect = rect.united(r)
         self._source = rect.adjusted(-40, -40, 40, 40) if not rect.isEmpty() else QRectF()

@@ -10,7 +10,7 @@ The card is cached in device coordinates; only state changes repaint it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QLinearGradient, QPainter, QPainterPath, QPen
@@ -32,9 +32,15 @@ from workbench.ui.canvas.style import (
     Z_NODE,
     Fonts,
     lod,
+    paint_glow,
     pill,
+    snapped,
     theme_of,
 )
+
+if TYPE_CHECKING:
+    from workbench.ui.canvas.group_item import GroupItem
+    from workbench.ui.theme import Theme
 
 STATES = ("idle", "running", "waiting", "finished", "crashed", "closing")
 OWN_CRASH = ""
@@ -82,7 +88,8 @@ class NodeItem(QGraphicsItem):
         self.crashes: dict[str, str] = {}
         self.closing = False
         self.stack_count = 0
-        self.group = None  # the GroupItem this node sits in, set by the group
+        self.parent_group: GroupItem | None = None
+        """The group this node sits in (set by the group)."""
         self._moving = False
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -128,7 +135,7 @@ class NodeItem(QGraphicsItem):
                 link.detach()
             if self.scene() is not None:
                 self.scene().removeItem(port)
-            port.setParentItem(None)
+            port.setParentItem(None)  # type: ignore[arg-type]  # Qt takes None (no parent)
         self._refresh_links()
 
     def row_y(self, row: int) -> float:
@@ -243,14 +250,7 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(theme.card)
             painter.drawRoundedRect(rect.translated(6 * i, 6 * i), CARD_RADIUS, CARD_RADIUS)
         if selected:
-            for i, alpha in ((6, 25), (4, 45), (2, 80)):
-                glow = QColor(theme.accent)
-                glow.setAlpha(alpha)
-                painter.setPen(QPen(glow, 2))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(
-                    rect.adjusted(-i, -i, i, i), CARD_RADIUS + i, CARD_RADIUS + i
-                )
+            paint_glow(painter, rect, CARD_RADIUS, theme.accent)
         border = theme.card_border
         if self.service:
             border = theme.service
@@ -278,7 +278,7 @@ class NodeItem(QGraphicsItem):
         width = QFontMetricsF(Fonts.get("sub")).horizontalAdvance(text) + 14
         return QRectF(self.width - width - 22, -7, width, 14)
 
-    def _paint_crash_badge(self, painter: QPainter, theme) -> None:
+    def _paint_crash_badge(self, painter: QPainter, theme: Theme) -> None:
         rect = self.crash_badge_rect()
         n = len(self.crashes)
         painter.setPen(QPen(theme.card, 1.5))
@@ -290,7 +290,7 @@ class NodeItem(QGraphicsItem):
             rect, Qt.AlignmentFlag.AlignCenter, "crashed" if n <= 1 else f"{n} crashed"
         )
 
-    def _paint_header(self, painter: QPainter, theme, rect: QRectF) -> None:
+    def _paint_header(self, painter: QPainter, theme: Theme, rect: QRectF) -> None:
         clip = QPainterPath()
         clip.addRoundedRect(rect.adjusted(0.6, 0.6, -0.6, -0.6), CARD_RADIUS, CARD_RADIUS)
         painter.save()
@@ -312,7 +312,7 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(theme.card_border, 1))
         painter.drawLine(QPointF(1, HEADER_H - 4), QPointF(rect.width() - 1, HEADER_H - 4))
 
-    def _paint_texts(self, painter: QPainter, theme) -> None:
+    def _paint_texts(self, painter: QPainter, theme: Theme) -> None:
         painter.setPen(theme.text)
         painter.setFont(Fonts.get("title"))
         title = self.title if self.stack_count <= 1 else f"{self.title} × {self.stack_count}"  # noqa: RUF001
@@ -352,7 +352,7 @@ class NodeItem(QGraphicsItem):
                     r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, box.name
                 )
 
-    def _paint_status(self, painter: QPainter, theme) -> None:
+    def _paint_status(self, painter: QPainter, theme: Theme) -> None:
         center = QPointF(self.width - 14, 14)
         color = theme.state_color(self.state)
         if self.state == "running":
@@ -375,14 +375,13 @@ class NodeItem(QGraphicsItem):
         flag = QGraphicsItem.GraphicsItemChange
         if change in (flag.ItemPositionChange, flag.ItemSceneChange):
             self._card_changed()  # the area it leaves
-        if change == flag.ItemPositionChange and getattr(self.scene(), "snap", False):
-            grid = self.scene().grid_size
-            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
+        if change == flag.ItemPositionChange and (on_grid := snapped(self, value)) is not None:
+            return on_grid
         if change == flag.ItemPositionHasChanged:
             self._card_changed()
             self._refresh_links()
-            if self.group is not None:
-                self.group.member_moved()
+            if self.parent_group is not None:
+                self.parent_group.member_moved()
         if change == flag.ItemVisibleHasChanged:
             self._card_changed()
             self._refresh_links()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.canvas.note_text import NoteTextItem
-from workbench.ui.canvas.style import Fonts, theme_of
+from workbench.ui.canvas.style import Fonts, paint_glow, snapped, theme_of
 from workbench.ui.theme import Theme
 
 WIDTH = 320.0  #: card width in scene units
@@ -136,12 +136,7 @@ class NoteItem(QGraphicsItem):
         rect = self.card_rect()
         active = self.isSelected() or self.editing
         if active:
-            for i, alpha in ((6, 25), (4, 45), (2, 80)):
-                glow = QColor(theme.accent)
-                glow.setAlpha(alpha)
-                painter.setPen(QPen(glow, 2))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rect.adjusted(-i, -i, i, i), RADIUS + i, RADIUS + i)
+            paint_glow(painter, rect, RADIUS, theme.accent)
         card = QPainterPath()
         card.addRoundedRect(rect, RADIUS, RADIUS)
         fold = QPainterPath()
@@ -229,9 +224,8 @@ class NoteItem(QGraphicsItem):
     # -- interaction ----------------------------------------------------------------------
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         flag = QGraphicsItem.GraphicsItemChange
-        if change == flag.ItemPositionChange and getattr(self.scene(), "snap", False):
-            grid = self.scene().grid_size
-            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
+        if change == flag.ItemPositionChange and (on_grid := snapped(self, value)) is not None:
+            return on_grid
         if change == flag.ItemSceneHasChanged and value is not None:
             self.apply_theme(theme_of(self))
         return super().itemChange(change, value)

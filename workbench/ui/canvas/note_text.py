@@ -18,7 +18,7 @@ class NoteTextItem(QGraphicsTextItem):
     ) -> None:
         plain = QStyleOptionGraphicsItem(option)
         plain.state &= ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_Selected)
-        super().paint(painter, plain, widget)
+        super().paint(painter, plain, widget)  # type: ignore[arg-type]  # Qt takes no widget; the stub wants one
 
     def __repr__(self) -> str:
         return f"<NoteTextItem {self.toPlainText()[:24]!r}>"

@@ -22,7 +22,9 @@ from workbench.ui.canvas.boxes import BoxSpec
 from workbench.ui.canvas.style import DETAIL_LOD, PORT_R, Fonts, diamond, lod, pill, theme_of
 
 if TYPE_CHECKING:
+    from workbench.ui.canvas.group_item import GroupItem
     from workbench.ui.canvas.link_item import LinkItem
+    from workbench.ui.canvas.node_item import NodeItem
     from workbench.ui.theme import Theme
 
 
@@ -37,7 +39,7 @@ class PortItem(QGraphicsItem):
         links: the LinkItems attached here.
     """
 
-    def __init__(self, owner: QGraphicsItem, box: BoxSpec) -> None:
+    def __init__(self, owner: NodeItem | GroupItem, box: BoxSpec) -> None:
         """Create the marker as a child of ``owner`` (a NodeItem or GroupItem)."""
         super().__init__(owner)
         self.owner = owner
@@ -73,19 +75,23 @@ class PortItem(QGraphicsItem):
         """Return the marker colour for the box kind."""
         return {"control": theme.control, "private": theme.private}.get(self.box.kind, theme.data)
 
-    def shown_owner(self) -> QGraphicsItem | None:
+    def shown_owner(self) -> NodeItem | GroupItem | None:
         """The item that stands for this box on screen: its owner, or the collapsed group
         around it (None when nothing visible contains it)."""
-        item = self.owner
-        while item is not None and not item.isVisible():
-            item = getattr(item, "group", None)
-        return item
+        return self.owner if self.owner.isVisible() else self._shown_group()
+
+    def _shown_group(self) -> GroupItem | None:
+        """The innermost visible group around the hidden owner, or None."""
+        group = self.owner.parent_group
+        while group is not None and not group.isVisible():
+            group = group.parent_group
+        return group
 
     def anchor(self) -> QPointF:
         """Scene point links attach to; the collapsed group's edge when the owner is hidden."""
-        shown = self.shown_owner()
-        if shown is not None and shown is not self.owner:
-            return shown.collapsed_anchor(self.box.is_inbox)
+        group = self._shown_group() if not self.owner.isVisible() else None
+        if group is not None:
+            return group.collapsed_anchor(self.box.is_inbox)
         return self.scenePos()
 
     def set_queue_depth(self, depth: int, warn: bool = False) -> None:

@@ -9,10 +9,14 @@ connections) costs a few milliseconds a turn instead of blocking the loop for th
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, QTimer
 
 from workbench.ui.canvas.link_item import LinkItem
+
+if TYPE_CHECKING:  # the scene makes its rerouter
+    from workbench.ui.canvas.scene import GraphScene
 
 BUDGET_S = 0.006
 """Seconds of re-routing per turn of the event loop."""
@@ -21,7 +25,7 @@ BUDGET_S = 0.006
 class Rerouter(QObject):
     """The pending re-routing of one scene."""
 
-    def __init__(self, scene) -> None:
+    def __init__(self, scene: GraphScene) -> None:
         super().__init__(scene)
         self.scene = scene
         self.closed = False

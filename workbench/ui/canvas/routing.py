@@ -144,7 +144,9 @@ Raw = tuple[float, float, float, float]
 """A card's left, top, right, bottom."""
 
 
-def _narrow_cost(y: float, middle: tuple[float, float], cards: list[Raw], span) -> float:
+def _narrow_cost(
+    y: float, middle: tuple[float, float], cards: list[Raw], span: tuple[float, float]
+) -> float:
     """Cost of a lane at ``y`` over the x-range ``span`` that squeezes between rows of cards
     standing between the two ends (``middle``: the x-range from the left end card to the right
     one)."""
@@ -242,7 +244,14 @@ def route(
     return rounded(_simplify([QPointF(x, y) for x, y in best[1]]))
 
 
-def _lanes_spread(lanes, end, ends, top_y, bottom_y, forward) -> list[tuple[float, float, bool]]:
+def _lanes_spread(
+    lanes: Iterable[float],
+    end: QPointF,
+    ends: Sequence[QRectF],
+    top_y: float,
+    bottom_y: float,
+    forward: bool,
+) -> list[tuple[float, float, bool]]:
     """Each lane with its nesting offset, and once more without (used when the offset lane is
     blocked, say by a group's header just above the first row): (lane, offset, unspread)."""
     out = []

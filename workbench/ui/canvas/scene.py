@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -57,7 +57,7 @@ class GraphScene(QGraphicsScene):
     node_activated = Signal(str)  #: node id double-clicked
     theme_changed = Signal()
 
-    def __init__(self, graph: Graph, catalog: Catalog, parent=None) -> None:
+    def __init__(self, graph: Graph, catalog: Catalog, parent: QObject | None = None) -> None:
         """Build items for everything in ``graph`` and subscribe to its events."""
         super().__init__(parent)
         self.graph = graph
@@ -254,8 +254,8 @@ class GraphScene(QGraphicsScene):
         group = self._nodes.get(node.parent) if node.parent else None
         if item is None:
             return
-        if item.group is not None and item.group is not group:
-            item.group.remove_member(item)
+        if item.parent_group is not None and item.parent_group is not group:
+            item.parent_group.remove_member(item)
         if isinstance(group, GroupItem):
             group.add_member(item)
 
@@ -316,8 +316,8 @@ class GraphScene(QGraphicsScene):
             return
         for link in item.links():
             self._remove_link_item(link.link_id)
-        if item.group is not None:
-            item.group.remove_member(item)
+        if item.parent_group is not None:
+            item.parent_group.remove_member(item)
         self.removeItem(item)
         self._sync_implicit_links()
 
@@ -340,8 +340,8 @@ class GraphScene(QGraphicsScene):
 
     def _on_node_reparented(self, node: Node) -> None:
         item = self._nodes.get(node.id)
-        if item is not None and item.group is not None and node.parent is None:
-            item.group.remove_member(item)
+        if item is not None and item.parent_group is not None and node.parent is None:
+            item.parent_group.remove_member(item)
         self._join_group(node)
         self._sync_implicit_links()
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QFont, QPainter, QPainterPath, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from workbench.ui.theme import DARK, Theme, mono_font, ui_font
@@ -22,6 +22,48 @@ def theme_of(item: QGraphicsItem) -> Theme:
     """Return the theme of the item's scene (dark when the scene has none)."""
     scene = item.scene()
     return getattr(scene, "theme", DARK) if scene is not None else DARK
+
+
+def paint_chip(
+    painter: QPainter,
+    rect: QRectF,
+    text: str,
+    font: QFont,
+    color: QColor,
+    fill_alpha: int,
+    text_color: QColor,
+) -> None:
+    """``text`` centred in a pill outlined in ``color`` and filled with it at ``fill_alpha``."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = QColor(color)
+    fill.setAlpha(fill_alpha)
+    painter.setPen(color)
+    painter.setBrush(fill)
+    painter.drawPath(pill(rect))
+    painter.setFont(font)
+    painter.setPen(text_color)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+def paint_glow(painter: QPainter, rect: QRectF, radius: float, color: QColor) -> None:
+    """The halo of a selected card: three rounded outlines in ``color``, fading outwards."""
+    for i, alpha in ((6, 25), (4, 45), (2, 80)):
+        glow = QColor(color)
+        glow.setAlpha(alpha)
+        painter.setPen(QPen(glow, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect.adjusted(-i, -i, i, i), radius + i, radius + i)
+
+
+def snapped(item: QGraphicsItem, pos: QPointF) -> QPointF | None:
+    """``pos`` moved to the nearest grid point when the item's scene snaps moves, else None."""
+    scene = item.scene()
+    grid = getattr(scene, "grid_size", None) if getattr(scene, "snap", False) else None
+    if not grid:
+        return None
+    return QPointF(round(pos.x() / grid) * grid, round(pos.y() / grid) * grid)
 
 
 def lod(option: QStyleOptionGraphicsItem, painter: QPainter) -> float:

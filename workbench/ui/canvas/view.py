@@ -6,7 +6,7 @@ which measured cheapest with many moving items; the dot grid is cached with the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
 from workbench.ui.canvas.minimap import MiniMap
 from workbench.ui.canvas.style import DETAIL_LOD
@@ -35,7 +35,7 @@ class GraphView(QGraphicsView):
     component_dropped = Signal(str, QPointF)  #: (catalog id, scene position)
     quick_add_requested = Signal(QPointF)  #: scene position for the quick-add popup
 
-    def __init__(self, scene=None, parent=None) -> None:
+    def __init__(self, scene: QGraphicsScene | None = None, parent: QWidget | None = None) -> None:
         """Configure rendering and interaction; ``scene`` may be set later."""
         super().__init__(parent)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -57,7 +57,7 @@ class GraphView(QGraphicsView):
         if scene is not None:
             self.setScene(scene)
 
-    def setScene(self, scene) -> None:
+    def setScene(self, scene: QGraphicsScene | None) -> None:
         super().setScene(scene)
         self.minimap.set_scene(scene)
         if scene is not None and hasattr(scene, "theme_changed"):
@@ -86,8 +86,9 @@ class GraphView(QGraphicsView):
             else QGraphicsView.ViewportUpdateMode.SmartViewportUpdate
         )
         self.setViewportUpdateMode(mode)
-        if hasattr(self.scene(), "set_low_detail"):
-            self.scene().set_low_detail(target < DETAIL_LOD)
+        set_low_detail = getattr(self.scene(), "set_low_detail", None)  # a GraphScene's
+        if set_low_detail is not None:
+            set_low_detail(target < DETAIL_LOD)
         self.resetCachedContent()
         self.minimap.update()
         self.zoom_changed.emit(target)
@@ -268,7 +269,7 @@ class GraphView(QGraphicsView):
             super().dropEvent(event)
 
     # -- background ----------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         theme = getattr(self.scene(), "theme", None)
         if theme is None:
             super().drawBackground(painter, rect)

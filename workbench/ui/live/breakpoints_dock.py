@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.theme import named
+
 HINT = (
     "Right-click a link or an inbox on the live canvas to stop the run when a message "
     "crosses it: any message, one type, or a value containing some text."
@@ -42,9 +44,9 @@ class BreakpointsDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
-        self.hint = QLabel(HINT, objectName="mutedLabel", wordWrap=True)
+        self.hint = named(QLabel(HINT, wordWrap=True), "mutedLabel")
         layout.addWidget(self.hint)
-        self.list = QListWidget(objectName="breakpointList")
+        self.list = named(QListWidget(), "breakpointList")
         self.list.itemChanged.connect(self._on_item_changed)
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()

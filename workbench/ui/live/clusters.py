@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF
 
@@ -22,6 +22,9 @@ from workbench.ui.canvas.group_item import GroupItem
 from workbench.ui.canvas.node_item import NodeItem
 from workbench.ui.live.layout import SlotLayout
 from workbench.ui.live.live_node_item import LiveNodeItem
+
+if TYPE_CHECKING:
+    from workbench.ui.canvas.scene import GraphScene
 
 GAP = 140.0
 """Horizontal room between two columns of cards (for the link and its counter pill)."""
@@ -111,7 +114,9 @@ class ClusterLayout:
         collapse_at: rows beyond which a cluster collapses into stacks.
     """
 
-    def __init__(self, scene, on_expand: Callable[[LiveNodeItem], None], collapse_at: int) -> None:
+    def __init__(
+        self, scene: GraphScene, on_expand: Callable[[LiveNodeItem], None], collapse_at: int
+    ) -> None:
         self.scene = scene
         self.on_expand = on_expand
         self.collapse_at = collapse_at
@@ -133,6 +138,7 @@ class ClusterLayout:
         if owner is None:
             return None
         template = None
+        group: GroupItem | None
         if isinstance(owner, GroupItem):
             inner = [m for m in owner.members if isinstance(m, NodeItem)]
             template = next((m for m in inner if m.node_id in self.templates), None)
@@ -144,7 +150,7 @@ class ClusterLayout:
             group = owner
         else:
             anchor = owner.pos() + QPointF(owner.width + 80, 0)
-            group = owner.group
+            group = owner.parent_group
         cluster = Cluster(
             owner_id, anchor, group if isinstance(group, GroupItem) else None, template
         )
@@ -200,13 +206,12 @@ class ClusterLayout:
         return QPointF(x, a.y() + (ent.slot or 0) * ROW_PITCH)
 
     def _service_position(self, index: int) -> QPointF:
-        right, top = None, None
-        for cluster in self.clusters.values():
-            x = cluster.column_x("end") + 20
-            right = x if right is None else max(right, x)
-            y = cluster.anchor.y() + ROW_PITCH * 0.75  # beside the rows, clear of the legend
-            top = y if top is None else min(top, y)
-        if right is None:
+        clusters = list(self.clusters.values())
+        if clusters:
+            right = max(cluster.column_x("end") + 20 for cluster in clusters)
+            # beside the rows, clear of the legend
+            top = min(cluster.anchor.y() + ROW_PITCH * 0.75 for cluster in clusters)
+        else:
             rect = self.scene.itemsBoundingRect()
             right, top = rect.right() + 80, rect.top()
         return QPointF(right, top + index * ROW_PITCH)
@@ -275,12 +280,13 @@ class ClusterLayout:
             if ent in cluster.singletons:
                 cluster.singletons.remove(ent)
             return
-        row = cluster.rows.get(ent.slot) if ent.slot is not None else None
-        if row is not None and ent in row:
+        slot = ent.slot
+        row = cluster.rows.get(slot) if slot is not None else None
+        if slot is not None and row is not None and ent in row:
             row.remove(ent)
             if not row:
-                del cluster.rows[ent.slot]
-                cluster.slots.release(ent.slot)
+                del cluster.rows[slot]
+                cluster.slots.release(slot)
         if cluster.collapsed:
             if cluster.live_rows() <= self.collapse_at // 2:
                 self.set_collapsed(cluster, False)
@@ -305,8 +311,8 @@ class ClusterLayout:
             link.detach()
             if link.scene() is not None:
                 link.scene().removeItem(link)
-        if item.group is not None:
-            item.group.remove_member(item)
+        if item.parent_group is not None:
+            item.parent_group.remove_member(item)
         if item.scene() is not None:
             item.scene().removeItem(item)
 
@@ -341,7 +347,7 @@ class ClusterLayout:
         if group is not None and made:
             for item in made:  # GroupItem.add_member refits per item: adopt all, refit once
                 group.members.append(item)
-                item.group = group
+                item.parent_group = group
                 item.setVisible(not group.collapsed)
             group.member_moved()
 
@@ -351,8 +357,8 @@ class ClusterLayout:
             link.detach()
             if link.scene() is not None:
                 link.scene().removeItem(link)
-        if stack.group is not None:
-            stack.group.remove_member(stack)
+        if stack.parent_group is not None:
+            stack.parent_group.remove_member(stack)
         if stack.scene() is not None:
             stack.scene().removeItem(stack)
 
@@ -424,8 +430,8 @@ class ClusterLayout:
             cluster.stacks.clear()
         for template in self.hidden_templates:
             template.setVisible(True)
-            if template.group is not None:
-                template.group.member_moved()
+            if template.parent_group is not None:
+                template.parent_group.member_moved()
         self.hidden_templates.clear()
         self.clusters.clear()
         self.services.clear()

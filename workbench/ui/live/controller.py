@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import QGraphicsView
 from kamaelia_core.instrument import Event
 from workbench.runtime.live_model import Changes, LinkKey
 from workbench.ui.canvas.link_item import LinkItem
+from workbench.ui.canvas.node_item import NodeItem
+from workbench.ui.canvas.scene import GraphScene
 from workbench.ui.live import kinds, lifecycle, readouts, routing, token_layer
 from workbench.ui.live.clusters import COLLAPSE_AT, ClusterLayout, Entity
 from workbench.ui.live.links import DisplayLink, LiveLinks
@@ -64,8 +66,8 @@ class LiveController(QObject):
 
     def __init__(
         self,
-        scene,
-        run,
+        scene: GraphScene,
+        run: Any,
         view: QGraphicsView | None = None,
         traffic_ports: Callable[[], set[int]] | None = None,
         collapse_at: int = COLLAPSE_AT,
@@ -150,7 +152,7 @@ class LiveController(QObject):
         self.links.clear()
         self.layout.clear(list(self.entities.values()))
         for ent in self.entities.values():
-            if ent.kind == "design" and hasattr(ent.item, "set_queue_depth"):
+            if ent.kind == "design" and isinstance(ent.item, NodeItem):
                 for box in ent.item.ports:
                     ent.item.set_queue_depth(box[1], 0)
         self.entities.clear()
@@ -222,7 +224,7 @@ class LiveController(QObject):
             self._show_states(states)
         self._deliver(changes.delivered, now)
 
-    def _show_states(self, cids) -> None:
+    def _show_states(self, cids: Iterable[int]) -> None:
         """Put the known run state of ``cids`` on their cards (per batch at low rates, at the
         refresh in high-rate mode, where waiting/running flip thousands of times a second)."""
         for cid in cids:
@@ -400,8 +402,8 @@ class LiveController(QObject):
                     cids.update(k[2] for k in disp.members)
             elif isinstance(item, LiveNodeItem):
                 cids.add(item.cid)
-            elif getattr(item, "node_id", None) in self.by_design:
-                cids.add(self.by_design[item.node_id])
+            elif (node_id := getattr(item, "node_id", None)) in self.by_design:
+                cids.add(self.by_design[node_id])
             crash = item.crash_text() if hasattr(item, "crash_text") else None
             if crash is None and getattr(item, "state", "") == "crashed":
                 crash = getattr(item, "detail", None)

@@ -23,6 +23,7 @@ from workbench.ui.canvas.link_item import LinkItem
 from workbench.ui.canvas.port_item import PortItem
 from workbench.ui.live.breakpoints_dock import BreakpointsDock
 from workbench.ui.live.watch_item import WatchCallout
+from workbench.ui.toolbar import menu_named
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +69,9 @@ class DebugTools(QObject):
         bar = getattr(w, "toolbar", None)
         if bar is not None and stop is not None:
             bar.insertAction(stop, self.step_message_action)
-        for action in w.menuBar().actions():
-            menu = action.menu()
-            if menu is not None and action.text().replace("&", "") == "Run" and stop is not None:
-                menu.insertAction(stop, self.step_message_action)
-        view_menu = next(
-            (a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "View"),
-            None,
-        )
+        run_menu, view_menu = menu_named(w, "Run"), menu_named(w, "View")
+        if run_menu is not None and stop is not None:
+            run_menu.insertAction(stop, self.step_message_action)
         if view_menu is not None:
             show = view_menu.addAction("&Breakpoints")
             show.triggered.connect(self.show_dock)
@@ -206,9 +202,11 @@ class DebugTools(QObject):
         by_type = menu.addMenu("Break on type")
         seen = [disp.last_type] if disp.last_type else []
         for msg_type in dict.fromkeys([*seen, *COMMON_TYPES]):
-            by_type.addAction(
-                msg_type, lambda t=msg_type: self.add(BreakSpec(link=key, msg_type=t))
-            )
+
+            def break_on_link(t: str = msg_type) -> None:
+                self.add(BreakSpec(link=key, msg_type=t))
+
+            by_type.addAction(msg_type, break_on_link)
         menu.addAction("Break when the value contains…", lambda: self._ask_contains(key))
         menu.addAction("Break when the value is longer than…", lambda: self._ask_longer(key))
         menu.addAction(
@@ -230,7 +228,11 @@ class DebugTools(QObject):
         menu.addAction(f"Break on messages into {port.name}", lambda: self.add(BreakSpec(box=box)))
         by_type = menu.addMenu("Break on type")
         for msg_type in COMMON_TYPES:
-            by_type.addAction(msg_type, lambda t=msg_type: self.add(BreakSpec(box=box, msg_type=t)))
+
+            def break_on_box(t: str = msg_type) -> None:
+                self.add(BreakSpec(box=box, msg_type=t))
+
+            by_type.addAction(msg_type, break_on_box)
         return menu
 
     def _design_cid(self, port: PortItem) -> int:

@@ -14,6 +14,7 @@ slider also sets the tokens' slow motion.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -34,6 +35,7 @@ from workbench.ui.live.selection import SelectionHub
 from workbench.ui.live.timeline_dock import TimelineDock
 from workbench.ui.live.timeline_view import default_title
 from workbench.ui.panels.inspector import LiveInspector
+from workbench.ui.theme import named
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ class LiveView(QObject):
             for dock in (self.log_dock, self.timeline_dock):
                 view_menu.addAction(dock.toggleViewAction())
         self.selection = SelectionHub(self)
-        self._leave_canvas = None
+        self._leave_canvas: Callable[[], None] | None = None
         self._join_selection()
         self.inspector = LiveInspector()
         self.inspector.recent = self.log_dock.model.recent_into  # what waits in an inbox
@@ -140,7 +142,7 @@ class LiveView(QObject):
         w = self.window
         bar = w.toolbar
         anchor = getattr(w, "live_tools_anchor", None)
-        self.traffic_button = QToolButton(objectName="trafficButton")
+        self.traffic_button = named(QToolButton(), "trafficButton")
         self.traffic_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.traffic_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.traffic_action = QAction("Traffic: 3 clients", self)
@@ -163,7 +165,7 @@ class LiveView(QObject):
         self.tokens_action.toggled.connect(self._on_tokens)
         self.selected_only_action = QAction("Animate selected links only", self, checkable=True)
         self.selected_only_action.toggled.connect(self._on_selected_only)
-        self.tokens_button = QToolButton(objectName="tokensButton")
+        self.tokens_button = named(QToolButton(), "tokensButton")
         self.tokens_button.setDefaultAction(self.tokens_action)
         self.tokens_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.tokens_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

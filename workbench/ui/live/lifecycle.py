@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.runtime.live_model import LiveEntity
 from workbench.ui.live import kinds
 from workbench.ui.live.clusters import Entity, boxes_of
+from workbench.ui.live.live_node_item import LiveNodeItem
 
 if TYPE_CHECKING:
     from workbench.ui.live.controller import LiveController
@@ -29,11 +30,12 @@ def spawned(ctl: LiveController, live: LiveEntity) -> None:
     ent.inboxes, ent.outboxes, ent.declared_out = boxes_of(live, ctl.scene.catalog)
     ent.state = live.state
     placement = live.placement
-    if live.has_node:
+    design_id = live.design_id
+    if live.has_node and design_id is not None:  # a node of its own always has its id
         ent.kind = "design"
-        ent.item = ctl.scene.node_item(live.design_id)
-        ctl.by_design[live.design_id] = live.cid
-        if ctl.design_badges and hasattr(ent.item, "set_state"):
+        ent.item = ctl.scene.node_item(design_id)
+        ctl.by_design[design_id] = live.cid
+        if ctl.design_badges and ent.item is not None:
             ent.item.set_state("running")
     elif placement == "service":
         ent.kind = "service"
@@ -75,7 +77,7 @@ def _port_of(peer: str) -> int:
 def boxes_changed(ctl: LiveController, live: LiveEntity) -> None:
     """An adaptive component added or removed a box: the footer counts dynamic outboxes."""
     ent = ctl.entities.get(live.cid)
-    if ent is not None and ent.kind == "service" and hasattr(ent.item, "set_footer"):
+    if ent is not None and ent.kind == "service" and isinstance(ent.item, LiveNodeItem):
         dynamic = live.dynamic_outboxes
         ent.item.set_footer(f"+{dynamic} dynamic outboxes" if dynamic > 0 else "")
 
@@ -124,7 +126,7 @@ def ended(ctl: LiveController, live: LiveEntity, now: float) -> None:
         ent.traceback = live.traceback
     item = ent.item
     if ent.kind == "design":
-        if ctl.design_badges and hasattr(item, "set_state"):
+        if ctl.design_badges and item is not None:
             item.set_state(ent.state, ent.traceback or None)
         return
     if ent.kind != "hidden" and not crashed:
@@ -175,5 +177,7 @@ def design_link(ctl: LiveController, scid: int, sbox: str, dcid: int, dbox: str)
     """The model's link between two design nodes (for deliveries whose chain is gone)."""
     src, dst = ctl.entities.get(scid), ctl.entities.get(dcid)
     if src is None or dst is None or src.kind != "design" or dst.kind != "design":
+        return None
+    if src.design_id is None or dst.design_id is None:  # no node: no link drawn between them
         return None
     return ctl.scene.link_between((src.design_id, sbox), (dst.design_id, dbox))

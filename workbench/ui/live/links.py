@@ -19,6 +19,7 @@ from typing import Any
 
 from workbench.ui.canvas.link_item import LinkItem
 from workbench.ui.canvas.port_item import PortItem
+from workbench.ui.canvas.scene import GraphScene
 
 EntityKey = tuple[int, str, int, str]
 Resolver = Callable[[int], tuple[Any, Any]]
@@ -58,7 +59,7 @@ class LiveLinks:
         resolve: cid -> (entity, display item).
     """
 
-    def __init__(self, scene, resolve: Resolver) -> None:
+    def __init__(self, scene: GraphScene, resolve: Resolver) -> None:
         self.scene = scene
         self.resolve = resolve
         self.links: dict[EntityKey, int] = {}

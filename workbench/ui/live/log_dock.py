@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import bisect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -35,15 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui.canvas.style import Fonts, pill
+from kamaelia_core.instrument import Event
+from workbench.runtime.events import EventStream
+from workbench.ui.canvas.style import Fonts, paint_chip
+from workbench.ui.live.filter_bar import add_filter_controls, check_box, chosen_category
 from workbench.ui.live.log_model import TYPE_COLUMN, Describe, LogModel, LogRow
-from workbench.ui.theme import DARK, Theme, mono_font
+from workbench.ui.theme import DARK, Theme, mono_font, named
 
 log = logging.getLogger(__name__)
 
 FLUSH_MS = 125
 """The table takes the stream's batches at most this often (repainting it costs the scheduler)."""
-CHIPS = (("All", "all"), ("Data", "data"), ("Lifecycle", "lifecycle"), ("Control", "control"))
 WIDTHS = (64, 104, 250, 250, 130)
 
 
@@ -54,7 +52,12 @@ class TypeChipDelegate(QStyledItemDelegate):
         super().__init__(dock)
         self.dock = dock
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         super().paint(painter, option, QModelIndex())  # selection/alternate background only
         row: LogRow = index.data(Qt.ItemDataRole.UserRole)
         if row is None:
@@ -66,20 +69,11 @@ class TypeChipDelegate(QStyledItemDelegate):
         width = QFontMetricsF(font).horizontalAdvance(text) + 14
         r = QRectF(option.rect)
         chip = QRectF(r.left() + 4, r.center().y() - 8, width, 16)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = QColor(color)
-        fill.setAlpha(255 if row.token in ("new", "closing", "eos") else 60)
-        painter.setPen(color)
-        painter.setBrush(fill)
-        painter.drawPath(pill(chip))
-        painter.setFont(font)
-        solid = row.token in ("new", "closing", "eos")
-        painter.setPen(QColor("#ffffff") if solid and row.token != "new" else color)
+        solid = row.token in ("new", "closing", "eos")  # lifecycle: filled like the tokens
+        text_color = QColor("#ffffff") if solid else color
         if row.token == "new":
-            painter.setPen(QColor("#0b1f10"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+            text_color = QColor("#0b1f10")
+        paint_chip(painter, chip, text, font, color, 255 if solid else 60, text_color)
 
 
 class LogDock(QDockWidget):
@@ -92,7 +86,7 @@ class LogDock(QDockWidget):
 
     row_activated = Signal(object)  #: LogRow clicked (when "Show on canvas" is on)
 
-    def __init__(self, parent=None, max_rows: int = 50_000) -> None:
+    def __init__(self, parent: QWidget | None = None, max_rows: int = 50_000) -> None:
         """Build the filter bar and the table (detached: call :meth:`attach`)."""
         super().__init__("Message log", parent)
         self.setObjectName("MessageLogDock")
@@ -102,7 +96,7 @@ class LogDock(QDockWidget):
         self._revealing = False
         self._queued: list[LogRow] = []
         """Rows taken from the stream's batches, not yet in the table."""
-        self._stream = None
+        self._stream: EventStream | None = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -139,27 +133,18 @@ class LogDock(QDockWidget):
 
     def _build_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter (e.g. type:newCSA box:Echo* conn:51234 hello)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self._apply_filter)
-        bar.addWidget(self.filter_edit, 3)
-        self.chips = QButtonGroup(self)
-        self.chips.setExclusive(True)
-        for i, (label, key) in enumerate(CHIPS):
-            button = QPushButton(label, objectName="chip", checkable=True)
-            button.setProperty("category", key)
-            button.setChecked(i == 0)
-            self.chips.addButton(button, i)
-            bar.addWidget(button)
-        self.chips.idClicked.connect(lambda _i: self._apply_filter())
-        self.follow = QCheckBox("Follow", checked=True)
-        self.pause_box = QCheckBox("Pause")
+        placeholder = "Filter (e.g. type:newCSA box:Echo* conn:51234 hello)"
+        self.filter_edit, self.chips = add_filter_controls(
+            bar, self, placeholder, self._apply_filter
+        )
+        self.follow = check_box("Follow", checked=True)
+        self.pause_box = check_box("Pause")
         self.pause_box.toggled.connect(self.set_paused)
-        self.show_on_canvas = QCheckBox("Show on canvas", checked=True)
+        self.show_on_canvas = check_box("Show on canvas", checked=True)
         for widget in (self.follow, self.pause_box, self.show_on_canvas):
             bar.addWidget(widget)
-        export = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        export = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        export.setText("Export")
         menu = QMenu(export)
         menu.addAction("CSV…", lambda: self.export_dialog("csv"))
         menu.addAction("JSON lines…", lambda: self.export_dialog("jsonl"))
@@ -169,16 +154,16 @@ class LogDock(QDockWidget):
         """The Export menu (the window adds the previous run's rows to it)."""
         bar.addWidget(export)
         bar.addStretch(1)
-        self.run_label = QLabel(objectName="runLabel")
+        self.run_label = named(QLabel(), "runLabel")
         """Whose run the rows are (set by the window: ``workbench.ui.panels.run_log``)."""
         bar.addWidget(self.run_label)
-        self.count_label = QLabel(objectName="mutedLabel")
+        self.count_label = named(QLabel(), "mutedLabel")
         self.count_label.setFont(mono_font(8.5))
         bar.addWidget(self.count_label)
         return bar
 
     # -- feeding ----------------------------------------------------------------------------
-    def attach(self, stream, describe: Describe | None = None) -> None:
+    def attach(self, stream: EventStream, describe: Describe | None = None) -> None:
         """Log every batch ``stream`` (an EventStream) hands out from now on."""
         self.detach()
         if describe is not None:
@@ -193,7 +178,7 @@ class LogDock(QDockWidget):
             self._unsubscribe = None
         self.flush()
 
-    def _queue(self, batch) -> None:
+    def _queue(self, batch: Iterable[Event]) -> None:
         self._queued.extend(self.model.take(batch))  # counted and sampled now, shown later
         if not self._flush_timer.isActive():
             flooded = self.model.sample > 1  # a table nobody can read anyway: refresh less
@@ -206,7 +191,7 @@ class LogDock(QDockWidget):
         self.model.add_rows(rows)
         self._shown(len(rows))
 
-    def append(self, batch) -> None:
+    def append(self, batch: Iterable[Event]) -> None:
         """Add a batch of events now."""
         self.flush()
         self._shown(self.model.append_events(batch))
@@ -261,8 +246,7 @@ class LogDock(QDockWidget):
     # -- filter -----------------------------------------------------------------------------
     def category(self) -> str:
         """The checked chip's category ("all", "data", "lifecycle", "control")."""
-        button = self.chips.checkedButton()
-        return button.property("category") if button is not None else "all"
+        return chosen_category(self.chips)
 
     def set_category(self, category: str) -> None:
         """Check the chip of ``category``."""
@@ -271,7 +255,7 @@ class LogDock(QDockWidget):
                 button.setChecked(True)
         self._apply_filter()
 
-    def _apply_filter(self, *_args) -> None:
+    def _apply_filter(self, *_args: object) -> None:
         self.model.set_filter(self.filter_edit.text(), self.category())
         if self.follow.isChecked():
             self.table.scrollToBottom()
@@ -290,13 +274,7 @@ class LogDock(QDockWidget):
         i = bisect.bisect_left(shown, seq, key=lambda row: row.seq)
         if i >= len(shown):
             return False
-        self._revealing = True
-        try:
-            self.follow.setChecked(False)
-            self.table.selectRow(i)
-            self.table.scrollTo(self.model.index(i, 0))
-        finally:
-            self._revealing = False
+        self._select_row(i)
         return shown[i].seq == seq
 
     def reveal(self, cids: set[int]) -> bool:
@@ -307,15 +285,19 @@ class LogDock(QDockWidget):
         for i in range(len(shown) - 1, max(-1, len(shown) - 20_001), -1):
             row = shown[i]
             if row.cid in cids or row.sink_cid in cids:
-                self._revealing = True
-                try:
-                    self.follow.setChecked(False)
-                    self.table.selectRow(i)
-                    self.table.scrollTo(self.model.index(i, 0))
-                finally:
-                    self._revealing = False
+                self._select_row(i)
                 return True
         return False
+
+    def _select_row(self, i: int) -> None:
+        """Select and show shown row ``i`` for the others (stops following the newest)."""
+        self._revealing = True  # a selection made here is not the user's: no row_activated
+        try:
+            self.follow.setChecked(False)
+            self.table.selectRow(i)
+            self.table.scrollTo(self.model.index(i, 0))
+        finally:
+            self._revealing = False
 
     # -- export -----------------------------------------------------------------------------
     def export(self, path: str, fmt: str = "csv") -> int:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from kamaelia_core.instrument import Event
 from workbench.ui.live import kinds
@@ -122,7 +122,7 @@ class LogModel(QAbstractTableModel):
         paused: while True, rows are counted but not added.
     """
 
-    def __init__(self, max_rows: int = 50_000, parent=None) -> None:
+    def __init__(self, max_rows: int = 50_000, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.max_rows = max_rows
         self.rows: deque[LogRow] = deque(maxlen=max_rows)

@@ -16,14 +16,10 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,11 +29,11 @@ from kamaelia_core.instrument import Event
 from workbench.runtime.timeline import MAX_MESSAGES, Lifeline, TimelineModel
 from workbench.runtime.timeline_rows import ORDER, TIME, TimelineRows
 from workbench.ui.live import kinds
-from workbench.ui.live.log_dock import CHIPS
+from workbench.ui.live.filter_bar import add_filter_controls, check_box, chosen_category
 from workbench.ui.live.log_model import Describe
 from workbench.ui.live.timeline_filter import TimelineFilter
 from workbench.ui.live.timeline_view import TimelineView, TitleFor, default_title
-from workbench.ui.theme import Theme, mono_font
+from workbench.ui.theme import Theme, mono_font, named
 
 log = logging.getLogger(__name__)
 
@@ -82,30 +78,23 @@ class TimelineDock(QDockWidget):
         self.view.follow_changed.connect(self._on_follow_changed)
         layout.addWidget(self.view)
         self.setWidget(body)
-        self.visibilityChanged.connect(lambda shown: shown and self.refresh())
+        self.visibilityChanged.connect(self._on_visibility)
         self._update_count()
+
+    def _on_visibility(self, shown: bool) -> None:
+        if shown:
+            self.refresh()
 
     def _build_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter (e.g. type:newCSA comp:Echo* conn:51234)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self._apply_filter)
-        bar.addWidget(self.filter_edit, 3)
-        self.chips = QButtonGroup(self)
-        self.chips.setExclusive(True)
-        for i, (label, key) in enumerate(CHIPS):
-            button = QPushButton(label, objectName="chip", checkable=True)
-            button.setProperty("category", key)
-            button.setChecked(i == 0)
-            self.chips.addButton(button, i)
-            bar.addWidget(button)
-        self.chips.idClicked.connect(lambda _i: self._apply_filter())
-        self.collapse_box = QCheckBox("Collapse repeats", checked=True)
-        self.collapse_box.setToolTip("Draw identical consecutive messages on one path as one arrow")
+        placeholder = "Filter (e.g. type:newCSA comp:Echo* conn:51234)"
+        self.filter_edit, self.chips = add_filter_controls(
+            bar, self, placeholder, self._apply_filter
+        )
+        tip = "Draw identical consecutive messages on one path as one arrow"
+        self.collapse_box = check_box("Collapse repeats", checked=True, tip=tip)
         self.collapse_box.toggled.connect(self._apply_filter)
-        self.follow_box = QCheckBox("Follow", checked=True)
-        self.follow_box.setToolTip("Keep the newest message in view")
+        self.follow_box = check_box("Follow", checked=True, tip="Keep the newest message in view")
         self.follow_box.toggled.connect(lambda on: self.view.set_follow(on))
         bar.addWidget(self.collapse_box)
         bar.addWidget(self.follow_box)
@@ -117,13 +106,14 @@ class TimelineDock(QDockWidget):
         )
         self.spacing_box.currentIndexChanged.connect(self._on_spacing)
         bar.addWidget(self.spacing_box)
-        fit = QToolButton(text="Fit")
+        fit = QToolButton()
+        fit.setText("Fit")
         fit.setToolTip("Show every kept message (Ctrl+wheel zooms in time, Shift+wheel scrolls "
                        "sideways)")  # fmt: skip
         fit.clicked.connect(self.fit)
         bar.addWidget(fit)
         bar.addStretch(1)
-        self.count_label = QLabel(objectName="mutedLabel")
+        self.count_label = named(QLabel(), "mutedLabel")
         self.count_label.setFont(mono_font(8.5))
         bar.addWidget(self.count_label)
         return bar
@@ -193,8 +183,7 @@ class TimelineDock(QDockWidget):
     # -- filter and display -----------------------------------------------------------------
     def category(self) -> str:
         """The checked chip's category."""
-        button = self.chips.checkedButton()
-        return button.property("category") if button is not None else "all"
+        return chosen_category(self.chips)
 
     def set_filter(self, text: str, category: str | None = None) -> None:
         """Show only the messages matching ``text`` (and ``category``), as the log filters."""
@@ -206,7 +195,7 @@ class TimelineDock(QDockWidget):
         else:
             self._apply_filter()
 
-    def _apply_filter(self, *_args) -> None:
+    def _apply_filter(self, *_args: object) -> None:
         flt = TimelineFilter(self.filter_edit.text(), self.category(), self.model, self.describe)
         self.rows.configure(flt.predicate(), collapse=self.collapse_box.isChecked())
         if flt:

@@ -167,7 +167,7 @@ def messages(view: TimelineView, p: QPainter, xs, stats: PaintStats, w: int, h: 
         selected = i if exact else None
     if rows.spacing == ORDER and zoom >= MIN_ROW_PX:  # every row a unit apart: all arrows fit
         i0, i1 = rows.span(p_top, p_bottom)
-        sparse = range(max(0, i0 - 1), i1)
+        sparse: range | list[int] = range(max(0, i0 - 1), i1)
     else:
         sparse = timeline_density.dense_bands(view, p, xs, stats, h)
     labels = zoom >= LABEL_PX

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.canvas.link_item import LinkItem
 from workbench.ui.canvas.style import Z_WIRE, Fonts, pill, theme_of
+from workbench.ui.theme import Theme
 
 FRAME_MS = 16
 BASE_TRAVEL = 0.7
@@ -183,8 +184,11 @@ class TokenLayerItem(QGraphicsItem):
 
     def table(self, token_or_link: Token | LinkItem) -> ArcTable:
         """The arc table of a token's path (its link's current path when it rides one)."""
-        link = token_or_link if isinstance(token_or_link, LinkItem) else token_or_link.link
-        if link is None:
+        if isinstance(token_or_link, LinkItem):
+            link = token_or_link
+        elif token_or_link.link is not None:
+            link = token_or_link.link
+        else:
             token = token_or_link
             if token.table is None:
                 token.table = ArcTable(token.path)
@@ -257,23 +261,24 @@ class TokenLayerItem(QGraphicsItem):
         font = Fonts.get("sub")
         metrics = QFontMetricsF(font)
         painter.setFont(font)
-        leading: dict[int, Token] = {}  # the frontmost token of each highlighted link
+        leading: dict[int, tuple[Token, QPointF]] = {}  # each highlighted link's frontmost
         for token in self.tokens:
-            if token.pos is None:
+            pos = token.pos
+            if pos is None:
                 continue
             color = theme.token_color(token.kind)
             if token.kind == "data":
-                self._paint_dot(painter, token, color)
+                self._paint_dot(painter, token, pos, color)
             else:
-                self._paint_pill(painter, token, color, metrics)
+                self._paint_pill(painter, token, pos, color, metrics)
             if token.link is not None and token.link.highlighted:
                 first = leading.get(id(token.link))
-                if first is None or token.progress > first.progress:
-                    leading[id(token.link)] = token
-        for token in leading.values():  # one value callout per link, over the tokens
-            self._paint_callout(painter, token, theme, metrics)
+                if first is None or token.progress > first[0].progress:
+                    leading[id(token.link)] = (token, pos)
+        for token, pos in leading.values():  # one value callout per link, over the tokens
+            self._paint_callout(painter, token, pos, theme, metrics)
 
-    def _paint_dot(self, painter: QPainter, token: Token, color: QColor) -> None:
+    def _paint_dot(self, painter: QPainter, token: Token, pos: QPointF, color: QColor) -> None:
         table = self.table(token)
         painter.setPen(Qt.PenStyle.NoPen)
         for i, back in enumerate(TRAIL):
@@ -287,14 +292,16 @@ class TokenLayerItem(QGraphicsItem):
         halo = QColor(color)
         halo.setAlpha(70)
         painter.setBrush(halo)
-        painter.drawEllipse(token.pos, 7, 7)
+        painter.drawEllipse(pos, 7, 7)
         painter.setBrush(color)
         painter.setPen(QPen(QColor(255, 255, 255, 200), 1.2))
-        painter.drawEllipse(token.pos, 4, 4)
+        painter.drawEllipse(pos, 4, 4)
 
-    def _paint_pill(self, painter: QPainter, token: Token, color: QColor, metrics) -> None:
+    def _paint_pill(
+        self, painter: QPainter, token: Token, pos: QPointF, color: QColor, metrics: QFontMetricsF
+    ) -> None:
         width = metrics.horizontalAdvance(token.label) + 16
-        rect = QRectF(token.pos.x() - width / 2, token.pos.y() - 9, width, 18)
+        rect = QRectF(pos.x() - width / 2, pos.y() - 9, width, 18)
         glow = QColor(color)
         glow.setAlpha(60)
         painter.setPen(QPen(glow, 4))
@@ -303,17 +310,19 @@ class TokenLayerItem(QGraphicsItem):
         painter.setPen(QColor("#ffffff") if token.kind != "new" else QColor("#0b1f10"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, token.label)
 
-    def _paint_callout(self, painter: QPainter, token: Token, theme, metrics) -> None:
+    def _paint_callout(
+        self, painter: QPainter, token: Token, pos: QPointF, theme: Theme, metrics: QFontMetricsF
+    ) -> None:
         text = token.value[:40]
         width = metrics.horizontalAdvance(text) + 14
-        rect = QRectF(token.pos.x() - width / 2, token.pos.y() - 34, width, 18)
+        rect = QRectF(pos.x() - width / 2, pos.y() - 34, width, 18)
         painter.setPen(QPen(theme.accent, 1))
         painter.setBrush(theme.card)
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(theme.text)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _paint_pulse(self, painter: QPainter, link: LinkItem, rate: float, theme) -> None:
+    def _paint_pulse(self, painter: QPainter, link: LinkItem, rate: float, theme: Theme) -> None:
         table = self.table(link)
         length = table.length
         if length < 20:

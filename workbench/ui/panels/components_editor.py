@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.runtime.user_components import CATEGORY, LoadResult, UserComponents
-from workbench.ui.theme import DARK, Theme, mono_font
+from workbench.ui.theme import DARK, Theme, mono_font, named
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class ComponentsEditorDock(QDockWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(6)
         bar = QHBoxLayout()
-        self.file_combo = QComboBox(objectName="componentFiles")
+        self.file_combo = named(QComboBox(), "componentFiles")
         self.file_combo.setMinimumWidth(220)
         self.file_combo.activated.connect(self._on_file_picked)
         self.open_button = QPushButton("Open file…")
@@ -140,12 +140,12 @@ class ComponentsEditorDock(QDockWidget):
         self.open_button.clicked.connect(self._choose_file)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
-        self.reload_button = QPushButton("Save && Reload", objectName="primaryButton")
+        self.reload_button = named(QPushButton("Save && Reload"), "primaryButton")
         self.reload_button.setToolTip(
             f"Save, then load your components into the palette's {CATEGORY!r} (Ctrl+Shift+R)"
         )
         self.reload_button.clicked.connect(self.save_and_reload)
-        self.status = QLabel(objectName="componentsStatus")
+        self.status = named(QLabel(), "componentsStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar.addWidget(self.file_combo)
@@ -154,7 +154,7 @@ class ComponentsEditorDock(QDockWidget):
         bar.addWidget(self.reload_button)
         bar.addWidget(self.status, 1)
         layout.addLayout(bar)
-        self.editor = QPlainTextEdit(objectName="componentSource")
+        self.editor = named(QPlainTextEdit(), "componentSource")
         self.editor.setFont(mono_font(10))
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setTabStopDistance(self.editor.fontMetrics().horizontalAdvance(" ") * 4)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from workbench.ui.theme import DARK, Theme, mono_font
+from workbench.ui.theme import DARK, Theme, mono_font, named
 
 HISTORY = 60
 """Seconds of history in the sparkline."""
@@ -133,15 +133,15 @@ class LiveInspector(QWidget):
         self.values: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        self.header = QLabel(objectName="inspectorHeader")
+        self.header = named(QLabel(), "inspectorHeader")
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
-        self.params_title = QLabel("PARAMETERS", objectName="sectionLabel")
+        self.params_title = named(QLabel("PARAMETERS"), "sectionLabel")
         self.params = QFormLayout()
         self.params_box = QWidget()
         self.params_box.setLayout(self.params)
-        self.live_title = QLabel("LIVE", objectName="sectionLabel")
+        self.live_title = named(QLabel("LIVE"), "sectionLabel")
         counters = QFormLayout()
         for key, label in (
             ("live_connections", "live connections"),
@@ -152,28 +152,28 @@ class LiveInspector(QWidget):
             ("state", "state"),
             ("delivered", "messages"),
         ):
-            value = QLabel("-", objectName=f"live_{key}")
+            value = named(QLabel("-"), f"live_{key}")
             value.setFont(mono_font(9))
             self.values[key] = value
-            counters.addRow(QLabel(label, objectName="mutedLabel"), value)
+            counters.addRow(named(QLabel(label), "mutedLabel"), value)
         self.counters_box = QWidget()
         self.counters_box.setLayout(counters)
         self.counter_rows = counters
         self.sparkline = Sparkline()
-        self.boxes_title = QLabel("BOXES", objectName="sectionLabel")
+        self.boxes_title = named(QLabel("BOXES"), "sectionLabel")
         self.boxes = QGridLayout()
         self.boxes.setVerticalSpacing(2)
         self.boxes_box = QWidget()
         self.boxes_box.setLayout(self.boxes)
-        self.paused_note = QLabel(PAUSED_NOTE, objectName="mutedLabel", wordWrap=True)
-        self.queued_title = QLabel("QUEUED", objectName="sectionLabel")
-        self.queued = QLabel(objectName="queuedMessages", wordWrap=True)
+        self.paused_note = named(QLabel(PAUSED_NOTE, wordWrap=True), "mutedLabel")
+        self.queued_title = named(QLabel("QUEUED"), "sectionLabel")
+        self.queued = named(QLabel(wordWrap=True), "queuedMessages")
         self.queued.setFont(mono_font(8.5))
         self.queued.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.children_title = QLabel("CHILDREN", objectName="sectionLabel")
-        self.children_text = QLabel(objectName="childrenList", wordWrap=True)
-        self.services_title = QLabel("CAT SERVICES", objectName="sectionLabel")
-        self.services_text = QLabel(objectName="servicesList", wordWrap=True)
+        self.children_title = named(QLabel("CHILDREN"), "sectionLabel")
+        self.children_text = named(QLabel(wordWrap=True), "childrenList")
+        self.services_title = named(QLabel("CAT SERVICES"), "sectionLabel")
+        self.services_text = named(QLabel(wordWrap=True), "servicesList")
         self.recent: Callable[[int, str, int], list[Any]] = lambda cid, box, n: []
         """``(cid, inbox, n)`` -> the last n deliveries into that inbox (the message log's)."""
         for widget in (
@@ -301,18 +301,19 @@ class LiveInspector(QWidget):
         if not params and live is not None:
             params = dict(live.details.get("params") or {})
         for name, value in list(params.items())[:10]:
-            field = QLabel(_short(value), objectName="readOnlyValue")
+            field = named(QLabel(_short(value)), "readOnlyValue")
             field.setFont(mono_font(8.5))
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field.setToolTip(repr(value))
-            self.params.addRow(QLabel(name, objectName="mutedLabel"), field)
+            self.params.addRow(named(QLabel(name), "mutedLabel"), field)
         show = bool(params) and model is None  # a design node's form already shows them
         self.params_title.setVisible(show)
         self.params_box.setVisible(show)
 
     def _fill_boxes(self, item: Any) -> None:
         while self.boxes.count():
-            widget = self.boxes.takeAt(0).widget()
+            taken = self.boxes.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.box_labels = {}
@@ -321,7 +322,7 @@ class LiveInspector(QWidget):
         for row, port in enumerate(ports):
             arrow = "◀" if port.box.is_inbox else "▶"
             name = QLabel(f"{arrow} {port.name}")
-            value = QLabel("", objectName="boxValue")
+            value = named(QLabel(""), "boxValue")
             value.setFont(mono_font(8.5))
             self.boxes.addWidget(name, row, 0)
             self.boxes.addWidget(value, row, 1)
@@ -368,11 +369,12 @@ class LiveInspector(QWidget):
         self.sparkline.setVisible(server)
         live = ctl.model.entities.get(cid) if cid else None
         for (direction, name), label in self.box_labels.items():
-            if direction == "in":
-                known = live is not None and live.ended_t is None and name in live.inboxes
-                label.setText(f"queue {live.depths.get(name, 0)}" if known else "queue -")
-            else:
+            if direction != "in":
                 label.setText(f"{self.sent.get(cid, Counter())[name]:,} sent")
+            elif live is not None and live.ended_t is None and name in live.inboxes:
+                label.setText(f"queue {live.depths.get(name, 0)}")
+            else:
+                label.setText("queue -")
         self._fill_paused(live)
 
     def _fill_paused(self, live: Any) -> None:

@@ -60,7 +60,7 @@ def target_widget(window: Any, target: str) -> QWidget | None:
         "traffic": getattr(live, "traffic_button", None),
         "speed": getattr(window, "speed_slider", None),
         "log-filter": getattr(getattr(live, "log_dock", None), "filter_edit", None),
-        "palette": getattr(window, "palette", None),
+        "palette": getattr(window, "palette_dock", None),
         "inspector": getattr(window, "properties", None),
         "canvas": getattr(window, "view", None),
         "components": _components_editor(mine) if target == "components" else None,

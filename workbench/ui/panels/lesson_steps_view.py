@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from workbench.model.lesson_progress import LessonProgress
 from workbench.model.lesson_steps import Facts, Step
-from workbench.ui.theme import Theme
+from workbench.ui.theme import Theme, named
 
 TICK = "\u2713"
 
@@ -46,7 +46,7 @@ def first_sentence(text: str, limit: int = 90) -> str:
 
 def markdown_label(text: str, object_name: str = "") -> QLabel:
     """A word-wrapped label showing ``text`` as Markdown (bold, code, links)."""
-    label = QLabel(objectName=object_name)
+    label = named(QLabel(), object_name)
     label.setTextFormat(Qt.TextFormat.MarkdownText)
     label.setWordWrap(True)
     label.setOpenExternalLinks(True)
@@ -63,17 +63,18 @@ class StepCard(QFrame):
     show_me = Signal(int)  #: "Show me" was pressed
 
     def __init__(self, index: int, step: Step, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="lessonStep")
+        super().__init__(parent)
+        self.setObjectName("lessonStep")
         self.index = index
         self.step = step
         self.state = ""
-        self.badge = QLabel(str(index + 1), objectName="stepBadge")
+        self.badge = named(QLabel(str(index + 1)), "stepBadge")
         self.badge.setFixedSize(24, 24)
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = markdown_label(step.text, "stepText")
-        self.waiting = QLabel(objectName="stepWaiting")
+        self.waiting = named(QLabel(), "stepWaiting")
         self.waiting.setWordWrap(True)
-        self.show_button = QPushButton("Show me", objectName="showMe")
+        self.show_button = named(QPushButton("Show me"), "showMe")
         self.show_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.show_button.setFlat(True)
         self.show_button.clicked.connect(self._on_show_me)

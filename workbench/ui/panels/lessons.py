@@ -38,7 +38,8 @@ from workbench.model.lessons import Lesson, LessonError, load_lessons
 from workbench.runtime.lesson_facts import FactCollector
 from workbench.ui.panels.lesson_pointer import point_at
 from workbench.ui.panels.lesson_steps_view import StepList, markdown_label, step_style
-from workbench.ui.theme import DARK, Theme
+from workbench.ui.theme import DARK, Theme, named
+from workbench.ui.toolbar import insert_action, menu_named
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +80,24 @@ class LessonsDock(QDockWidget):
         self.collector: FactCollector | None = None
         self._shown = False
         self._cards_for: Lesson | None = None
-        self.chooser = QComboBox(objectName="lessonChooser")
-        self.progress_bar = QProgressBar(objectName="lessonProgress")
+        self.chooser = named(QComboBox(), "lessonChooser")
+        self.progress_bar = named(QProgressBar(), "lessonProgress")
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setFixedHeight(4)
-        self.progress_text = QLabel(objectName="lessonProgressText")
+        self.progress_text = named(QLabel(), "lessonProgressText")
         self.intro = markdown_label("", "lessonIntro")
-        self.steps_label = QLabel("STEPS", objectName="sectionLabel")
+        self.steps_label = named(QLabel("STEPS"), "sectionLabel")
         self.steps = StepList()
         self.steps.clicked.connect(self.go_to)
         self.steps.show_me.connect(self._on_show_me)
         self.outro = markdown_label("", "lessonIntro")
-        self.banner = QLabel(objectName="lessonBanner")
+        self.banner = named(QLabel(), "lessonBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
-        self.next_lesson_button = QPushButton("Next lesson \u203a", objectName="primaryButton")
+        self.next_lesson_button = named(QPushButton("Next lesson \u203a"), "primaryButton")
         self.next_lesson_button.clicked.connect(self.next_lesson)
         self.next_lesson_button.hide()
-        page = QWidget(objectName="lessonPage")
+        page = named(QWidget(), "lessonPage")
         column = QVBoxLayout(page)
         column.setContentsMargins(2, 4, 8, 8)
         column.setSpacing(10)
@@ -105,18 +106,18 @@ class LessonsDock(QDockWidget):
         column.addWidget(self.next_lesson_button, 0, Qt.AlignmentFlag.AlignRight)
         column.addWidget(self.outro)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(page)
-        self.open_button = QPushButton("Load the lesson's graph", objectName="primaryButton")
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(page)
+        self.open_button = named(QPushButton("Load the lesson's graph"), "primaryButton")
         self.open_button.clicked.connect(self._open_current)
-        self.prev_button = QPushButton("\u2039 Previous", objectName="lessonNav")
+        self.prev_button = named(QPushButton("\u2039 Previous"), "lessonNav")
         self.prev_button.clicked.connect(self.previous_step)
-        self.next_button = QPushButton("Next \u203a", objectName="lessonNav")
+        self.next_button = named(QPushButton("Next \u203a"), "lessonNav")
         self.next_button.clicked.connect(self.next_step)
-        self.reset_button = QPushButton("Start over", objectName="flatButton")
+        self.reset_button = named(QPushButton("Start over"), "flatButton")
         self.reset_button.setFlat(True)
         self.reset_button.clicked.connect(self.reset_progress)
         nav = QHBoxLayout()
@@ -131,7 +132,7 @@ class LessonsDock(QDockWidget):
         layout.addWidget(self.chooser)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_text)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.open_button)
         layout.addLayout(nav)
         self.setWidget(body)
@@ -146,8 +147,8 @@ class LessonsDock(QDockWidget):
             self.show_lesson(self.chooser.currentIndex())
         else:
             self.intro.setText("No lessons were found.")
-            for widget in (self.open_button, self.prev_button, self.next_button, self.chooser):
-                widget.setEnabled(False)
+            for control in (self.open_button, self.prev_button, self.next_button, self.chooser):
+                control.setEnabled(False)
             self.steps_label.hide()
         self.chooser.currentIndexChanged.connect(self.show_lesson)
 
@@ -187,7 +188,7 @@ class LessonsDock(QDockWidget):
         self._store("last", lesson.key)
         self._evaluate()
         self._refresh()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def setVisible(self, visible: bool) -> None:
         """First opened: style the panel and build the step cards. A dock never opened holds
@@ -272,7 +273,7 @@ class LessonsDock(QDockWidget):
         cards = self.steps.cards
         lesson = self.current()
         if lesson is not None and cards and self._cards_for is lesson:
-            self.scroll.ensureWidgetVisible(cards[self.progress(lesson).current], 0, 40)
+            self.scroll_area.ensureWidgetVisible(cards[self.progress(lesson).current], 0, 40)
 
     # -- moving through the steps ---------------------------------------------------------------
     def next_step(self) -> None:
@@ -380,7 +381,7 @@ class LessonsDock(QDockWidget):
             return
         hint = self.steps.card(index).hint
         if hint.isVisibleTo(self):  # once the card has grown around it
-            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(hint, 0, 12))
+            QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(hint, 0, 12))
         if lesson.steps[index].show:
             self.show_requested.emit(lesson.steps[index].show)
 
@@ -435,9 +436,7 @@ def install_lessons(window: Any) -> LessonsDock:
     action.setText("&Lessons")
     action.setShortcut("F1")
     action.triggered.connect(lambda checked: dock.raise_() if checked else None)  # in front
-    for menu_action in window.menuBar().actions():
-        if menu_action.text().replace("&", "") == "Help":
-            menu = menu_action.menu()
-            menu.insertAction(menu.actions()[0] if menu.actions() else None, action)
-            break
+    menu = menu_named(window, "Help")
+    if menu is not None:
+        insert_action(menu, menu.actions()[0] if menu.actions() else None, action)
     return dock

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
 
@@ -85,7 +85,7 @@ class LogDock(QDockWidget):
         """Everything logged, as plain text."""
         return self.view.toPlainText()
 
-    def _on_anchor(self, url) -> None:
+    def _on_anchor(self, url: QUrl) -> None:
         target = url.toString()
         if target.startswith("node:"):
             self.node_link_clicked.emit(target[5:])

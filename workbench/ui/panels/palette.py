@@ -8,9 +8,20 @@ empty canvas) searches the same catalog from the keyboard.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QIcon, QKeyEvent, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRectF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetricsF, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -27,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.model import Catalog, ComponentSpec
+from workbench.ui.canvas.style import paint_chip
 from workbench.ui.canvas.view import MIME_COMPONENT
 from workbench.ui.theme import DARK, Theme, icon
 
@@ -48,7 +60,7 @@ def swatch(color: QColor, size: int = 14) -> QIcon:
     fill.setAlpha(60)
     painter.setBrush(fill)
     painter.setPen(color)
-    painter.drawRoundedRect(1.5, 1.5, size - 3, size - 3, 3, 3)
+    painter.drawRoundedRect(1, 1, size - 3, size - 3, 3, 3)
     painter.end()
     return QIcon(pix)
 
@@ -79,7 +91,12 @@ class TagDelegate(QStyledItemDelegate):
         super().__init__(dock)
         self.dock = dock
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         """The entry, then the pill in the service colour over its right end."""
         super().paint(painter, option, index)
         count = index.data(COUNT_ROLE)
@@ -100,25 +117,14 @@ class TagDelegate(QStyledItemDelegate):
         font.setPointSizeF(font.pointSizeF() * 0.8)
         width = QFontMetricsF(font).horizontalAdvance(tag) + 14
         rect = QRectF(option.rect)
-        pill = QRectF(rect.right() - width - 6, rect.center().y() - 8, width, 16)
-        path = QPainterPath()
-        path.addRoundedRect(pill, 8, 8)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = QColor(color)
-        fill.setAlpha(40)
-        painter.setPen(color)
-        painter.setBrush(fill)
-        painter.drawPath(path)
-        painter.setFont(font)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, tag)
-        painter.restore()
+        chip = QRectF(rect.right() - width - 6, rect.center().y() - 8, width, 16)
+        paint_chip(painter, chip, tag, font, color, 40, color)
 
 
 class PaletteTree(QTreeWidget):
     """The category tree; dragging an entry carries its catalog id."""
 
-    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:
+    def mimeData(self, items: Sequence[QTreeWidgetItem]) -> QMimeData:
         data = QMimeData()
         ids = [i.data(0, ID_ROLE) for i in items if i.data(0, ID_ROLE)]
         if ids:
@@ -225,7 +231,10 @@ class PaletteDock(QDockWidget):
         out = []
         for i in range(self.tree.topLevelItemCount()):
             head = self.tree.topLevelItem(i)
-            out += [head.child(j).data(0, ID_ROLE) for j in range(head.childCount())]
+            if head is None:
+                continue
+            children = (head.child(j) for j in range(head.childCount()))
+            out += [child.data(0, ID_ROLE) for child in children if child is not None]
         return out
 
     def _on_double_click(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -286,7 +295,7 @@ class QuickAddPopup(QFrame):
             self.chosen.emit(item.data(ID_ROLE))
             self.hide()
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Let Up/Down in the search box move through the results."""
         keys = (Qt.Key.Key_Down, Qt.Key.Key_Up)
         if watched is self.edit and isinstance(event, QKeyEvent) and event.key() in keys:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from workbench.model import Catalog, Node, ParamSpec, UnknownComponentError, callables
 from workbench.model import values as model_values
 from workbench.model.validate import allowed_types, check_param
+from workbench.ui.theme import named
 
 INT_RANGE = (-(2**31), 2**31 - 1)
 PORT_OF_TEXT = "port of "
@@ -129,11 +130,13 @@ class ParamField(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         self.editor = self._make_editor()
-        self.reset_button = QToolButton(text="↺", toolTip="Reset to the default")
+        self.reset_button = QToolButton()
+        self.reset_button.setText("↺")
+        self.reset_button.setToolTip("Reset to the default")
         self.reset_button.clicked.connect(lambda: self.reset.emit(self.spec.name))
         row.addWidget(self.editor, 1)
         row.addWidget(self.reset_button)
-        self.message = QLabel(objectName="validationMessage", wordWrap=True)
+        self.message = named(QLabel(wordWrap=True), "validationMessage")
         self.message.hide()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -153,11 +156,11 @@ class ParamField(QWidget):
             spin.editingFinished.connect(lambda: self._commit(spin.value()))
             return spin
         if self.kind == "float":
-            spin = QDoubleSpinBox()
-            spin.setRange(-1e12, 1e12)
-            spin.setDecimals(4)
-            spin.editingFinished.connect(lambda: self._commit(spin.value()))
-            return spin
+            real = QDoubleSpinBox()
+            real.setRange(-1e12, 1e12)
+            real.setDecimals(4)
+            real.editingFinished.connect(lambda: self._commit(real.value()))
+            return real
         edit = QLineEdit()
         if self.kind == "literal" and "callable" in (allowed_types(self.spec) or ()):
             completer = QCompleter(list(callables.ALLOWED), edit)
@@ -167,7 +170,7 @@ class ParamField(QWidget):
                 "A function by name (bytes.upper, str.strip, len, kamaelia_core.util.text.line"
                 "...: type to see them all) runs without trust; a lambda is Python code."
             )
-        edit.editingFinished.connect(self._commit_text)
+        edit.editingFinished.connect(lambda: self._commit_text(edit.text()))
         return edit
 
     def value(self) -> Any:
@@ -187,7 +190,7 @@ class ParamField(QWidget):
                 editor.setValue(int(value) if isinstance(value, int | float) else 0)
             elif isinstance(editor, QDoubleSpinBox):
                 editor.setValue(float(value) if isinstance(value, int | float) else 0.0)
-            else:
+            elif isinstance(editor, QLineEdit):
                 if has:
                     editor.setText(value if self.kind == "str" else literal_text(value))
                 else:
@@ -216,8 +219,7 @@ class ParamField(QWidget):
         self.editor.style().unpolish(self.editor)
         self.editor.style().polish(self.editor)
 
-    def _commit_text(self) -> None:
-        text = self.editor.text()
+    def _commit_text(self, text: str) -> None:
         if text.strip() == "":
             if self.spec.name in self.node.params:
                 self.reset.emit(self.spec.name)
@@ -280,12 +282,13 @@ class PropertiesDock(QDockWidget):
         self.fields = {}
         while self.layout_.count():
             item = self.layout_.takeAt(0)
-            if item.widget() is not None and item.widget() is not self.extra:
-                item.widget().hide()  # until the deferred delete runs
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget is not self.extra:
+                widget.hide()  # until the deferred delete runs
+                widget.deleteLater()
         if node is None:
             text = INSPECT_HINT if self.read_only else EDIT_HINT
-            self.hint = QLabel(text, objectName="mutedLabel")
+            self.hint = named(QLabel(text), "mutedLabel")
             self.hint.setWordWrap(True)
             self.layout_.addWidget(self.hint)
             self._finish()
@@ -293,23 +296,23 @@ class PropertiesDock(QDockWidget):
         try:
             spec = self.catalog.get(node.component)
         except UnknownComponentError as exc:
-            self.layout_.addWidget(QLabel(str(exc), objectName="validationMessage", wordWrap=True))
+            self.layout_.addWidget(named(QLabel(str(exc), wordWrap=True), "validationMessage"))
             self._finish()
             return
         self.name_edit = QLineEdit(node.name)
         self.name_edit.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.name_edit.editingFinished.connect(self._rename)
         self.layout_.addWidget(self.name_edit)
-        cls = QLabel(spec.id, objectName="mutedLabel", wordWrap=True)
+        cls = named(QLabel(spec.id, wordWrap=True), "mutedLabel")
         self.layout_.addWidget(cls)
         if spec.summary:
             self.layout_.addWidget(QLabel(spec.summary.replace("``", ""), wordWrap=True))
-        self.layout_.addWidget(QLabel("PARAMETERS", objectName="sectionLabel"))
+        self.layout_.addWidget(named(QLabel("PARAMETERS"), "sectionLabel"))
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if not spec.params:
-            form.addRow(QLabel("no parameters", objectName="mutedLabel"))
+            form.addRow(named(QLabel("no parameters"), "mutedLabel"))
         for param in spec.params:
             field = ParamField(param, node)
             field.committed.connect(lambda name, value: self._edited(name, value))
@@ -322,8 +325,8 @@ class PropertiesDock(QDockWidget):
         holder = QWidget()
         holder.setLayout(form)
         self.layout_.addWidget(holder)
-        self.crash_label = QLabel("CRASHED", objectName="sectionLabel")
-        self.crash_text = QLabel(objectName="validationMessage", wordWrap=True)
+        self.crash_label = named(QLabel("CRASHED"), "sectionLabel")
+        self.crash_text = named(QLabel(wordWrap=True), "validationMessage")
         self.crash_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.crash_text.setStyleSheet("font-family: monospace;")
         for widget in (self.crash_label, self.crash_text):

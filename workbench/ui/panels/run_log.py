@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from workbench.ui.chrome import doc_title
 from workbench.ui.live.log_model import LogRow, write_rows
+from workbench.ui.theme import named
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class RunLog(QObject):
         window.docs.path_changed.connect(self._on_path)
         self._unsubscribe = window.graph.subscribe(self._on_graph_event)
         self._viewport = dock.table.viewport()
-        self.placeholder = QLabel(self._viewport, objectName="mutedLabel", wordWrap=True)
+        self.placeholder = named(QLabel(self._viewport, wordWrap=True), "mutedLabel")
         """Says, over the empty table, why it is empty (and what Export still holds)."""
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setFont(QApplication.font())  # prose, not the table's monospace
