@@ -19,7 +19,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kamaelia_core.instrument import Event, _Rendered, is_delivery, safe_repr
+from kamaelia_core.instrument import Event, is_delivery, safe_repr
+from kamaelia_core.tap_records import _Rendered
 
 if TYPE_CHECKING:
     from kamaelia_core.scheduler import Scheduler

@@ -73,6 +73,7 @@ class Component:
         "_pause_req",
         "_sched",
         "_state",
+        "_state_seen",
         "_stop_req",
         "children",
         "cid",
@@ -116,6 +117,7 @@ class Component:
         self._asleep = False
         self._pause_req = False
         self._stop_req = False
+        self._state_seen = False  # a tap holds its state back until it drains (limit_states)
         self._state = "created"
         self.crash: BaseException | None = None
 

@@ -29,12 +29,12 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from kamaelia_core import ipc as _ipc
-from kamaelia_core.instrument import Event, Tap, _Segment, _to_event
+from kamaelia_core.instrument import Event, Tap
+from kamaelia_core.tap_counting import COUNTED
+from kamaelia_core.tap_records import _Segment, _to_event
 
 TRAFFIC = frozenset({"delivered", "discarded"})
 STATES = frozenset({"paused", "woke"})
-COUNTED = "counted"
-"""The kind of the synthetic events that stand for condensed deliveries."""
 
 _seq_of = attrgetter("seq")
 _index_of = itemgetter(0)

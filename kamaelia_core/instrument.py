@@ -12,15 +12,12 @@ Draining decodes the buffer into ``kamaelia_core.events.Event`` records; ``Event
 
 from __future__ import annotations
 
-import socket as _socket
+import sys
 import time
-from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
-from operator import itemgetter
 from typing import Any
 
-from kamaelia_core import ipc as _ipc
 from kamaelia_core.events import (
     PARAMS_LIMIT,
     VALUE_LIMIT,
@@ -30,51 +27,20 @@ from kamaelia_core.events import (
     message_refs,
     safe_repr,
 )
+from kamaelia_core.ipc import ipc
+from kamaelia_core.tap_counting import flush_counted
+from kamaelia_core.tap_records import (
+    BY_REFERENCE,
+    _cut,
+    _decode,
+    _Segment,
+    capture,
+    is_delivery,
+)
 
-_CHEAP = (bytes, str, int, float, bool, type(None))
-BY_REFERENCE = frozenset({int, float, bool, type(None), complex})
-"""Exact message types an event keeps by reference with no further check (immutable, small)."""
+_IPC = ipc
 monotonic = time.monotonic
 """The clock events are stamped with."""
-
-
-class _Rendered:
-    """A value turned into its display text when it was recorded (it might change later)."""
-
-    __slots__ = ("cls", "text")
-
-    def __init__(self, cls: type, text: str) -> None:
-        self.cls = cls
-        self.text = text
-
-
-def capture(message: Any) -> Any:
-    """Keep immutable messages by reference (rendered at drain time); render the rest now."""
-    if isinstance(message, _CHEAP):
-        if isinstance(message, (bytes, str)) and len(message) > VALUE_LIMIT:
-            return message[: VALUE_LIMIT + 1]
-        return message
-    if isinstance(message, _ipc.ipc):
-        return message
-    if isinstance(message, _socket.socket):  # the Selector's readiness notes: see _text
-        return message
-    return _Rendered(message.__class__, safe_repr(message))
-
-
-class _Segment:
-    """A run of recorded events: two list items each, with the times they were recorded at."""
-
-    __slots__ = ("first_seq", "items", "marks")
-
-    def __init__(self, first_seq: int, items: list, marks: list[tuple[int, float]]) -> None:
-        self.first_seq = first_seq
-        self.items = items
-        self.marks = marks
-
-    @property
-    def end_seq(self) -> int:
-        """The sequence number after its last event."""
-        return self.first_seq + len(self.items) // 2
 
 
 class Tap:
@@ -107,7 +73,14 @@ class Tap:
         self.capacity = capacity
         self._segment_items = 2 * max(1, capacity // 4)
         self.buf: list[Any] = []
-        """The items of the newest segment (the boxes append deliveries to it directly)."""
+        """The items of the newest segment."""
+        self.sink: list[Any] = self.buf
+        """Where the boxes append deliveries directly: ``buf``, or the counting list."""
+        self.timing = True
+        """Whether the scheduler notes the time at every slice (``tick``); off while counting."""
+        self._delivery_budget: int | None = None
+        self._count_at = sys.maxsize
+        self._counting: list[Any] | None = None
         self._marks: list[tuple[int, float]] = [(0, monotonic())]
         self._first_seq = 1
         self._older: deque[_Segment] = deque()
@@ -117,7 +90,7 @@ class Tap:
         self._nonzero: set[tuple[int, str]] = set()
         self._state_budget: int | None = None
         self._state_room = 0
-        self._late_states: dict[Any, str] = {}
+        self._late_states: list[Any] = []
 
     @property
     def emitted(self) -> int:
@@ -148,6 +121,13 @@ class Tap:
             self._bound()
             buf = self.buf
             count = len(buf)
+        if count >= self._count_at:  # the delivery budget is spent, or we are counting
+            self._counting_tick()
+            return
+        self._stamp(count)
+
+    def _stamp(self, count: int) -> None:
+        """Note the time for the events recorded from item ``count`` of ``buf`` on."""
         marks = self._marks
         if marks[-1][0] == count:
             marks[-1] = (count, monotonic())
@@ -170,6 +150,12 @@ class Tap:
         ``(inboxes, outboxes)`` names as they are now (the other details are read at drain time,
         see ``describe``).
         """
+        if self._counting is not None:
+            if kind == "discarded" and not isinstance(message, _IPC):
+                self._counting.append((comp, box, sink, sink_box))  # counted with deliveries
+                self._counting.append(capture(message))
+                return
+            self._flush_counting()  # what was counted came first
         self.tick()
         buf = self.buf
         cls = None if message is None else message.__class__
@@ -190,34 +176,98 @@ class Tap:
     def limit_states(self, budget: int | None) -> None:
         """Record at most ``budget`` paused/woke events between two drains (None: all).
 
-        Beyond it only each component's last state is kept (a C-level dict store: no Python
-        call), and recorded when the tap is drained if the component still runs: a flood of
-        state flips costs next to nothing, for a viewer that condenses them anyway
-        (``kamaelia_core.condense``).
+        Beyond it only each component's last state is kept (a component that changed state
+        is marked, and the scheduler does not call the tap for it again), and recorded when
+        the tap is drained if the component still runs: a flood of state flips costs next to
+        nothing, for a viewer that condenses them anyway (``kamaelia_core.condense``).
         """
         self._state_budget = budget
         if budget is None:
+            self._flush_states()
             self.__dict__.pop("state", None)
         else:
             self._open_state_budget()
 
-    # ``state`` is swapped per instance for the cheapest recorder the budget allows (a C-level
-    # dict store once it is spent): method assignments mypy cannot type
+    # ``state`` is swapped per instance for the cheapest recorder the budget allows: method
+    # assignments mypy cannot type
     def _open_state_budget(self) -> None:
         self._state_room = self._state_budget or 0
         if self._state_room > 0:
             self.state = self._state_limited  # type: ignore[method-assign]
         else:
-            self.state = self._late_states.__setitem__  # type: ignore[method-assign]
+            self.state = self._state_late  # type: ignore[method-assign]
 
     def _state_limited(self, comp: Any, kind: str, /) -> None:
         if self._state_room > 1:
             self._state_room -= 1
         else:  # the budget is spent: from now on only the last state of each component
-            self.state = self._late_states.__setitem__  # type: ignore[method-assign]
+            self.state = self._state_late  # type: ignore[method-assign]
         buf = self.buf
         buf.append(kind)
         buf.append(comp)
+
+    def limit_deliveries(self, budget: int | None) -> None:
+        """Record each delivery on its own only for the first ``budget`` events of a drain
+        window (None: always); beyond them, count deliveries per route until the next drain.
+
+        While counting, the boxes append deliveries to a plain list (``sink``) with no time
+        noted per slice (``timing`` is off, so the scheduler skips ``tick``), and the list is
+        folded into one ``counted`` event per route at C speed, ``extra = {"n": how many}``
+        with the last message (as ``kamaelia_core.condense`` makes them), when the tap is
+        drained, before any other event is recorded, and when it grows past ``capacity``.
+        Every ipc delivery (newCSA, shutdownCSA, producerFinished...) is still recorded on its
+        own, in order. Counts stay exact. For a viewer that condenses anyway (the monitor): a
+        flood of plain traffic then costs next to nothing to watch.
+        """
+        if budget is not None and budget < 0:
+            raise ValueError(f"a delivery budget is a count of events (>= 0), not {budget}")
+        self._end_counting()
+        self._delivery_budget = budget
+        self._open_delivery_budget()
+
+    def _open_delivery_budget(self) -> None:
+        budget = self._delivery_budget
+        self._count_at = sys.maxsize if budget is None else len(self.buf) + 2 * budget
+
+    def _counting_tick(self) -> None:
+        counting = self._counting
+        if counting is None:  # the budget is spent: count from now on
+            self._counting = self.sink = []
+            self.timing = False
+            self._count_at = 0  # every tick comes here while counting
+            self._stamp(len(self.buf))
+        elif len(counting) > 2 * self.capacity:
+            self._flush_counting()
+        else:
+            self._stamp(len(self.buf))
+
+    def _flush_counting(self) -> None:
+        """Fold the counted deliveries into ``counted`` events (the counting goes on)."""
+        counting = self._counting
+        if counting:
+            self._counting = self.sink = []
+            self._stamp(len(self.buf))
+            flush_counted(counting, self.buf)
+            self._bound()
+
+    def _end_counting(self) -> None:
+        """Flush what was counted and record deliveries one by one again."""
+        if self._counting is not None:
+            self._flush_counting()
+            self._counting = None
+            self.sink = self.buf
+            self.timing = True
+            self._count_at = sys.maxsize  # until the next window opens its budget
+
+    def _state_late(self, comp: Any, kind: str, /) -> None:
+        """Note that ``comp`` changed state; its state is recorded at the drain.
+
+        The mark on the component makes the scheduler skip calling here again for it until
+        then: a component that flips a thousand times a tick costs one call and an attribute
+        test per flip.
+        """
+        comp._state_seen = True
+        self._late_states.append(comp)
 
     def _flush_states(self) -> None:
         """Record the last states held back by ``limit_states``; open the next budget."""
@@ -225,12 +275,21 @@ class Tap:
         if late:
             self.tick()
             buf = self.buf
-            for comp, kind in late.items():
+            for comp in late:
+                comp._state_seen = False
                 if getattr(comp, "_state", "running") == "running":
-                    buf.append(kind)
+                    buf.append("paused" if comp._asleep else "woke")
                     buf.append(comp)
             late.clear()
         self._open_state_budget()
+
+    def release(self) -> None:
+        """Let go of what the tap holds back (it is being detached): counted deliveries are
+        folded into the buffer (a final drain still sees them) and components are unmarked."""
+        self._end_counting()
+        for comp in self._late_states:
+            comp._state_seen = False
+        self._late_states.clear()
 
     def sample(self, components: Iterable[Any]) -> None:
         """Record a ``sampled`` event: how many messages wait in the inboxes of ``components``.
@@ -272,6 +331,10 @@ class Tap:
             self._first_seq = segment.end_seq
             self.buf = []
             self._marks = [(0, last_time)]
+            if self._counting is None:
+                self.sink = self.buf
+                if self._count_at != sys.maxsize:
+                    self._count_at = 0  # a whole segment in one window: the budget is spent
         excess = self._older_events + len(self.buf) // 2 - self.capacity
         older = self._older
         while excess > 0 and older:
@@ -324,12 +387,16 @@ class Tap:
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""
+        if self._delivery_budget is not None:
+            self._end_counting()
         if self._state_budget is not None:
             self._flush_states()
         undrained = len(self)  # applies the bound first
         wanted = undrained if max_events is None else min(max_events, undrained)
         events: list[Event] = []
         if wanted <= 0:
+            if self._delivery_budget is not None:
+                self._open_delivery_budget()
             return events
         older = self._older
         for segment in (*older, _Segment(self._first_seq, self.buf, self._marks)):
@@ -345,8 +412,10 @@ class Tap:
         if not older and self._next_read == self.emitted + 1 and self.buf:
             # all drained: start the newest segment afresh (memory goes back at once)
             self._first_seq = self._next_read
-            self.buf = []
+            self.buf = self.sink = []
             self._marks = [(0, self._marks[-1][1])]
+        if self._delivery_budget is not None:
+            self._open_delivery_budget()
         return events
 
     def _take_runs(self) -> list[tuple[_Segment, int, int]]:
@@ -354,11 +423,15 @@ class Tap:
 
         For ``kamaelia_core.condense``, which decodes only the events it keeps.
         """
+        if self._delivery_budget is not None:
+            self._end_counting()
         if self._state_budget is not None:
             self._flush_states()
         undrained = len(self)  # applies the bound first
         runs: list[tuple[_Segment, int, int]] = []
         if undrained <= 0:
+            if self._delivery_budget is not None:
+                self._open_delivery_budget()
             return runs
         for segment in (*self._older, _Segment(self._first_seq, self.buf, self._marks)):
             take = segment.end_seq - self._next_read
@@ -368,84 +441,11 @@ class Tap:
         self._older.clear()
         self._older_events = 0
         self._first_seq = self._next_read
-        self.buf = []
+        self.buf = self.sink = []
         self._marks = [(0, self._marks[-1][1])]
+        if self._delivery_budget is not None:
+            self._open_delivery_budget()
         return runs
-
-
-def _cut(segment: _Segment, count: int) -> None:
-    """Remove the oldest ``count`` events of ``segment``."""
-    cut = 2 * count
-    del segment.items[:cut]
-    marks = segment.marks
-    last_before = [t for index, t in marks if index <= cut][-1]  # marks[0] is at index 0
-    segment.marks = [(0, last_before)] + [(index - cut, t) for index, t in marks if index > cut]
-    segment.first_seq += count
-
-
-_index_of = itemgetter(0)
-
-
-def _decode(segment: _Segment, start: int, count: int, out: list[Event]) -> None:
-    """Append events ``start .. start + count`` of ``segment`` to ``out``."""
-    items, marks = segment.items, segment.marks
-    mark_at = bisect_right(marks, 2 * start, key=_index_of) - 1  # the mark in force at start
-    seq = segment.first_seq + start
-    for index in range(2 * start, 2 * (start + count), 2):
-        while mark_at + 1 < len(marks) and marks[mark_at + 1][0] <= index:
-            mark_at += 1
-        out.append(_to_event(seq, marks[mark_at][1], items[index], items[index + 1]))
-        seq += 1
-
-
-def is_delivery(head: Any) -> bool:
-    """Whether a raw buffer head (``Tap.raw_since``) is a delivery's ``(source, terminal)``."""
-    return head.__class__ is tuple and len(head) == 2
-
-
-def _to_event(seq: int, t: float, head: Any, value: Any) -> Event:
-    # ``head`` is a raw buffer item: a kind (str), a delivery's route or a tuple of fields
-    if head.__class__ is str:  # paused or woke: the component rides in the value
-        return Event(seq, t, head, value.cid, value.name, "", 0, "", "", "", "", None)
-    if len(head) == 2:
-        source, target = head
-        comp, box, sink, sink_box = source.owner, source.name, target.owner, target.name
-        kind, cls = "delivered", value.__class__
-        extra = message_refs(value) if isinstance(value, _ipc.ipc) else None
-    else:
-        kind, comp, box, sink, sink_box, cls, extra = head
-        if kind == "spawned":  # the parent rides in the sink slot, the boxes in extra
-            extra = describe(comp, sink, extra)
-            sink = None
-        elif kind == "discarded" and isinstance(value, _ipc.ipc):
-            extra = message_refs(value)
-    if value is None:
-        text = ""
-    elif value.__class__ is _Rendered:
-        text = value.text
-    elif kind == "crashed" and isinstance(value, str):
-        text = value
-    elif isinstance(value, _socket.socket):  # its repr makes system calls (~14 us)
-        text = f"<socket fd={value.fileno()}>"
-    else:
-        text = safe_repr(value)
-    if cls is _Rendered:
-        cls = value.cls
-    msg_type = "" if cls is None else cls.__name__
-    return Event(
-        seq,
-        t,
-        kind,
-        getattr(comp, "cid", 0),
-        getattr(comp, "name", ""),
-        box,
-        getattr(sink, "cid", 0),
-        getattr(sink, "name", ""),
-        sink_box,
-        msg_type,
-        text,
-        extra,
-    )
 
 
 __all__ = [

@@ -114,7 +114,7 @@ class Box:
         if sched is not None:
             tap = sched.tap
             if tap is not None:  # the hottest lines with a tap: two appends, see Tap
-                buf = tap.buf
+                buf = tap.sink
                 buf.append(route)
                 cls = message.__class__
                 if cls in BY_REFERENCE or (

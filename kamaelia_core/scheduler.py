@@ -153,7 +153,7 @@ class Scheduler(TimerQueue, SchedulerControl):
         comp._pause_req = False
         if comp._asleep:
             comp._asleep = False
-            if self.tap is not None:
+            if self.tap is not None and not comp._state_seen:
                 self.tap.state(comp, "woke")
             if self._stepping:
                 self._soon.append(comp)
@@ -217,6 +217,8 @@ class Scheduler(TimerQueue, SchedulerControl):
         limit = self.run_next_limit
         streak = 0
         tap = self.tap
+        if tap is not None and not tap.timing:  # counting: keep its list bounded, per step
+            tap.tick()
         watch = self.watch
         after = self.after_slice
         halted = False
@@ -241,7 +243,7 @@ class Scheduler(TimerQueue, SchedulerControl):
                             break
                         comp = popleft()
                         streak = 0
-                    if tap is not None:
+                    if tap is not None and tap.timing:
                         tap.tick()
                     if comp._stop_req:
                         self._finish(comp, stopped=True)
@@ -276,7 +278,7 @@ class Scheduler(TimerQueue, SchedulerControl):
                     if comp._pause_req:
                         comp._pause_req = False
                         comp._asleep = True
-                        if self.tap is not None:
+                        if self.tap is not None and not comp._state_seen:
                             self.tap.state(comp, "paused")
                     elif comp._state == "running":
                         append(comp)

@@ -151,6 +151,8 @@ class SchedulerControl:
 
     def detach_tap(self) -> None:
         """Stop recording events."""
+        if self.tap is not None:
+            self.tap.release()
         self.tap = None
         self.io.on_ready = None
         self.tracker._root().on_change = None

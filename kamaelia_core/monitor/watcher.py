@@ -110,6 +110,7 @@ class SchedulerWatch:
             return
         tap = Tap(self.monitor.tap_capacity)
         tap.limit_states(self.monitor.budget)
+        tap.limit_deliveries(self.monitor.budget)
         self.generation = generation
         self.tap = sched.attach_tap(tap)  # records every live component: the snapshot
         self._state(sched, "paused" if sched.held else "running", generation)
