@@ -8,6 +8,7 @@ unlinking retarget the source and everything already feeding it.
 
 from __future__ import annotations
 
+import socket
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,10 @@ from kamaelia_core.instrument import BY_REFERENCE, VALUE_LIMIT, capture
 if TYPE_CHECKING:
     from kamaelia_core.component import Component
 
+
+_AS_IS = BY_REFERENCE | {socket.socket}
+"""Message types a tap keeps as they are with no call: ``BY_REFERENCE`` and the sockets the
+Selector announces (``capture`` keeps them by reference too, rendered at drain time)."""
 
 _NO_STORAGE = ()
 """The ``storage`` of every outbox: what is put into an outbox is discarded, never stored."""
@@ -117,9 +122,9 @@ class Box:
                 buf = tap.sink
                 buf.append(route)
                 cls = message.__class__
-                if cls in BY_REFERENCE or (
+                if cls in _AS_IS or (
                     (cls is bytes or cls is str) and len(message) <= VALUE_LIMIT
-                ):  # kept as is (immutable and small): no call
+                ):  # kept as is (immutable and small, or a socket): no call
                     buf.append(message)
                 else:
                     buf.append(capture(message))
