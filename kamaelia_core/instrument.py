@@ -28,7 +28,7 @@ from kamaelia_core.events import (
     safe_repr,
 )
 from kamaelia_core.ipc import ipc
-from kamaelia_core.tap_counting import flush_counted
+from kamaelia_core.tap_counting import FOLD_EVERY, Tally, flush_counted, holds_ipc
 from kamaelia_core.tap_records import (
     BY_REFERENCE,
     _cut,
@@ -81,6 +81,7 @@ class Tap:
         self._delivery_budget: int | None = None
         self._count_at = sys.maxsize
         self._counting: list[Any] | None = None
+        self._tally = Tally()
         self._marks: list[tuple[int, float]] = [(0, monotonic())]
         self._first_seq = 1
         self._older: deque[_Segment] = deque()
@@ -236,18 +237,22 @@ class Tap:
             self.timing = False
             self._count_at = 0  # every tick comes here while counting
             self._stamp(len(self.buf))
-        elif len(counting) > 2 * self.capacity:
-            self._flush_counting()
         else:
+            if len(counting) > FOLD_EVERY:
+                if holds_ipc(counting):  # it must go in order: out now
+                    self._flush_counting()
+                else:
+                    self._tally.add(counting, 0, len(counting))
+                    self._counting = self.sink = []
             self._stamp(len(self.buf))
 
     def _flush_counting(self) -> None:
         """Fold the counted deliveries into ``counted`` events (the counting goes on)."""
         counting = self._counting
-        if counting:
+        if counting is not None:
             self._counting = self.sink = []
             self._stamp(len(self.buf))
-            flush_counted(counting, self.buf)
+            flush_counted(counting, self._tally, self.buf)
             self._bound()
 
     def _end_counting(self) -> None:

@@ -2,7 +2,7 @@
 
 While a tap counts, the boxes append ``(route, message)`` pairs to a plain list, as they would
 to the event buffer, but nothing else happens per delivery: no time is noted, nothing is
-decoded. Folding the list is done at C speed (slices, ``Counter``, ``dict(zip(...))``), so a
+decoded. Folding the list is done at C speed (``islice``, ``Counter``, ``dict(zip(...))``), so a
 delivery costs two appends and a fraction of a hash; only ipc messages, which a viewer must see
 one by one (newCSA, shutdownCSA, producerFinished...), are looked at in Python.
 """
@@ -10,6 +10,7 @@ one by one (newCSA, shutdownCSA, producerFinished...), are looked at in Python.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 from typing import Any
 
 from kamaelia_core.ipc import ipc
@@ -18,8 +19,57 @@ COUNTED = "counted"
 """The kind of the synthetic events that stand for many deliveries on one route."""
 
 
-def flush_counted(counting: list[Any], buf: list[Any]) -> None:
-    """Append to ``buf`` the events standing for the counted pairs of ``counting``.
+FOLD_EVERY = 2048
+"""Items (two per delivery) a counting list holds before it is tallied: folded while it is
+still in the CPU's caches, and its messages freed soon (a flood's bytes are not kept alive)."""
+
+
+class Tally:
+    """What a counting tap folded so far in a window: counts per key, and each key's last
+    message (both C-level updates)."""
+
+    __slots__ = ("counts", "lasts")
+
+    def __init__(self) -> None:
+        self.counts: Counter[Any] = Counter()
+        self.lasts: dict[Any, Any] = {}
+
+    def add(self, counting: list[Any], start: int, stop: int) -> None:
+        """Tally the pairs of ``counting[start:stop]`` (iterated in place: no copies)."""
+        if start < stop:
+            self.counts.update(islice(counting, start, stop, 2))
+            keys, values = islice(counting, start, stop, 2), islice(counting, start + 1, stop, 2)
+            self.lasts.update(zip(keys, values, strict=True))
+
+    def emit(self, buf: list[Any]) -> None:
+        """Append one ``counted`` event per key to ``buf``, and start over."""
+        lasts = self.lasts
+        append = buf.append
+        for key, n in self.counts.items():
+            last = lasts[key]
+            if len(key) == 2:
+                source, target = key
+                append(
+                    (COUNTED, source.owner, source.name, target.owner, target.name,
+                     last.__class__, {"n": n})
+                )  # fmt: skip
+            else:
+                comp, box, sink, sink_box = key
+                extra = {"n": n, "discarded": True}
+                append((COUNTED, comp, box, sink, sink_box, last.__class__, extra))
+            append(last)
+        self.counts.clear()
+        lasts.clear()
+
+
+def holds_ipc(counting: list[Any]) -> bool:
+    """Whether any counted message is an ipc message (one look per message type)."""
+    return any(issubclass(cls, ipc) for cls in set(map(type, islice(counting, 1, None, 2))))
+
+
+def flush_counted(counting: list[Any], tally: Tally, buf: list[Any]) -> None:
+    """Append to ``buf`` the events standing for what ``tally`` holds and the pairs of
+    ``counting``, which come after it.
 
     A pair's key is a delivery's ``(source box, terminal box)`` route or, for a send on an
     unlinked outbox, ``(component, box, sink, sink box)``. Each run of plain messages becomes one
@@ -27,40 +77,18 @@ def flush_counted(counting: list[Any], buf: list[Any]) -> None:
     that went nowhere) carrying the key's last message; each ipc delivery stays a delivery of
     its own, in its place, so what is counted before it is recorded before it.
     """
-    keys = counting[0::2]
-    values = counting[1::2]
-    if not any(issubclass(cls, ipc) for cls in set(map(type, values))):
-        _fold(keys, values, buf)
-        return
     start = 0
-    for index, value in enumerate(values):
-        if isinstance(value, ipc):
-            _fold(keys[start:index], values[start:index], buf)
-            buf.append(keys[index])
-            buf.append(value)
-            start = index + 1
-    _fold(keys[start:], values[start:], buf)
+    if holds_ipc(counting):
+        for index in range(1, len(counting), 2):
+            value = counting[index]
+            if isinstance(value, ipc):
+                tally.add(counting, start, index - 1)
+                tally.emit(buf)
+                buf.append(counting[index - 1])
+                buf.append(value)
+                start = index + 1
+    tally.add(counting, start, len(counting))
+    tally.emit(buf)
 
 
-def _fold(keys: list[Any], values: list[Any], buf: list[Any]) -> None:
-    if not keys:
-        return
-    lasts = dict(zip(keys, values, strict=True))
-    append = buf.append
-    for key, n in Counter(keys).items():
-        last = lasts[key]
-        if len(key) == 2:
-            source, target = key
-            append(
-                (COUNTED, source.owner, source.name, target.owner, target.name,
-                 last.__class__, {"n": n})
-            )  # fmt: skip
-        else:
-            comp, box, sink, sink_box = key
-            append(
-                (COUNTED, comp, box, sink, sink_box, last.__class__, {"n": n, "discarded": True})
-            )
-        append(last)
-
-
-__all__ = ["COUNTED", "flush_counted"]
+__all__ = ["COUNTED", "FOLD_EVERY", "Tally", "flush_counted", "holds_ipc"]

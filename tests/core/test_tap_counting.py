@@ -12,6 +12,7 @@ from kamaelia_core.component import Component
 from kamaelia_core.condense import COUNTED, drain_condensed
 from kamaelia_core.instrument import Event, Tap
 from kamaelia_core.scheduler import Scheduler
+from kamaelia_core.tap_counting import FOLD_EVERY
 from tests.core.helpers import Emitter, Relay, Sink
 
 
@@ -177,19 +178,30 @@ def test_a_lifecycle_event_comes_after_the_deliveries_counted_before_it():
     assert kinds.index("linked") > kinds.index(COUNTED)
 
 
-def test_the_counting_list_is_folded_once_it_passes_the_capacity():
+def test_a_long_undrained_flood_is_tallied_in_bounded_memory_and_counted_exactly():
     sched = Scheduler()
     tap = sched.attach_tap(counting_tap(1, capacity=16))
-    pings = ping_pong(sched, pairs=2, rounds=2000)
-    longest = 0
-    for _ in range(400):
+    pings = ping_pong(sched, pairs=2, rounds=3000)
+    routes = [(f"{ping.name}.outbox", _pong_inbox(ping)) for ping in pings]
+    tap.drain()
+    longest = tallied = 0
+    for _ in range(1000):
         sched.step(max_slices=50)  # never drained meanwhile
         assert tap._counting is not None
         longest = max(longest, len(tap._counting))
+        tallied = max(tallied, sum(tap._tally.counts.values()))
+        assert len(tap._tally.counts) <= 4  # one entry per route
         if all(p.back == p.rounds for p in pings):
             break
-    assert longest <= 2 * 16 + 2 * 50 * 2  # folded per step: one step's deliveries at most
-    assert len(tap) <= 16 + 8  # the buffer keeps its bound too (older events dropped, counted)
+    assert all(p.back == 3000 for p in pings)
+    assert longest <= FOLD_EVERY + 2 * 50 * 2  # tallied per step: one step's deliveries more
+    assert tallied > FOLD_EVERY // 2  # folded before the drain, more than once
+    events = tap.drain()
+    assert tap.dropped == 0  # a tally is a few events, whatever the flood
+    got = deliveries(events)
+    for route in routes:
+        assert got[route] == 3000
+    assert sum(got.values()) == 2 * 2 * 3000
 
 
 def test_detaching_folds_what_was_counted_and_unmarks_components():
