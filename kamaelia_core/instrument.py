@@ -212,13 +212,14 @@ class Tap:
         window (None: always); beyond them, count deliveries per route until the next drain.
 
         While counting, the boxes append deliveries to a plain list (``sink``) with no time
-        noted per slice (``timing`` is off, so the scheduler skips ``tick``), and the list is
-        folded into one ``counted`` event per route at C speed, ``extra = {"n": how many}``
-        with the last message (as ``kamaelia_core.condense`` makes them), when the tap is
-        drained, before any other event is recorded, and when it grows past ``capacity``.
-        Every ipc delivery (newCSA, shutdownCSA, producerFinished...) is still recorded on its
-        own, in order. Counts stay exact. For a viewer that condenses anyway (the monitor): a
-        flood of plain traffic then costs next to nothing to watch.
+        noted per slice (``timing`` is off, so the scheduler skips ``tick``). The list is
+        tallied per route at C speed every ``FOLD_EVERY`` items (memory stays bounded), and the
+        tally becomes one ``counted`` event per route, ``extra = {"n": how many}`` with the
+        last message (as ``kamaelia_core.condense`` makes them), when the tap is drained and
+        before any other event is recorded. Every ipc delivery (newCSA, shutdownCSA,
+        producerFinished...) is still recorded on its own, in order. Counts stay exact. For a
+        viewer that condenses anyway (the monitor): a flood of plain traffic then costs little
+        more than two list appends per delivery to watch.
         """
         if budget is not None and budget < 0:
             raise ValueError(f"a delivery budget is a count of events (>= 0), not {budget}")
