@@ -12,8 +12,8 @@ Measures, in one run (each program a fresh child started the way the workbench s
   beside a flood (the UI side adds its frame time later);
 * a watched echo server (``assets/examples/my_echo_server.py`` in a child, viewer pumping at
   30 Hz) against the same server headless (``python my_echo_server.py``), 64-byte ping-pong on
-  8 connections from a load generator pinned to the other CPU: req/s and the ratio, best of
-  ``--repeat`` interleaved rounds.
+  8 connections (``--conns``) from a load generator pinned to the other CPU: req/s and the
+  ratio, best of ``--repeat`` interleaved rounds and the median of the paired rounds.
 
 * event -> screen in the real window: the same ticker watched with File > Open Program in a
   MainWindow (offscreen), from the engine timestamp to the frame that draws it;
@@ -241,7 +241,7 @@ ALL_CPUS = cpus()
 
 
 def echo_rate(
-    kind: str, seconds: float, server_cpu: int | None, load_cpu: int | None
+    kind: str, seconds: float, server_cpu: int | None, load_cpu: int | None, conns: int = 8
 ) -> tuple[float, float]:
     """Ping-pong req/s of the echo example, "headless" or "watched", and the server's CPU
     microseconds per request (steadier than req/s on a shared machine)."""
@@ -255,7 +255,7 @@ def echo_rate(
         try:
             port = int(proc.stdout.readline().rsplit(":", 1)[1])  # type: ignore[union-attr]
             cpu0 = process_cpu_seconds(proc.pid)
-            rps = loadgen(port, seconds, load_cpu)
+            rps = loadgen(port, seconds, load_cpu, conns)
             return rps, 1e6 * (process_cpu_seconds(proc.pid) - cpu0) / max(1.0, rps * seconds)
         finally:
             proc.kill()
@@ -270,20 +270,20 @@ def echo_rate(
         port = int(lines[0].rsplit(":", 1)[1])
         pin_threads(child.pid, server_cpu)  # type: ignore[arg-type]
         try:
-            return watched_rate(child, port, seconds, load_cpu)
+            return watched_rate(child, port, seconds, load_cpu, conns)
         finally:
             os.sched_setaffinity(0, set(ALL_CPUS))
 
 
 def watched_rate(
-    child: ChildProgram, port: int, seconds: float, load_cpu: int | None
+    child: ChildProgram, port: int, seconds: float, load_cpu: int | None, conns: int = 8
 ) -> tuple[float, float]:
     """Load the watched child while this process pumps its events at 30 Hz."""
     if load_cpu is not None:
         os.sched_setaffinity(0, {load_cpu})  # the viewer shares the load generator's CPU
     cpu0 = process_cpu_seconds(child.pid)  # type: ignore[arg-type]
     gen = subprocess.Popen(
-        [sys.executable, __file__, "--loadgen", json.dumps({"port": port, "s": seconds})],
+        [sys.executable, __file__, "--loadgen", _phase(port, seconds, conns)],
         stdout=subprocess.PIPE,
         text=True,
         preexec_fn=pinned(load_cpu),
@@ -308,9 +308,14 @@ def watched_rate(
     return result["rps"], 1e6 * cpu / max(1.0, result["rps"] * seconds)
 
 
-def loadgen(port: int, seconds: float, cpu: int | None) -> float:
+def _phase(port: int, seconds: float, conns: int) -> str:
+    """The load generator's orders (its ``--loadgen`` argument)."""
+    return json.dumps({"port": port, "s": seconds, "c": conns})
+
+
+def loadgen(port: int, seconds: float, cpu: int | None, conns: int = 8) -> float:
     out = subprocess.run(
-        [sys.executable, __file__, "--loadgen", json.dumps({"port": port, "s": seconds})],
+        [sys.executable, __file__, "--loadgen", _phase(port, seconds, conns)],
         capture_output=True,
         text=True,
         preexec_fn=pinned(cpu),
@@ -325,13 +330,14 @@ def main() -> int:
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per phase")
     parser.add_argument("--repeat", type=int, default=3, help="echo rounds (best kept)")
+    parser.add_argument("--conns", type=int, default=8, help="echo client connections")
     parser.add_argument("--only", default="flood,latency,screen,echo", help="phases to run")
     args = parser.parse_args()
     if args.loadgen:
         from _common import phase_rt
 
         phase = json.loads(args.loadgen)
-        print(json.dumps(phase_rt(phase["port"], 8, phase["s"])))
+        print(json.dumps(phase_rt(phase["port"], phase["c"], phase["s"])))
         return 0
     wanted = set(args.only.split(","))
     started = time.monotonic()
@@ -378,7 +384,7 @@ def main() -> int:
             kinds = ["headless", "watched"] if round_no % 2 == 0 else ["watched", "headless"]
             rates: dict[str, float] = {}
             for kind in kinds:  # the order alternates: neither side always runs second
-                rate, us = echo_rate(kind, args.duration, server_cpu, load_cpu)
+                rate, us = echo_rate(kind, args.duration, server_cpu, load_cpu, args.conns)
                 sys.stderr.write(f"  echo {kind}: {rate:,.0f} req/s, {us:.1f} us CPU/req\n")
                 best[kind] = max(best[kind], rate)
                 cost[kind] = min(cost[kind], us)
@@ -387,7 +393,7 @@ def main() -> int:
                 paired.append(rates["watched"] / rates["headless"])
         ratio = best["watched"] / best["headless"] if best["headless"] else float("nan")
         median = statistics.median(paired) if paired else float("nan")
-        print(f"echo ping-pong, 8 connections, best of {args.repeat}: headless "
+        print(f"echo ping-pong, {args.conns} connections, best of {args.repeat}: headless "
               f"{best['headless']:,.0f} req/s, watched child {best['watched']:,.0f} req/s = "
               f"{ratio:.0%} of headless (target 85%); median of the {len(paired)} paired "
               f"rounds {median:.0%}; server CPU per request "
