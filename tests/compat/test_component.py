@@ -256,6 +256,45 @@ def test_traced_send_and_recv_take_the_box_keywords_the_untraced_ones_take(caplo
     assert [line.split()[0] for line in lines] == ["SEND:", "RECV:"]
 
 
+def test_send_recv_and_data_ready_take_axons_boxname_keyword():
+    from Axon.Component import component
+    from Axon.Ipc import producerFinished
+    from Axon.Scheduler import scheduler
+
+    class Relay(component):
+        def main(self):
+            while not self.dataReady(boxname="control"):
+                while self.dataReady(boxname="inbox"):
+                    self.send(self.recv(boxname="inbox").upper(), boxname="outbox")
+                self.pause()
+                yield 1
+            self.send(self.recv(boxname="control"), boxname="signal")
+
+    class Feed(component):
+        def main(self):
+            for word in ("a", "b"):
+                self.send(word, boxname="outbox")
+                yield 1
+            self.send(producerFinished(self), boxname="signal")
+
+    feed, relay, out = Feed(), Relay(), Collector()
+    feed.link((feed, "outbox"), (relay, "inbox"))
+    feed.link((feed, "signal"), (relay, "control"))
+    relay.link((relay, "outbox"), (out, "inbox"))
+    relay.link((relay, "signal"), (out, "control"))
+    for comp in (feed, relay, out):
+        comp.activate()
+    scheduler.run.runThreads()
+    assert out.collected == ["A", "B"]
+    assert out.state == "finished"  # the producerFinished came through the signal boxes
+    looped = component()
+    looped.link((looped, "outbox"), (looped, "inbox"))
+    looped.send(1, "outbox")  # positional, and kamaelia_core's keywords, as before
+    looped.send(2, outbox="outbox")
+    assert looped.dataReady(inbox="inbox") == 2 and looped.dataReady("inbox") == 2
+    assert [looped.recv(inbox="inbox"), looped.recv("inbox")] == [1, 2]
+
+
 def test_axon_style_messages_are_mutable_and_compared_by_identity():
     from Axon.Ipc import ipc, notify, producerFinished
     from Kamaelia.IPC import socketShutdown
@@ -323,7 +362,7 @@ def test_adaptive_and_threaded_components():
         def main(self):
             self.pause(0.001)  # a timed pause returns by itself
             self.send("from a thread", "outbox")
-            self.send(producerFinished(self), "signal")
+            self.send(producerFinished(self), boxname="signal")  # Axon's keyword, threaded
 
     worker, sink = Worker(queuelengths=5), Collector()
     sink.link((worker, "outbox"), (sink, "inbox"))

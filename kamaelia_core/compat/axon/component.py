@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kamaelia_core.compat.axon.box import axonify, makeInbox, makeOutbox
+from kamaelia_core.compat.axon.boxwords import box_keywords
 from kamaelia_core.compat.axon.exceptions import noSpaceInBox
 from kamaelia_core.compat.axon.ipc import (
     WaitComplete,
@@ -82,6 +83,10 @@ class component(microprocess):
         """The links this component made (Axon's per-component postoffice)."""
         return ComponentPostoffice(self)
 
+    # Axon's ``boxname=`` keyword as well as kamaelia_core's (see boxwords); the signatures
+    # differ from Component's by that keyword's name only
+    send, recv, dataReady = box_keywords(Component)
+
     def _closeDownMicroprocess(self) -> Any:
         """Wake the parent, drop this component's links (Axon's component returns nothing)."""
         Component._closeDownMicroprocess(self)
@@ -102,17 +107,21 @@ def _trace(comp: component, sends: bool, recvs: bool) -> None:
     if sends:
         send: Callable[..., None] = comp.send
 
-        def traced_send(message: Any, outbox: str = "outbox") -> None:
-            trace_log.info("SEND: %s %s '%s' : %s", id(message), short, outbox, message)
-            send(message, outbox)
+        def traced_send(
+            message: Any, boxname: str = "outbox", *, outbox: str | None = None
+        ) -> None:
+            box = boxname if outbox is None else outbox
+            trace_log.info("SEND: %s %s '%s' : %s", id(message), short, box, message)
+            send(message, box)
 
         comp.send = traced_send  # type: ignore[method-assign]
     if recvs:
         recv: Callable[..., Any] = comp.recv
 
-        def traced_recv(inbox: str = "inbox") -> Any:
-            message = recv(inbox)
-            trace_log.info("RECV: %s %s '%s' : %s", id(message), short, inbox, message)
+        def traced_recv(boxname: str = "inbox", *, inbox: str | None = None) -> Any:
+            box = boxname if inbox is None else inbox
+            message = recv(box)
+            trace_log.info("RECV: %s %s '%s' : %s", id(message), short, box, message)
             return message
 
         comp.recv = traced_recv  # type: ignore[method-assign]

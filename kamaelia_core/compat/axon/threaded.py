@@ -12,6 +12,7 @@ from typing import Any
 
 from kamaelia_core.compat.axon.adaptive import AdaptiveCommsComponent
 from kamaelia_core.compat.axon.box import postbox
+from kamaelia_core.compat.axon.boxwords import box_keywords
 from kamaelia_core.compat.axon.component import component
 from kamaelia_core.threaded import (
     DEFAULT_QUEUE_SIZE,
@@ -37,6 +38,9 @@ class threadedcomponent(ThreadedComponent, component):
 
     def __init__(self, queuelengths: int = DefaultQueueSize, **argd: Any) -> None:
         super().__init__(queuelengths, **argd)
+
+    # the thread-side queues, with Axon's ``boxname=`` keyword (see boxwords)
+    send, recv, dataReady = box_keywords(ThreadedComponent)
 
 
 class threadedadaptivecommscomponent(
