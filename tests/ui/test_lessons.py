@@ -49,9 +49,12 @@ def test_help_menu_opens_the_dock_and_the_lesson_opens_its_graph(window, qtbot):
     assert not dock.isHidden()
     dock.chooser.setCurrentIndex(2)
     dock.open_button.click()
-    assert window.docs.path is not None and window.docs.path.name == "echo_server.kgraph.json"
+    # a copy: saving it never writes over the shipped lesson graph
+    assert window.docs.path is None and window.docs.origin is not None
+    assert window.docs.origin.name == "echo_server.kgraph.json"
+    assert window.docs.display_name() == "echo_server (copy)" and not window.docs.dirty
     assert any(n.name == "echo_server" for n in window.graph.nodes)
-    assert dock.progress().done == {0}  # "graph-loaded" was noticed
+    assert dock.progress().done == {0}  # "graph-loaded" was noticed, from the copy's origin
     assert dock.steps.card(0).badge.text() == "\u2713"
 
 

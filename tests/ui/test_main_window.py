@@ -42,8 +42,9 @@ def test_file_menu_opens_the_shipped_examples(make_window):
     actions = {a.text(): a for a in window.examples_menu.actions()}
     assert set(actions) == {name.replace("_", " ") for name in example_names()}
     actions["echo server"].trigger()
-    assert window.file_label.text() == "echo_server.kgraph.json"
-    assert window.docs.path == example_path("echo_server")
+    assert window.file_label.text() == "echo_server (copy)"  # a copy: the example stays shipped
+    assert window.docs.path is None and window.docs.origin == example_path("echo_server")
+    assert window.chrome.bar.tab_titles()[0] == "echo_server (copy)"
     assert not window.open_example("no_such_example")
     assert "no example called 'no_such_example'" in window.status_label.text()
     assert "no example called" in window.log.text()
@@ -312,3 +313,19 @@ def test_a_live_view_detached_by_an_error_is_reported(make_window, qtbot):
     assert "bad_watcher stopped following the run" in window.status_label.text()
     assert "cannot draw this batch" in window.log.text()
     window.stop_graph()
+
+
+def test_a_changed_example_is_saved_where_the_user_says_never_over_the_example(
+    make_window, tmp_path
+):
+    window = make_window(Catalog.discover())
+    shipped = example_path("echo_server")
+    before = shipped.read_bytes()
+    assert window.open_example("echo_server")
+    window.graph.move_node(window.graph.nodes[0].id, (999.0, 999.0))  # a change of the user's
+    mine = tmp_path / "mine.kgraph.json"
+    assert window.file_actions.save_file_as(str(mine))
+    assert window.docs.path == mine and window.docs.origin is None
+    assert window.file_label.text() == "mine.kgraph.json"
+    assert shipped.read_bytes() == before
+    assert str(shipped.resolve()) not in window.docs.recent()  # nor offered as "your" file

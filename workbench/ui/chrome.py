@@ -12,27 +12,18 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabBar, QVBoxLayout, QWidget
 
-from workbench.ui.documents import SUFFIX
+from workbench.ui.documents import doc_title
 from workbench.ui.theme import named
 
 SEP = " \u203a "
 DOT = " \u00b7 "
 MAX_TABS = 4
 REFRESH_MS = 500
-
-
-def doc_title(path: str | Path | None) -> str:
-    """ "echo_server" for ``.../echo_server.kgraph.json``; "untitled" for None."""
-    if path is None:
-        return "untitled"
-    name = Path(path).name
-    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else Path(name).stem
 
 
 class DocumentBar(QWidget):
@@ -122,7 +113,8 @@ class WindowChrome(QObject):
         w = self.window
         # resolved, as the recent list keeps it: a file opened by a relative path is one tab
         path = str(w.docs.path.resolve()) if w.docs.path is not None else None
-        self.bar.set_documents(path, list(w.docs.recent()), w.docs.dirty, w.docs.watching)
+        untitled = w.docs.display_name() if w.docs.path is None else None
+        self.bar.set_documents(path, list(w.docs.recent()), w.docs.dirty, untitled)
 
     def _on_tab(self, index: int) -> None:
         if 0 < index < len(self.bar.paths) and self.bar.paths[index]:
@@ -134,7 +126,7 @@ class WindowChrome(QObject):
         """The containment path of the one selected card: document, groups, card."""
         w = self.window
         picked = [i for i in w.scene.selectedItems() if hasattr(i, "ports")]
-        parts = [doc_title(w.docs.path)]
+        parts = [w.docs.short_title()]
         if len(picked) == 1:
             for title, cls in containment(picked[0]):
                 parts.append(cls if title == parts[-1] and cls else title)

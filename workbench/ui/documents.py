@@ -31,6 +31,14 @@ def default_autosave_dir() -> Path:
     return Path(base or Path.home() / ".kamaelia-workbench") / "autosave"
 
 
+def doc_title(path: str | Path | None) -> str:
+    """ "echo_server" for ``.../echo_server.kgraph.json``; "untitled" for None."""
+    if path is None:
+        return "untitled"
+    name = Path(path).name
+    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else Path(name).stem
+
+
 class DocumentController(QObject):
     """File state of one graph.
 
@@ -60,6 +68,9 @@ class DocumentController(QObject):
         self.path: Path | None = None
         self.watching: str | None = None
         """What a watched run's document shows (a recording, a program): set by ``watch``."""
+        self.origin: Path | None = None
+        """The file an untitled copy was made from (a shipped example or lesson graph): Save
+        asks for a name and never writes there."""
         self.autosave_dir = Path(autosave_dir) if autosave_dir else default_autosave_dir()
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
@@ -71,11 +82,22 @@ class DocumentController(QObject):
         """True when there are unsaved changes."""
         return not self.stack.isClean()
 
+    @property
+    def source(self) -> Path | None:
+        """The file the graph came from: its own, or the one an untitled copy was made from."""
+        return self.path if self.path is not None else self.origin
+
     def display_name(self) -> str:
         """File name for titles ("untitled" before the first save)."""
         if self.path is None and self.watching:
             return self.watching
+        if self.path is None and self.origin is not None:
+            return f"{doc_title(self.origin)} (copy)"
         return self.path.name if self.path else "untitled"
+
+    def short_title(self) -> str:
+        """The document's name without the file suffix ("echo_server", "untitled")."""
+        return doc_title(self.path) if self.path is not None else self.display_name()
 
     def watch(self, title: str) -> None:
         """An empty document for watching a run no file holds (a recording, a program)."""
@@ -83,9 +105,10 @@ class DocumentController(QObject):
         self.watching = title
         self._set_path(None)
 
-    def _set_path(self, path: Path | None) -> None:
+    def _set_path(self, path: Path | None, origin: Path | None = None) -> None:
         if path is not None:
             self.watching = None
+        self.origin = origin
         self.path = path
         self.path_changed.emit(path)
         if path is not None:
@@ -100,8 +123,12 @@ class DocumentController(QObject):
         self.stack.clear()
         self._set_path(None)
 
-    def open(self, path: str | os.PathLike[str]) -> bool:
-        """Load ``path`` into the graph; False (and ``error``) when it cannot be read."""
+    def open(self, path: str | os.PathLike[str], copy: bool = False) -> bool:
+        """Load ``path`` into the graph; False (and ``error``) when it cannot be read.
+
+        With ``copy`` the document stays untitled (``origin`` names ``path``): what a user
+        changes in a shipped example is saved where they choose, not over the example.
+        """
         target = Path(path)
         try:
             loaded = load(target, self.catalog)
@@ -111,7 +138,11 @@ class DocumentController(QObject):
         self.discard_autosave()
         self.graph.replace_with(loaded)
         self.stack.clear()
-        self._set_path(target)
+        if copy:
+            self.watching = None
+            self._set_path(None, origin=target)
+        else:
+            self._set_path(target)
         return True
 
     def save(self, path: str | os.PathLike[str] | None = None) -> bool:

@@ -46,8 +46,8 @@ class FileActions:
             self.window.stop_graph()
             self.window.docs.new()
 
-    def open_file(self, path: str | None = None) -> bool:
-        """Open ``path`` (asks for one when None)."""
+    def open_file(self, path: str | None = None, copy: bool = False) -> bool:
+        """Open ``path`` (asks for one when None); ``copy``: as an untitled copy of it."""
         w = self.window
         if not self.maybe_save():
             return False
@@ -59,21 +59,23 @@ class FileActions:
             return w.watch.open_recording(str(path), asked=True)
         w.stop_graph()
         w.run.allow_code = False  # trust is given per document
-        if w.docs.open(path):
+        if w.docs.open(path, copy=copy):
             w.run.reset_badges()
             w.view.fit_all()
-            w.show_status(f"Opened {Path(path).name}")
+            how = "a copy of " if copy else ""
+            w.show_status(f"Opened {how}{Path(path).name}")
             return True
         return False
 
     def open_example(self, name: str) -> bool:
-        """Open the shipped example graph ``name`` (File > Open Example)."""
+        """Open a copy of the shipped example graph ``name`` (File > Open Example): saving
+        it asks where, the example stays as shipped."""
         try:
             path = example_path(name)
         except AssetError as exc:
             self.window.report(f"Cannot open the example: {exc}", "error")
             return False
-        return self.open_file(str(path))
+        return self.open_file(str(path), copy=True)
 
     def save_file(self) -> bool:
         """Save to the current file (asks for a name the first time)."""
@@ -84,9 +86,9 @@ class FileActions:
     def save_file_as(self, path: str | None = None) -> bool:
         """Save under a new name."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self.window, "Save graph", "untitled" + SUFFIX, FILE_FILTER
-            )
+            origin = self.window.docs.origin  # a copy of an example: offer its name
+            suggested = origin.name if origin is not None else "untitled" + SUFFIX
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save graph", suggested, FILE_FILTER)
             if not path:
                 return False
         return self.window.docs.save(path)

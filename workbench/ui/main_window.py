@@ -293,9 +293,9 @@ class MainWindow(QMainWindow):
         """Start an empty graph."""
         self.file_actions.new_file()
 
-    def open_file(self, path: str | None = None) -> bool:
-        """Open ``path`` (asks for one when None)."""
-        return self.file_actions.open_file(path)
+    def open_file(self, path: str | None = None, copy: bool = False) -> bool:
+        """Open ``path`` (asks for one when None); ``copy``: as an untitled copy of it."""
+        return self.file_actions.open_file(path, copy)
 
     def open_example(self, name: str) -> bool:
         """Open the shipped example graph ``name`` (File > Open Example)."""

@@ -394,8 +394,9 @@ class LessonsDock(QDockWidget):
 def follow_window(dock: LessonsDock, window: Any) -> FactCollector:
     """Feed ``dock`` the facts of ``window``: its document, runs, log filter, components."""
     collector = FactCollector(window.graph, window.catalog)
-    window.docs.path_changed.connect(collector.set_document)
-    collector.set_document(window.docs.path)
+    # a lesson graph opens as a copy: the lesson follows where the document came from
+    window.docs.path_changed.connect(lambda _path: collector.set_document(window.docs.source))
+    collector.set_document(window.docs.source)
     window.run.state_changed.connect(
         lambda state: collector.set_run_state(state, window.run.session)
     )
@@ -427,7 +428,7 @@ def install_lessons(window: Any) -> LessonsDock:
     if inspector is not None:
         window.tabifyDockWidget(inspector, dock)  # a tab of the right column, not a third of it
     dock.hide()
-    dock.open_requested.connect(window.open_file)
+    dock.open_requested.connect(lambda path: window.open_file(path, copy=True))
     dock.show_requested.connect(lambda target: point_at(window, target))
     window.scene.theme_changed.connect(lambda: dock.set_theme(window.scene.theme))
     dock.set_theme(window.scene.theme)

@@ -131,7 +131,7 @@ class RunLog(QObject):
         if self.current is not None:  # its rows were taken when it stopped
             self.previous = self.current
         docs = self.window.docs
-        name = doc_title(docs.path) if docs.path is not None else docs.display_name()
+        name = docs.short_title()
         self.current = RunRecord(name, _resolved(docs.path), time.time())
         self._session = session
 
@@ -172,7 +172,7 @@ class RunLog(QObject):
     def _show(self) -> None:
         run, prev = self.current, self.previous
         label = self.dock.run_label
-        here = doc_title(self.window.docs.path)
+        here = self.window.docs.short_title()
         if run is not None:
             label.setText(run.describe())
             label.setToolTip(f"The rows are the events of this run of {run.document}")
