@@ -186,3 +186,61 @@ def test_a_file_that_cannot_be_read_is_reported(mine, tmp_path):
 def test_module_names_are_identifiers():
     assert module_name(Path("my-shout.py")) == "my_components.my_shout"
     assert module_name(Path("2nd.py")) == "my_components._2nd"
+
+
+HANGS = """\
+from kamaelia_core import Component
+
+while True:  # a loop at import time: in the window this would freeze it
+    pass
+"""
+
+EXITS = """\
+import os
+
+os._exit(3)  # would take the whole workbench down if imported there
+"""
+
+
+def test_a_file_that_hangs_at_import_is_reported_and_the_others_still_load(catalog, tmp_path):
+    folder = tmp_path / "components"
+    folder.mkdir()
+    (folder / "a_hangs.py").write_text(HANGS)
+    (folder / "b_two.py").write_text(TWO)
+    mine = UserComponents(catalog, folder, probe_seconds=1.0)
+    try:
+        hangs, two = mine.reload()
+    finally:
+        for name in [m for m in sys.modules if m.startswith("my_components.")]:
+            del sys.modules[name]
+    assert not hangs.ok and "did not finish importing within 1 s" in hangs.error
+    assert hangs.error.startswith("a_hangs.py:") and hangs.classes == []
+    assert two.ok and sorted(two.classes) == [
+        "my_components.b_two.Left",
+        "my_components.b_two.Right",
+    ]
+    assert "my_components.a_hangs" not in sys.modules
+
+
+def test_a_file_that_ends_its_interpreter_is_reported_not_imported(mine, catalog):
+    mine.folder.mkdir(parents=True)
+    path = mine.folder / "exits.py"
+    path.write_text(EXITS)
+    (result,) = mine.reload()  # this test process is still here: it was never imported
+    assert not result.ok
+    assert result.error == (
+        "exits.py: running it ended the Python interpreter (exit status 3); not loaded"
+    )
+    path.write_text(TWO)  # fixed: the next reload takes it
+    (fixed,) = mine.reload()
+    assert fixed.ok and len(fixed.classes) == 2
+
+
+def test_the_probe_ignores_what_the_file_prints_and_what_it_raises(tmp_path):
+    from workbench.runtime.import_probe import probe
+
+    noisy = tmp_path / "noisy.py"
+    noisy.write_text('print("done", "start", "x")\nprint("abc start /etc/passwd")\n')
+    raises = tmp_path / "raises.py"
+    raises.write_text("raise RuntimeError('at import')\n")
+    assert probe([noisy, raises], limit=5.0) == {}  # raising is the real load's to report

@@ -11,7 +11,9 @@ open keep their nodes and build the new version on their next run; a class the f
 defines is retired (still resolved for graphs that use it, gone from the palette).
 
 Importing runs the user's own code in this process, as a Python prompt would: only files the
-user put in that folder or chose are read, never one named by a graph file.
+user put in that folder or chose are read, never one named by a graph file. Each load first
+runs the files in a throwaway Python with a time limit (``import_probe``), so a file that loops
+at import time or ends its interpreter is reported instead of freezing or killing the window.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from kamaelia_core.component import Component
 from workbench.model.catalog import Catalog, class_id
 from workbench.model.observers import Observers
+from workbench.runtime.import_probe import PROBE_SECONDS, probe
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +114,19 @@ class UserComponents:
         catalog: Where the classes go.
         folder: The user's components folder (created on demand, see :meth:`ensure_template`).
         files: Files outside the folder the user pointed at.
+        probe_seconds: How long a file's module-level code may run before it is called stuck.
     """
 
-    def __init__(self, catalog: Catalog, folder: Path, files: Iterable[Path] = ()) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        folder: Path,
+        files: Iterable[Path] = (),
+        probe_seconds: float = PROBE_SECONDS,
+    ) -> None:
         self.catalog = catalog
+        self.probe_seconds = probe_seconds
+        """How long a file's module-level code may run in the probe (see ``reload``)."""
         self.folder = Path(folder)
         self.extra: list[Path] = []
         for path in files:
@@ -167,8 +179,23 @@ class UserComponents:
         return path
 
     def reload(self, paths: Iterable[Path] | None = None) -> list[LoadResult]:
-        """(Re)load ``paths`` (every file when None) and announce the results."""
-        results = [self._load(Path(p)) for p in (self.files() if paths is None else paths)]
+        """(Re)load ``paths`` (every file when None) and announce the results.
+
+        Each file's module-level code is first run in a throwaway Python
+        (``workbench.runtime.import_probe``): one that hangs or ends its interpreter is
+        reported and not imported here, so the window neither freezes nor dies.
+        """
+        wanted = [Path(p) for p in (self.files() if paths is None else paths)]
+        readable = [p for p in wanted if p.is_file()]
+        problems = probe(readable, self.probe_seconds) if readable else {}
+        results = []
+        for path in wanted:
+            if path in problems:
+                result = LoadResult(path, self._name_for(path), error=problems[path])
+                log.warning("not loading %s: %s", path, result.error)
+                results.append(self._fail(result))
+            else:
+                results.append(self._load(path))
         self._observers.notify(results)
         return results
 
