@@ -93,9 +93,9 @@ class Component:
                 f"{type(self).__name__}() takes keyword arguments only in Component.__init__, "
                 f"got {len(args)} positional"
             )
-        if argd:  # a keyword naming an engine slot is overwritten below, as it always was
-            self.__dict__.update(argd)
         cls = type(self)
+        if argd:
+            _set_overrides(self, cls, argd)
         cid = next(_ids)
         self.cid: int = cid
         self.name: str = f"{cls.__name__}#{cid}"
@@ -443,6 +443,22 @@ class Component:
             callback()
         self.unlink_all()
         return None
+
+
+def _set_overrides(comp: Component, cls: type, argd: dict[str, Any]) -> None:
+    """Keyword overrides become instance attributes (Kamaelia's per-instance defaults).
+
+    Set one by one, not with ``__dict__.update``: touching ``__dict__`` makes CPython (3.11)
+    keep the instance's attributes in a real dict, and every attribute access of a component
+    (made per connection, read per slice) slower. A name the class holds as a data descriptor
+    (an engine slot, a property) is stored in the instance dict as it always was: a slot is
+    overwritten by ``__init__`` and a property is not shadowed.
+    """
+    for name, value in argd.items():
+        if hasattr(type(getattr(cls, name, None)), "__set__"):
+            comp.__dict__[name] = value
+        else:
+            setattr(comp, name, value)
 
 
 class EndedComponent:

@@ -197,12 +197,14 @@ def describe(comp: Any, parent: Any = None, boxes: Boxes | None = None) -> dict[
     if boxes is None:
         boxes = (tuple(getattr(comp, "inboxes", ())), tuple(getattr(comp, "outboxes", ())))
     extra["inboxes"], extra["outboxes"] = list(boxes[0]), list(boxes[1])
-    own = getattr(comp, "__dict__", None) or {}
+    # read as attributes, never through ``comp.__dict__``: touching an instance's __dict__
+    # makes CPython (3.11) keep its attributes in a real dict from then on, and every
+    # attribute access of that (long-lived, busy) component slower: a tap must not do that
     for key in ("design_id", "instance_of"):
-        tag = own.get(key)
+        tag = getattr(comp, key, None)
         if isinstance(tag, str):
             extra[key] = tag
-    connection = own.get("_connection_cid")
+    connection = getattr(comp, "_connection_cid", None)
     if isinstance(connection, int):
         extra["connection"] = connection
     details = getattr(comp, "live_details", None)

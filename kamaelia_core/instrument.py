@@ -82,6 +82,9 @@ class Tap:
         self._count_at = sys.maxsize
         self._counting: list[Any] | None = None
         self._tally = Tally()
+        self.mixed = False
+        """Whether the counting list may hold an ipc message (set by the boxes when they
+        record a message that is not kept as it is: most floods never do)."""
         self._marks: list[tuple[int, float]] = [(0, monotonic())]
         self._first_seq = 1
         self._older: deque[_Segment] = deque()
@@ -174,6 +177,8 @@ class Tap:
         buf.append(kind)
         buf.append(comp)
 
+    _state_every = state
+
     def limit_states(self, budget: int | None) -> None:
         """Record at most ``budget`` paused/woke events between two drains (None: all).
 
@@ -185,7 +190,9 @@ class Tap:
         self._state_budget = budget
         if budget is None:
             self._flush_states()
-            self.__dict__.pop("state", None)
+            # not ``__dict__.pop``: touching an instance's ``__dict__`` makes CPython (3.11)
+            # keep its attributes in a real dict, and every ``tap.x`` read slower for good
+            self.state = self._state_every  # type: ignore[method-assign]
         else:
             self._open_state_budget()
 
@@ -240,11 +247,12 @@ class Tap:
             self._stamp(len(self.buf))
         else:
             if len(counting) > FOLD_EVERY:
-                if holds_ipc(counting):  # it must go in order: out now
+                if self.mixed and holds_ipc(counting):  # it must go in order: out now
                     self._flush_counting()
                 else:
                     self._tally.add(counting, 0, len(counting))
                     self._counting = self.sink = []
+                    self.mixed = False
             self._stamp(len(self.buf))
 
     def _flush_counting(self) -> None:
@@ -252,8 +260,9 @@ class Tap:
         counting = self._counting
         if counting is not None:
             self._counting = self.sink = []
+            mixed, self.mixed = self.mixed, False
             self._stamp(len(self.buf))
-            flush_counted(counting, self._tally, self.buf)
+            flush_counted(counting, self._tally, self.buf, mixed)
             self._bound()
 
     def _end_counting(self) -> None:

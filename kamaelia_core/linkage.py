@@ -122,12 +122,13 @@ class Box:
                 buf = tap.sink
                 buf.append(route)
                 cls = message.__class__
-                if cls in _AS_IS or (
-                    (cls is bytes or cls is str) and len(message) <= VALUE_LIMIT
-                ):  # kept as is (immutable and small, or a socket): no call
+                if cls is bytes or cls is str:  # the common case first: no set lookup
+                    buf.append(message if len(message) <= VALUE_LIMIT else capture(message))
+                elif cls in _AS_IS:  # kept as is (immutable and small, or a socket): no call
                     buf.append(message)
-                else:
+                else:  # maybe an ipc message: a counting tap looks for those when it folds
                     buf.append(capture(message))
+                    tap.mixed = True
             if owner._asleep:
                 sched._wake(owner)
             else:

@@ -2,7 +2,7 @@
 
 While a tap counts, the boxes append ``(route, message)`` pairs to a plain list, as they would
 to the event buffer, but nothing else happens per delivery: no time is noted, nothing is
-decoded. Folding the list is done at C speed (``islice``, ``Counter``, ``dict(zip(...))``), so a
+decoded. Folding the list is done at C speed (slices, ``Counter``, ``dict(zip(...))``), so a
 delivery costs two appends and a fraction of a hash; only ipc messages, which a viewer must see
 one by one (newCSA, shutdownCSA, producerFinished...), are looked at in Python.
 """
@@ -35,11 +35,19 @@ class Tally:
         self.lasts: dict[Any, Any] = {}
 
     def add(self, counting: list[Any], start: int, stop: int) -> None:
-        """Tally the pairs of ``counting[start:stop]`` (iterated in place: no copies)."""
-        if start < stop:
-            self.counts.update(islice(counting, start, stop, 2))
-            keys, values = islice(counting, start, stop, 2), islice(counting, start + 1, stop, 2)
-            self.lasts.update(zip(keys, values, strict=True))
+        """Tally the pairs of ``counting[start:stop]``."""
+        if start >= stop:
+            return
+        keys = counting[start:stop:2]  # a slice is a C copy: cheaper than any iterator
+        chunk = Counter(keys)
+        self.counts.update(chunk)
+        # each key's last message: a few keys, found from the end (a C scan, and a key's last
+        # delivery is usually close to it) instead of a dict store per delivery
+        backwards = keys[::-1]
+        last = len(keys) - 1
+        lasts = self.lasts
+        for key in chunk:
+            lasts[key] = counting[start + 2 * (last - backwards.index(key)) + 1]
 
     def emit(self, buf: list[Any]) -> None:
         """Append one ``counted`` event per key to ``buf``, and start over."""
@@ -67,9 +75,10 @@ def holds_ipc(counting: list[Any]) -> bool:
     return any(issubclass(cls, ipc) for cls in set(map(type, islice(counting, 1, None, 2))))
 
 
-def flush_counted(counting: list[Any], tally: Tally, buf: list[Any]) -> None:
+def flush_counted(counting: list[Any], tally: Tally, buf: list[Any], mixed: bool = True) -> None:
     """Append to ``buf`` the events standing for what ``tally`` holds and the pairs of
-    ``counting``, which come after it.
+    ``counting``, which come after it (``mixed``: some message was not kept as it is, so one
+    may be an ipc message; when False, none is).
 
     A pair's key is a delivery's ``(source box, terminal box)`` route or, for a send on an
     unlinked outbox, ``(component, box, sink, sink box)``. Each run of plain messages becomes one
@@ -78,7 +87,7 @@ def flush_counted(counting: list[Any], tally: Tally, buf: list[Any]) -> None:
     its own, in its place, so what is counted before it is recorded before it.
     """
     start = 0
-    if holds_ipc(counting):
+    if mixed and holds_ipc(counting):
         for index in range(1, len(counting), 2):
             value = counting[index]
             if isinstance(value, ipc):

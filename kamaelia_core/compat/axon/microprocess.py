@@ -76,17 +76,17 @@ class microprocess(Component):
     @property
     def tracker(self) -> Any:
         """The tracker given to ``activate(Tracker=...)``, else the scheduler's."""
-        own = self.__dict__.get("_axon_tracker")
+        own = getattr(self, "_axon_tracker", None)  # not via __dict__ (see Component)
         return own if own is not None else super().tracker
 
     def __str__(self) -> str:
         return f"{self.name} :{self.cid} :{self.init} :{int(self._isStopped())} :"
 
     def _microprocess(self) -> Generator[Any, None, Any]:
-        thread = self.__dict__.get("_axon_thread")
+        thread = getattr(self, "_axon_thread", None)
         if thread is not None:
             return thread
-        return getattr(self, self.__dict__.get("_axon_main", "main"))()
+        return getattr(self, getattr(self, "_axon_main", "main"))()
 
     # Axon's capitalised keywords (Scheduler=, Tracker=) beside the core's (scheduler=,
     # tracker=): every call the core's signature allows works, but no static type says so
@@ -136,7 +136,7 @@ class microprocess(Component):
         Raises:
             StopIteration: Its generator has finished.
         """
-        gen = self.__dict__.get("_axon_manual")
+        gen = getattr(self, "_axon_manual", None)
         if gen is None:
             gen = self._axon_manual = self._microprocess()
         return next(gen)
