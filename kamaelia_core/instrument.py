@@ -38,7 +38,6 @@ from kamaelia_core.tap_records import (
     is_delivery,
 )
 
-_IPC = ipc
 monotonic = time.monotonic
 """The clock events are stamped with."""
 
@@ -155,7 +154,7 @@ class Tap:
         see ``describe``).
         """
         if self._counting is not None:
-            if kind == "discarded" and not isinstance(message, _IPC):
+            if kind == "discarded" and not isinstance(message, ipc):
                 self._counting.append((comp, box, sink, sink_box))  # counted with deliveries
                 self._counting.append(capture(message))
                 return
@@ -402,16 +401,14 @@ class Tap:
 
     def drain(self, max_events: int | None = None) -> list[Event]:
         """Remove and return the oldest events, at most ``max_events`` (all when None)."""
-        if self._delivery_budget is not None:
-            self._end_counting()
+        self._end_counting()
         if self._state_budget is not None:
             self._flush_states()
         undrained = len(self)  # applies the bound first
         wanted = undrained if max_events is None else min(max_events, undrained)
         events: list[Event] = []
         if wanted <= 0:
-            if self._delivery_budget is not None:
-                self._open_delivery_budget()
+            self._open_delivery_budget()
             return events
         older = self._older
         for segment in (*older, _Segment(self._first_seq, self.buf, self._marks)):
@@ -429,8 +426,7 @@ class Tap:
             self._first_seq = self._next_read
             self.buf = self.sink = []
             self._marks = [(0, self._marks[-1][1])]
-        if self._delivery_budget is not None:
-            self._open_delivery_budget()
+        self._open_delivery_budget()  # a new window: its own budget
         return events
 
     def _take_runs(self) -> list[tuple[_Segment, int, int]]:
@@ -438,15 +434,13 @@ class Tap:
 
         For ``kamaelia_core.condense``, which decodes only the events it keeps.
         """
-        if self._delivery_budget is not None:
-            self._end_counting()
+        self._end_counting()
         if self._state_budget is not None:
             self._flush_states()
         undrained = len(self)  # applies the bound first
         runs: list[tuple[_Segment, int, int]] = []
         if undrained <= 0:
-            if self._delivery_budget is not None:
-                self._open_delivery_budget()
+            self._open_delivery_budget()
             return runs
         for segment in (*self._older, _Segment(self._first_seq, self.buf, self._marks)):
             take = segment.end_seq - self._next_read
@@ -458,8 +452,7 @@ class Tap:
         self._first_seq = self._next_read
         self.buf = self.sink = []
         self._marks = [(0, self._marks[-1][1])]
-        if self._delivery_budget is not None:
-            self._open_delivery_budget()
+        self._open_delivery_budget()
         return runs
 
 

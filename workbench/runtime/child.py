@@ -24,11 +24,10 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, cast
 
-import kamaelia_core
 from kamaelia_core.monitor import protocol as proto
+from workbench.runtime.child_env import with_kamaelia_core
 from workbench.runtime.remote import RemoteError, RemoteSource
 
 log = logging.getLogger(__name__)
@@ -176,8 +175,7 @@ class ChildProgram:
         env.update(self.env)
         env[proto.TOKEN_ENV] = self.source.token
         env["PYTHONUNBUFFERED"] = "1"  # its prints reach the log as they happen
-        root = str(Path(kamaelia_core.__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        with_kamaelia_core(env)
         try:
             self._proc = subprocess.Popen(
                 self.command_line(self.source.address),

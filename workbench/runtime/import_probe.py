@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import kamaelia_core
+from workbench.runtime.child_env import with_kamaelia_core
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,7 @@ def probe(paths: Sequence[Path], limit: float = PROBE_SECONDS) -> dict[Path, str
 def _run(paths: list[Path], limit: float) -> tuple[set[Path], Path | None, str]:
     """One child over ``paths``: the files it finished, and the one it got stuck on, why."""
     marker = secrets.token_hex(8).encode()
-    env = dict(os.environ)
-    root = str(Path(kamaelia_core.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env = with_kamaelia_core(dict(os.environ))
     args = [sys.executable, "-c", _CHILD, marker.decode(), *map(str, paths)]
     try:
         child = subprocess.Popen(
