@@ -70,3 +70,28 @@ def test_a_bad_recording_is_refused_with_a_message(window, tmp_path):
     assert not window.open_file(str(bad))
     assert "Cannot open the recording" in window.status_label.text()
     assert window.run.session is None
+
+
+def test_on_a_laptop_screen_the_replay_has_its_own_row_and_no_tool_is_out_of_reach(
+    qtbot, make_window, tmp_path
+):
+    from PySide6.QtWidgets import QToolButton
+
+    from tests.ui.recordings import record_echo_run
+
+    path = record_echo_run(tmp_path / "echo.jsonl", clients=1)
+    window = make_window(Catalog.discover(), (1366, 768))
+    assert window.open_file(str(path))
+    bar = window.watch.bar
+    qtbot.waitUntil(bar.isVisible, timeout=2000)
+    assert window.watch.toolbar.isVisible() and window.watch.toolbar is not window.toolbar
+    assert window.toolBarBreak(window.watch.toolbar)  # a row of its own, under the main one
+    assert bar.slider.width() >= 240  # the row is the replay's: a slider you can aim at
+    fit = window.toolbar.widgetForAction(window.actions_["fit"])
+    assert fit is not None and fit.isVisible()  # zoom and fit stay in the main row
+    window.resize(900, 700)  # narrower than the main row: Qt hides what does not fit
+    qtbot.waitUntil(lambda: not fit.isVisible(), timeout=2000)
+    more = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert more is not None and more.isVisible() and not more.icon().isNull()  # drawn, findable
+    assert "More tools" in more.toolTip()
+    window.grab().save(str(tmp_path / "narrow_replay.png"))

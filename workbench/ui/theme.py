@@ -295,6 +295,8 @@ class SvgIconEngine(QIconEngine):
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         """Return a transparent pixmap of ``size`` with the icon painted in it."""
+        if size.isEmpty():  # a button squeezed to nothing asks too: there is nothing to paint
+            return QPixmap()
         pix = QPixmap(size)
         pix.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pix)

@@ -216,3 +216,10 @@ def refresh_icons(w: MainWindow, color: QColor) -> None:
         name = act.data()
         if name:
             act.setIcon(icon(name, color))
+    for bar in w.findChildren(QToolBar):
+        # Qt's own overflow button: drawn with no visible arrow in our themes, it hid the tools
+        # a narrow window cannot show (zoom, fit, the run state) where nobody would look
+        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:
+            more.setIcon(icon("more", color))
+            more.setToolTip("More tools: the window is too narrow to show them all")

@@ -16,7 +16,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QToolBar,
+    QWidget,
+)
 
 from workbench.model.graph import Graph
 from workbench.model.io import GraphFileError, data_to_graph, graph_to_data
@@ -47,13 +56,15 @@ class ReplayBar(QWidget):
     def __init__(self, watcher: WatchRuns) -> None:
         super().__init__()
         self.setObjectName("replayBar")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.watcher = watcher
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
         layout.addWidget(named(QLabel("Replay"), "mutedLabel"))
         self.slider = named(QSlider(Qt.Orientation.Horizontal), "replaySlider")
         self.slider.setRange(0, SLIDER_STEPS)
-        self.slider.setFixedWidth(150)
+        self.slider.setMinimumWidth(240)  # the row is the replay's own: the slider takes it
+        self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.sliderReleased.connect(self._seek)
         layout.addWidget(self.slider)
         self.clock = named(QLabel("00:00.0 / 00:00.0"), "runStateLabel")
@@ -114,10 +125,14 @@ class WatchRuns(QObject):
         self.record_path_answer: str | None = None
         """Tests answer the save dialog of Record… with this path."""
         self.bar = ReplayBar(self)
-        self.bar_action: QAction | None = None
-        anchor = getattr(window, "live_tools_anchor", None)
-        if anchor is not None:
-            self.bar_action = window.toolbar.insertWidget(anchor, self.bar)
+        # a row of its own under the main toolbar: in the main row the slider pushed zoom,
+        # fit and the run state out of sight on any screen narrower than about 1,600 px
+        self.toolbar = QToolBar("Replay", window)
+        self.toolbar.setObjectName("ReplayToolBar")
+        self.toolbar.setMovable(False)
+        self.toolbar.addWidget(self.bar)
+        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.show_bar(False)
         self.open_action = QAction("Open &Recording…", window)
         self.open_action.triggered.connect(lambda: self.open_recording())
@@ -138,9 +153,8 @@ class WatchRuns(QObject):
         self.window.actions_["record"] = self.record_action
 
     def show_bar(self, on: bool) -> None:
-        """Show the replay bar in the toolbar (a toolbar shows its widgets through actions)."""
-        if self.bar_action is not None:
-            self.bar_action.setVisible(on)
+        """Show the replay bar (its own toolbar row) while a recording is replayed."""
+        self.toolbar.setVisible(on)
         traffic = getattr(getattr(self.window, "live", None), "traffic_tool", None)
         if traffic is not None:  # a recording has no server to send traffic to
             traffic.setVisible(not on)
