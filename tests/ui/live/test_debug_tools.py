@@ -42,12 +42,18 @@ def test_a_breakpoint_on_newcsa_pauses_and_shows_where(qtbot, window):
     qtbot.waitUntil(lambda: "Stepped:" in window.status_label.text(), timeout=2000)
     live.log_dock.flush()
     newer = [r for r in live.log_dock.model.shown if r.seq > event.seq]
-    assert len([r for r in newer if r.type not in LIFECYCLE_KINDS]) == 1
+    (stepped,) = [r for r in newer if r.type not in LIFECYCLE_KINDS]
     assert window.run.state == "paused"
-    # continue: the second newCSA of that connection (to the other side) stops it again
-    with qtbot.waitSignal(window.run.breakpoint_hit, timeout=10_000) as again:
-        window.toggle_pause(False)
-    assert again.args[0].event.msg_type == "newCSA" and spec.hits == 2
+    if stepped.type == "newCSA":
+        # the one delivery stepped was the connection's other newCSA (TCPServer sends one to
+        # the Selector and one to the ServerCore; which comes first after the pause depends on
+        # when the client connected): a step is not a hit, nothing is left to stop at
+        assert spec.hits == 1
+    else:
+        # continue: the second newCSA of that connection (to the other side) stops it again
+        with qtbot.waitSignal(window.run.breakpoint_hit, timeout=10_000) as again:
+            window.toggle_pause(False)
+        assert again.args[0].event.msg_type == "newCSA" and spec.hits == 2
     debug.clear()
     assert debug.dock.texts() == []
     window.toggle_pause(False)  # no breakpoint left: the client gets its echo
