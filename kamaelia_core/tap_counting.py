@@ -2,9 +2,10 @@
 
 While a tap counts, the boxes append ``(route, message)`` pairs to a plain list, as they would
 to the event buffer, but nothing else happens per delivery: no time is noted, nothing is
-decoded. Folding the list is done at C speed (slices, ``Counter``, ``dict(zip(...))``), so a
-delivery costs two appends and a fraction of a hash; only ipc messages, which a viewer must see
-one by one (newCSA, shutdownCSA, producerFinished...), are looked at in Python.
+decoded. Folding the list is done at C speed (slices, ``Counter``, and per route a backwards
+scan for its last message), so a delivery costs two appends and a fraction of a hash; only ipc
+messages, which a viewer must see one by one (newCSA, shutdownCSA, producerFinished...), are
+looked at in Python, and only when the boxes saw a message that is not plain data.
 """
 
 from __future__ import annotations

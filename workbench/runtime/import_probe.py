@@ -54,17 +54,16 @@ def probe(paths: Sequence[Path], limit: float = PROBE_SECONDS) -> dict[Path, str
     problems: dict[Path, str] = {}
     todo = list(paths)
     while todo:
-        finished, stuck, why = _run(todo, limit)
+        stuck, why = _run(todo, limit)
         if stuck is None:
             break
         problems[stuck] = why
-        todo = todo[todo.index(stuck) + 1 :]  # what came before it is known good
-        todo = [p for p in todo if p not in finished]
+        todo = todo[todo.index(stuck) + 1 :]  # the files run in order: those before it are good
     return problems
 
 
-def _run(paths: list[Path], limit: float) -> tuple[set[Path], Path | None, str]:
-    """One child over ``paths``: the files it finished, and the one it got stuck on, why."""
+def _run(paths: list[Path], limit: float) -> tuple[Path | None, str]:
+    """One child over ``paths``: the file it got stuck on and why (None: all finished)."""
     marker = secrets.token_hex(8).encode()
     env = with_kamaelia_core(dict(os.environ))
     args = [sys.executable, "-c", _CHILD, marker.decode(), *map(str, paths)]
@@ -75,7 +74,7 @@ def _run(paths: list[Path], limit: float) -> tuple[set[Path], Path | None, str]:
         )  # fmt: skip
     except OSError as exc:  # no interpreter to probe with: load as before
         log.warning("cannot probe the component files before loading them: %s", exc)
-        return set(paths), None, ""
+        return None, ""
     finished: set[Path] = set()
     current: Path | None = paths[0]  # the interpreter's start-up counts as the first file's
     deadline = time.monotonic() + limit
@@ -108,7 +107,7 @@ def _run(paths: list[Path], limit: float) -> tuple[set[Path], Path | None, str]:
                     current = None
         status = child.wait()
     if not timed_out and len(finished) == len(paths):
-        return finished, None, ""
+        return None, ""
     if current is None:  # ended between two files: blame the next one
         current = next(p for p in paths if p not in finished)
     if timed_out:
@@ -121,12 +120,10 @@ def _run(paths: list[Path], limit: float) -> tuple[set[Path], Path | None, str]:
             f"{current.name}: running it ended the Python interpreter ({_status(status)}); "
             "not loaded"
         )
-    return finished, current, why
+    return current, why
 
 
-def _status(status: int | None) -> str:
-    if status is None:
-        return "no exit status"
+def _status(status: int) -> str:
     if status < 0:
         try:
             return f"killed by {signal.Signals(-status).name}"
